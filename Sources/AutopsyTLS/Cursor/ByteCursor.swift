@@ -1,0 +1,155 @@
+/// A bounds-checked, read-only cursor over bytes from the network. It never traps.
+///
+/// Every read checks the bytes left first and throws a ``ParseError`` instead of
+/// reading past the end; a failed read consumes nothing. Each length-prefixed item is
+/// read through its own sub-cursor (``readVector(lengthPrefix:allowed:_:)``), so a
+/// lying inner length cannot reach into the next field. The storage is shared
+/// copy-on-write: sub-cursors copy nothing.
+public struct ByteCursor: Sendable {
+    /// The bytes; only `storage[start..<end]` belongs to this cursor.
+    @usableFromInline let storage: [UInt8]
+    /// Invariant: `0 <= start <= end <= storage.count`.
+    @usableFromInline var start: Int
+    @usableFromInline let end: Int
+
+    /// A cursor over all of `bytes`.
+    public init(_ bytes: [UInt8]) {
+        storage = bytes
+        start = 0
+        end = bytes.count
+    }
+
+    /// A cursor over the given bytes.
+    public init<S: Sequence>(bytes: S) where S.Element == UInt8 {
+        self.init(Array(bytes))
+    }
+
+    @inlinable init(storage: [UInt8], start: Int, end: Int) {
+        self.storage = storage
+        self.start = start
+        self.end = end
+    }
+
+    /// How many bytes are left to read.
+    @inlinable public var remaining: Int { end - start }
+    /// Whether every byte has been read.
+    @inlinable public var isAtEnd: Bool { start == end }
+    /// The offset of the next read from the start of the storage (for error reports).
+    @inlinable public var offset: Int { start }
+
+    @inlinable func require(_ count: Int, _ field: StaticString) throws(ParseError) {
+        // `count <= end - start`, never `start + count <= end`: no overflow possible.
+        guard count >= 0, count <= end - start else {
+            throw ParseError(kind: .truncated(needed: count, available: end - start), field: field, offset: start)
+        }
+    }
+
+    /// Reads one byte.
+    @inlinable public mutating func readUInt8(_ field: StaticString) throws(ParseError) -> UInt8 {
+        try require(1, field)
+        let value = storage[start]
+        start += 1
+        return value
+    }
+
+    /// Reads a big-endian 16-bit integer.
+    @inlinable public mutating func readUInt16(_ field: StaticString) throws(ParseError) -> UInt16 {
+        try require(2, field)
+        let value = UInt16(storage[start]) << 8 | UInt16(storage[start + 1])
+        start += 2
+        return value
+    }
+
+    /// Reads a big-endian 24-bit integer (handshake and certificate lengths).
+    @inlinable public mutating func readUInt24(_ field: StaticString) throws(ParseError) -> UInt32 {
+        try require(3, field)
+        let value = UInt32(storage[start]) << 16 | UInt32(storage[start + 1]) << 8 | UInt32(storage[start + 2])
+        start += 3
+        return value
+    }
+
+    /// Reads a big-endian 32-bit integer.
+    @inlinable public mutating func readUInt32(_ field: StaticString) throws(ParseError) -> UInt32 {
+        try require(4, field)
+        var value: UInt32 = 0
+        for index in start..<(start + 4) { value = value << 8 | UInt32(storage[index]) }
+        start += 4
+        return value
+    }
+
+    /// Reads `count` bytes as a new array.
+    @inlinable public mutating func readBytes(count: Int, _ field: StaticString) throws(ParseError) -> [UInt8] {
+        try require(count, field)
+        let bytes = Array(storage[start..<(start + count)])
+        start += count
+        return bytes
+    }
+
+    /// Skips `count` bytes.
+    @inlinable public mutating func skip(count: Int, _ field: StaticString) throws(ParseError) {
+        try require(count, field)
+        start += count
+    }
+
+    /// Consumes `count` bytes and returns a cursor over exactly those.
+    @inlinable public mutating func readCursor(count: Int, _ field: StaticString) throws(ParseError) -> ByteCursor {
+        try require(count, field)
+        let sub = ByteCursor(storage: storage, start: start, end: start + count)
+        start += count
+        return sub
+    }
+
+    /// Reads a TLS vector `<min..max>` with a length prefix of 1, 2 or 3 bytes and returns a
+    /// cursor over its body (RFC 8446, section 3.4).
+    @inlinable public mutating func readVector(
+        lengthBytes: Int, allowed: ClosedRange<Int>, _ field: StaticString
+    ) throws(ParseError) -> ByteCursor {
+        let lengthOffset = start
+        let length: Int
+        switch lengthBytes {
+        case 1: length = Int(try readUInt8(field))
+        case 2: length = Int(try readUInt16(field))
+        default: length = Int(try readUInt24(field))
+        }
+        guard allowed.contains(length) else {
+            start = lengthOffset
+            throw ParseError(kind: .lengthOutOfRange(length: length, allowed: allowed), field: field, offset: lengthOffset)
+        }
+        do {
+            return try readCursor(count: length, field)
+        } catch {
+            start = lengthOffset
+            throw error
+        }
+    }
+
+    /// Reads what is left as a new array.
+    @inlinable public mutating func readRemaining() -> [UInt8] {
+        let bytes = Array(storage[start..<end])
+        start = end
+        return bytes
+    }
+
+    /// Looks at the next byte without consuming it.
+    @inlinable public func peekUInt8() -> UInt8? {
+        start < end ? storage[start] : nil
+    }
+
+    /// Throws unless every byte has been read: the enclosing length said the structure ends here.
+    @inlinable public func expectEnd(_ field: StaticString) throws(ParseError) {
+        guard start == end else {
+            throw ParseError(kind: .trailingBytes(count: end - start), field: field, offset: start)
+        }
+    }
+
+    /// Reads big-endian 16-bit values until the cursor is empty; an odd byte left over is an error.
+    @inlinable public mutating func readUInt16List(_ field: StaticString) throws(ParseError) -> [UInt16] {
+        guard remaining % 2 == 0 else {
+            throw ParseError(kind: .trailingBytes(count: 1), field: field, offset: end - 1)
+        }
+        var values: [UInt16] = []
+        values.reserveCapacity(remaining / 2)
+        while !isAtEnd { values.append(try readUInt16(field)) }
+        return values
+    }
+}
