@@ -6,6 +6,9 @@ let package = Package(
     products: [
         .executable(name: "tlsautopsy", targets: ["tlsautopsy"])
     ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
     targets: [
         // Pure targets: the hostile-input boundary. They import nothing, not even Foundation.
         .target(name: "AutopsyPackets"),
@@ -14,10 +17,26 @@ let package = Package(
         // The only code that touches libpcap.
         .systemLibrary(name: "CLibpcap", providers: [.apt(["libpcap-dev"])]),
         .target(name: "AutopsyCapture", dependencies: ["CLibpcap", "AutopsyPackets"]),
+        // Per-flow sessions and the flow record.
+        .target(name: "AutopsyFlow", dependencies: ["AutopsyPackets", "AutopsyTCP", "AutopsyTLS"]),
+        .target(name: "AutopsyReport", dependencies: ["AutopsyFlow", "AutopsyPackets", "AutopsyTLS"]),
+        .target(
+            name: "AutopsyEngine",
+            dependencies: ["AutopsyCapture", "AutopsyPackets", "AutopsyTCP", "AutopsyFlow"]),
+        .executableTarget(
+            name: "tlsautopsy",
+            dependencies: [
+                "AutopsyEngine", "AutopsyFlow", "AutopsyReport", "AutopsyTCP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
 
         .testTarget(name: "AutopsyPacketsTests", dependencies: ["AutopsyPackets"]),
         .testTarget(name: "AutopsyTCPTests", dependencies: ["AutopsyTCP"]),
         .testTarget(name: "AutopsyTLSTests", dependencies: ["AutopsyTLS"]),
         .testTarget(name: "AutopsyCaptureTests", dependencies: ["AutopsyCapture"]),
+        .target(name: "AutopsyTestSupport", path: "Tests/AutopsyTestSupport"),
+        .testTarget(
+            name: "AutopsyEngineTests",
+            dependencies: ["AutopsyEngine", "AutopsyFlow", "AutopsyTestSupport"]),
     ]
 )

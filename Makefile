@@ -1,0 +1,103 @@
+# tlsautopsy: build, test and lint entry points (GNU make, bash).
+# `make` alone lists the targets. Variables can be overridden: `make test SHARED=/path/to/shared`.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+MAKEFLAGS += --no-builtin-rules
+
+SWIFT       ?= swift
+PYTHON      ?= python3
+PREFIX      ?= /usr/local
+DESTDIR     ?=
+SHARED      ?= ../shared
+DEMO_PCAP   ?= Fixtures/captures/demo/demo.pcap
+MIN_AGREEMENT ?= 0.99
+
+BIN          := .build/release/tlsautopsy
+APT_PACKAGES := libpcap-dev ca-certificates tcpdump python3
+LINT_PATHS   := Sources $(wildcard Tests/*Tests)
+AGREEMENT    := $(PYTHON) Tests/Tools/corpus-agreement.py --bin $(BIN) --shared $(SHARED)
+# A crashing test reports instead of waiting on the backtracer.
+TEST_ENV     := SWIFT_BACKTRACE=enable=no
+
+.PHONY: help deps build demo test test-tools lint format install clean golden registries agreement
+
+help: ## List the targets
+	@echo "usage: make TARGET [VARIABLE=value ...]"
+	@echo
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  \1\t\2/' | expand -t 16
+	@echo
+	@echo "variables: PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) SHARED=$(SHARED) DEMO_PCAP=$(DEMO_PCAP)"
+	@echo "           MIN_AGREEMENT=$(MIN_AGREEMENT) SWIFT=$(SWIFT) PYTHON=$(PYTHON)"
+
+deps: ## Install the Debian packages the build needs (as root; quiet when present)
+	@if ! command -v dpkg >/dev/null 2>&1; then \
+	    echo "deps: no dpkg here; install the equivalents of: $(APT_PACKAGES)" >&2; exit 0; \
+	fi; \
+	missing=""; \
+	for package in $(APT_PACKAGES); do \
+	    dpkg -s "$$package" 2>/dev/null | grep -q '^Status: install ok installed' || missing="$$missing $$package"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" -ne 0 ]; then \
+	    echo "deps: missing Debian packages:$$missing" >&2; \
+	    echo "deps: run as root: apt-get update && apt-get install -y --no-install-recommends$$missing" >&2; \
+	    exit 1; \
+	fi; \
+	echo "deps: installing$$missing"; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	apt-get update; \
+	apt-get install -y --no-install-recommends $$missing
+	@command -v $(SWIFT) >/dev/null 2>&1 || { \
+	    echo "deps: '$(SWIFT)' not found: install the Swift 6.3 toolchain (https://www.swift.org/install/linux/)" >&2; \
+	    exit 1; }
+
+build: deps ## Build the release binary (.build/release/tlsautopsy)
+	$(SWIFT) build -c release
+
+demo: build ## Analyze the bundled demo capture (DEMO_PCAP)
+	@[ -f "$(DEMO_PCAP)" ] || { echo "demo: no capture at $(DEMO_PCAP)" >&2; exit 1; }
+	$(BIN) analyze $(DEMO_PCAP)
+
+test: deps ## Tool tests; unit, golden and CLI tests; corpus agreement when SHARED/corpus exists
+	$(MAKE) --no-print-directory test-tools
+	$(TEST_ENV) $(SWIFT) build --build-tests
+	$(TEST_ENV) $(SWIFT) test
+	@if [ -d "$(SHARED)/corpus" ]; then \
+	    echo "$(SWIFT) build -c release"; $(SWIFT) build -c release; \
+	    echo "$(AGREEMENT) --min $(MIN_AGREEMENT)"; $(AGREEMENT) --min $(MIN_AGREEMENT); \
+	else \
+	    echo "test: $(SHARED)/corpus not found: corpus agreement skipped"; \
+	fi
+
+test-tools: ## Unit tests of the Python scripts in Tests/Tools
+	$(PYTHON) -m unittest discover -s Tests/Tools -p 'test_*.py'
+
+lint: ## swift format lint --strict with the repo's .swift-format
+	$(SWIFT) format lint --strict --recursive --parallel --configuration .swift-format $(LINT_PATHS)
+
+format: ## Reformat the sources in place with the repo's .swift-format
+	$(SWIFT) format format --in-place --recursive --parallel --configuration .swift-format $(LINT_PATHS)
+
+install: build ## Install the binary to DESTDIR/PREFIX/bin
+	install -d "$(DESTDIR)$(PREFIX)/bin"
+	install -m 0755 $(BIN) "$(DESTDIR)$(PREFIX)/bin/tlsautopsy"
+
+clean: ## Remove build products (keeps fetched dependencies)
+	$(SWIFT) package clean
+	rm -rf Tests/Tools/__pycache__
+
+golden: deps ## Re-record the golden files, then fail so that the diff gets reviewed
+	UPDATE_GOLDEN=1 $(TEST_ENV) $(SWIFT) test --filter GoldenTests || true
+	@if command -v git >/dev/null 2>&1 && [ -d .git ]; then git status --short -- Fixtures/expected; fi
+	@echo "golden: files re-recorded under Fixtures/expected/; review 'git diff Fixtures/expected', commit, then run make test" >&2
+	@exit 1
+
+registries: ## Regenerate the IANA registries (Tests/Tools/gen-registries.py)
+	$(PYTHON) Tests/Tools/gen-registries.py
+
+agreement: build ## Compare our flow records with the tshark oracle over SHARED/corpus
+	@[ -d "$(SHARED)/corpus" ] || { echo "agreement: no corpus at $(SHARED)/corpus" >&2; exit 1; }
+	$(AGREEMENT) --min $(MIN_AGREEMENT)

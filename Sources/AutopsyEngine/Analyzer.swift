@@ -1,0 +1,124 @@
+import AutopsyCapture
+import AutopsyFlow
+import AutopsyPackets
+import AutopsyTCP
+
+/// Options of one analysis run.
+public struct AnalysisOptions: Sendable {
+    /// Every bound on memory and time.
+    public var limits = Limits()
+    /// A BPF expression applied by libpcap, or nil.
+    public var filter: String?
+    /// Finished records that may wait for an earlier, still open flow before it is passed over.
+    public var maxWaitingRecords = 10_000
+
+    /// The defaults.
+    public init() {}
+}
+
+/// Counts flows as the table creates them: the id of a flow is its rank by first packet
+/// among all TCP connections of the run (Wireshark's `tcp.stream` + 1).
+final class FlowCounter {
+    var next = 0
+}
+
+/// The pipeline: capture -> packets -> TCP reassembly -> TLS sessions -> flow records,
+/// in one pass. Records are handed to `emit` in the order their flows began.
+public final class Analyzer {
+    private let options: AnalysisOptions
+    private var table: FlowTable<FlowSession>
+    private var queue: EmissionQueue
+    private let counter = FlowCounter()
+    /// The counts so far.
+    public private(set) var summary = AnalysisSummary()
+
+    /// Creates an analyzer.
+    public init(options: AnalysisOptions) {
+        self.options = options
+        let counter = self.counter
+        let limits = options.limits
+        table = FlowTable(limits: limits) { start in
+            counter.next += 1
+            return FlowSession(start: start, sequence: UInt64(counter.next), limits: limits)
+        }
+        queue = EmissionQueue(maxWaiting: options.maxWaitingRecords)
+    }
+
+    /// Reads one capture file to its end. Flows still open at its end are reported then.
+    public func analyze(path: String, emit: (FlowRecord) -> Void) throws(CaptureError) {
+        var handle = try PcapHandle.openOffline(path: path)
+        try handle.requireSupportedLinkType(path: path)
+        if let filter = options.filter { try handle.setFilter(filter) }
+        var capture = CaptureSummary(file: path, linkType: handle.linkTypeName)
+        let end = try run(&handle, capture: &capture, emit: emit)
+        if case .truncated(let message) = end {
+            capture.truncated = message
+            summary.warnings.append("\(path): the file is cut short mid-packet (\(message)); analyzed the \(capture.packets) packets before the cut")
+        }
+        summary.captures.append(capture)
+        finishAll(emit)
+    }
+
+    /// Runs the packet loop over an open handle (offline or live).
+    public func run(_ handle: inout PcapHandle, capture: inout CaptureSummary, emit: (FlowRecord) -> Void)
+        throws(CaptureError) -> CaptureEnd
+    {
+        let linkType = handle.linkType
+        return try handle.forEachPacket { header, bytes in
+            capture.packets += 1
+            process(bytes, header: header, linkType: linkType, emit: emit)
+            return true
+        }
+    }
+
+    /// Decodes one packet and feeds it to the flow table.
+    public func process(_ bytes: Span<UInt8>, header: PacketHeader, linkType: LinkType, emit: (FlowRecord) -> Void) {
+        summary.packets += 1
+        switch PacketDecoder.decode(bytes, linkType: linkType) {
+        case .tcp(let segment):
+            summary.tcpSegments += 1
+            if segment.isTruncated { summary.truncatedSegments += 1 }
+            let packet = PacketInfo(
+                frame: header.frame, timestamp: header.timestamp, ttl: segment.ttl, ipID: segment.ipID,
+                flags: segment.flags)
+            let start = min(max(segment.payloadOffset, 0), bytes.count)
+            let end = min(start + max(segment.payloadLength, 0), bytes.count)
+            let payload = bytes.extracting(start..<end)
+            table.ingest(segment, payload: payload, packet: packet) { session, flowEnd, _ in
+                self.finished(session, flowEnd, emit)
+            }
+        case .notTCP:
+            summary.nonTCPPackets += 1
+        case .fragment:
+            summary.ipFragments += 1
+        case .malformed:
+            summary.malformedPackets += 1
+        }
+    }
+
+    /// Closes flows idle on the capture clock (live capture calls this on timeouts).
+    public func expire(now: Timestamp, emit: (FlowRecord) -> Void) {
+        table.expire(now: now) { session, flowEnd, _ in
+            self.finished(session, flowEnd, emit)
+        }
+    }
+
+    /// Reports every open flow as it stands (end of a file, or of a live capture).
+    public func finishAll(_ emit: (FlowRecord) -> Void) {
+        table.finishAll { session, flowEnd, _ in
+            self.finished(session, flowEnd, emit)
+        }
+        queue.flush(through: counter.next) { record in
+            emit(record)
+        }
+        summary.tcp = table.counters
+    }
+
+    private func finished(_ session: consuming FlowSession, _ end: FlowEnd, _ emit: (FlowRecord) -> Void) {
+        let reportable = session.isReportable
+        var record = session.finish(end)
+        record.id = Int(record.sequence)
+        if reportable { summary.add(record) }
+        queue.finished(record.id, reportable ? record : nil, emit: emit)
+    }
+}

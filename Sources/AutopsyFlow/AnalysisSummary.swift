@@ -1,0 +1,65 @@
+import AutopsyTCP
+
+/// What one capture file contributed.
+public struct CaptureSummary: Sendable, Hashable {
+    /// The file's name as given.
+    public var file: String
+    /// Its link type, by libpcap name.
+    public var linkType: String
+    /// Packets read from it.
+    public var packets = 0
+    /// When the file was cut short mid-packet: libpcap's words.
+    public var truncated: String?
+
+    /// Creates a capture summary.
+    public init(file: String, linkType: String) {
+        self.file = file
+        self.linkType = linkType
+    }
+}
+
+/// The counts of a whole run: the summary object of the NDJSON output and the text
+/// report's last block. Every stage's losses are here; nothing is dropped silently.
+public struct AnalysisSummary: Sendable, Hashable {
+    /// The files read, in order.
+    public var captures: [CaptureSummary] = []
+    /// Packets read.
+    public var packets = 0
+    /// TCP segments decoded.
+    public var tcpSegments = 0
+    /// Packets that were not TCP over IP (UDP, ARP, ...).
+    public var nonTCPPackets = 0
+    /// IP fragments (counted and skipped).
+    public var ipFragments = 0
+    /// Packets whose headers did not decode.
+    public var malformedPackets = 0
+    /// Segments whose payload the snap length cut short.
+    public var truncatedSegments = 0
+    /// Flows reported.
+    public var flows = 0
+    /// Reported flows that carried TLS.
+    public var tlsFlows = 0
+    /// Reported flows per outcome.
+    public var outcomes: [Outcome: Int] = [:]
+    /// Records or handshake messages that did not parse.
+    public var malformedRecords = 0
+    /// Reassembly counters.
+    public var tcp = TCPCounters()
+    /// Packets the kernel dropped (live capture only).
+    public var droppedByKernel: Int?
+    /// Packets the interface dropped (live capture only).
+    public var droppedByInterface: Int?
+    /// Warnings for the user (e.g. a file cut short).
+    public var warnings: [String] = []
+
+    /// An empty summary.
+    public init() {}
+
+    /// Counts a reported flow.
+    public mutating func add(_ record: FlowRecord) {
+        flows += 1
+        if record.sawTLS { tlsFlows += 1 }
+        outcomes[record.outcome, default: 0] += 1
+        malformedRecords += record.malformedRecords
+    }
+}

@@ -1,0 +1,49 @@
+import AutopsyTLS
+
+/// The TLS parsing state of one direction of a flow.
+struct DirectionState {
+    enum Phase: Equatable {
+        /// No byte seen yet.
+        case start
+        /// Records are being cut.
+        case tls
+        /// Not TLS (yet): chunk starts are checked for a record header, either a
+        /// ClientHello/ServerHello after plaintext (STARTTLS, `strict`) or any plausible
+        /// record after a capture that began mid-flow.
+        case searching(strict: Bool, scanned: Int)
+        /// Parsing gave up (malformed record, gap, limit).
+        case stopped
+    }
+
+    var phase: Phase = .start
+    var deframer: RecordDeframer
+    var joiner: HandshakeJoiner
+    var alerts = AlertJoiner()
+    /// Bodies are encrypted from the next record on.
+    var encrypted = false
+    /// A change_cipher_spec was seen.
+    var sawCCS = false
+    /// Records with hidden bodies seen (after CCS or, for a TLS 1.3 server, after the ServerHello).
+    var encryptedRecords = 0
+    /// Encrypted records seen after this side's change_cipher_spec.
+    var encryptedAfterCCS = 0
+    /// Payload bytes delivered.
+    var bytes: UInt64 = 0
+    /// The first bytes of the direction, for not_tls evidence.
+    var sample: [UInt8] = []
+    /// Whether this direction began with something other than TLS.
+    var startedPlaintext = false
+
+    static let sampleSize = 48
+
+    init(limits: (record: Int, message: Int)) {
+        deframer = RecordDeframer(maxBodyBytes: limits.record)
+        joiner = HandshakeJoiner(maxMessageBytes: limits.message)
+    }
+
+    mutating func keepSample(_ chunk: Span<UInt8>) {
+        guard sample.count < Self.sampleSize else { return }
+        let take = min(Self.sampleSize - sample.count, chunk.count)
+        chunk.extracting(0..<take).withUnsafeBufferPointer { sample.append(contentsOf: $0) }
+    }
+}

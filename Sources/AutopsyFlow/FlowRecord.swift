@@ -1,0 +1,233 @@
+import AutopsyPackets
+import AutopsyTLS
+
+/// An address and port.
+public struct Endpoint: Sendable, Hashable {
+    /// The IP address.
+    public var ip: IPAddress
+    /// The TCP port.
+    public var port: UInt16
+
+    /// Creates an endpoint.
+    public init(ip: IPAddress, port: UInt16) {
+        self.ip = ip
+        self.port = port
+    }
+}
+
+/// The ClientHello facts of the flow record (`shared/spec/flow-record.md`, `client_hello`).
+public struct ClientHelloRecord: Sendable, Hashable {
+    /// Frame that completed the message.
+    public var frame: UInt64
+    /// Capture time of that frame.
+    public var timestamp: Timestamp
+    /// Version in the header of the record that carried it.
+    public var recordVersion: ProtocolVersion
+    /// The parsed hello.
+    public var hello: ClientHello
+    /// JA3 fingerprint (MD5 of `ja3String`), when computed.
+    public var ja3: String?
+    /// JA3 input string.
+    public var ja3String: String?
+    /// JA4 fingerprint, when computed.
+    public var ja4: String?
+
+    /// Creates the record part.
+    public init(frame: UInt64, timestamp: Timestamp, recordVersion: ProtocolVersion, hello: ClientHello) {
+        self.frame = frame
+        self.timestamp = timestamp
+        self.recordVersion = recordVersion
+        self.hello = hello
+    }
+}
+
+/// The ServerHello (or HelloRetryRequest) facts of the flow record.
+public struct ServerHelloRecord: Sendable, Hashable {
+    /// Frame that completed the message.
+    public var frame: UInt64
+    /// Capture time of that frame.
+    public var timestamp: Timestamp
+    /// The parsed hello.
+    public var hello: ServerHello
+    /// JA3S fingerprint, when computed.
+    public var ja3s: String?
+    /// JA3S input string.
+    public var ja3sString: String?
+
+    /// Creates the record part.
+    public init(frame: UInt64, timestamp: Timestamp, hello: ServerHello) {
+        self.frame = frame
+        self.timestamp = timestamp
+        self.hello = hello
+    }
+}
+
+/// An alert seen on the wire, with who sent it and when.
+public struct AlertRecord: Sendable, Hashable {
+    /// Frame that completed the alert record.
+    public var frame: UInt64
+    /// Capture time.
+    public var timestamp: Timestamp
+    /// Who sent it.
+    public var from: Side
+    /// Level and description; nil when the alert was encrypted.
+    public var alert: AlertMessage?
+    /// Size of the encrypted record's body, for encrypted alerts.
+    public var encryptedLength: Int?
+    /// The handshake step it came at: the last handshake message seen before it.
+    public var stage: String
+
+    /// Whether the alert was encrypted (level and description unknowable passively).
+    public var isEncrypted: Bool { alert == nil }
+    /// Whether it is a plaintext fatal alert.
+    public var isFatal: Bool { alert?.level == .fatal }
+}
+
+/// One step of the exchange, for the ladder and for evidence: a handshake message, a
+/// change_cipher_spec, an alert, or an encrypted record.
+public struct ExchangeStep: Sendable, Hashable {
+    /// Frame that completed it.
+    public var frame: UInt64
+    /// Capture time.
+    public var timestamp: Timestamp
+    /// Who sent it.
+    public var from: Side
+    /// What it was: a handshake type name (`client_hello`), `change_cipher_spec`,
+    /// `alert`, `encrypted_alert`, `encrypted_handshake`, `application_data`.
+    public var kind: String
+    /// Its size in bytes (message body, or record body for encrypted records).
+    public var length: Int
+}
+
+/// TCP facts of the flow.
+public struct TCPFacts: Sendable, Hashable {
+    /// Whether the connection's SYN was seen.
+    public var syn = false
+    /// Whether the client sent an RST.
+    public var clientRST = false
+    /// Whether the server sent an RST.
+    public var serverRST = false
+    /// Whether the client sent a FIN.
+    public var clientFIN = false
+    /// Whether the server sent a FIN.
+    public var serverFIN = false
+    /// Gaps (bytes missing for good) in either direction.
+    public var gaps = 0
+    /// Segments that repeated bytes already seen.
+    public var retransmissions = 0
+    /// Frame of the first RST, when one came.
+    public var rstFrame: UInt64?
+    /// Frame of the first gap, when one came.
+    public var gapFrame: UInt64?
+
+    /// No facts yet.
+    public init() {}
+}
+
+/// Everything known about one flow, frozen once decided: the Swift mirror of the JSON
+/// contract `shared/spec/flow-record.md`.
+public struct FlowRecord: Sendable, Hashable {
+    /// 1-based id in order of the flow's first packet, among reported flows (set at output).
+    public var id = 0
+    /// Order of creation in the flow table (used to order output).
+    public var sequence: UInt64
+    /// Capture time of the first packet.
+    public var firstTimestamp: Timestamp
+    /// Capture time of the last packet seen.
+    public var lastTimestamp: Timestamp
+    /// First frame of the flow.
+    public var firstFrame: UInt64
+    /// Last frame of the flow seen.
+    public var lastFrame: UInt64
+    /// The side that sent the ClientHello (or the SYN, before any TLS).
+    public var client: Endpoint
+    /// The other side.
+    public var server: Endpoint
+    /// VLAN ids, outer first.
+    public var vlan: [Int]
+    /// How the handshake ended.
+    public var outcome: Outcome = .incomplete
+    /// Whether both sides moved to encrypted traffic.
+    public var established = false
+    /// Whether the session was resumed (session id, ticket or PSK).
+    public var resumed = false
+    /// The ClientHello (the first one, or after an HRR the second one is in `retryClientHello`).
+    public var clientHello: ClientHelloRecord?
+    /// The second ClientHello after a HelloRetryRequest.
+    public var retryClientHello: ClientHelloRecord?
+    /// The HelloRetryRequest, when one came.
+    public var helloRetryRequest: ServerHelloRecord?
+    /// The ServerHello.
+    public var serverHello: ServerHelloRecord?
+    /// Certificates the server sent, as DER, leaf first.
+    public var serverCertificates: [[UInt8]] = []
+    /// Frame of the server's Certificate message.
+    public var serverCertificateFrame: UInt64?
+    /// Certificates the client sent, as DER.
+    public var clientCertificates: [[UInt8]] = []
+    /// Frame of the client's Certificate message.
+    public var clientCertificateFrame: UInt64?
+    /// The server asked for a client certificate.
+    public var certificateRequest: CertificateRequest?
+    /// Frame of the CertificateRequest.
+    public var certificateRequestFrame: UInt64?
+    /// The ECDHE group from a ServerKeyExchange (TLS 1.2).
+    public var serverKeyExchangeGroup: NamedGroup?
+    /// DHE prime size from a ServerKeyExchange.
+    public var serverKeyExchangeDHBits: Int?
+    /// A NewSessionTicket came (TLS 1.2 in clear).
+    public var newSessionTicket: NewSessionTicket?
+    /// Alerts in order.
+    public var alerts: [AlertRecord] = []
+    /// The exchange in order, bounded (see `FlowSession.maxSteps`).
+    public var steps: [ExchangeStep] = []
+    /// Steps left out once the bound was reached.
+    public var stepsOmitted = 0
+    /// TCP facts.
+    public var tcp = TCPFacts()
+    /// Oddities the peers showed.
+    public var anomalies: [Anomaly] = []
+    /// Parse errors, as evidence lines ("frame 4: client record header invalid ...").
+    public var malformed: [String] = []
+    /// Count of records or messages that did not parse.
+    public var malformedRecords = 0
+    /// The first bytes a side sent when it did not speak TLS (for not_tls evidence), as printable text.
+    public var plaintextSample: [Side: String] = [:]
+    /// Which side spoke plaintext where TLS was expected.
+    public var plaintextSide: Side?
+    /// TLS began after plaintext on the same connection (STARTTLS and similar upgrades).
+    public var upgradedFromPlaintext = false
+    /// Frame where the handshake was decided (or nil when the flow ended undecided).
+    public var decidedFrame: UInt64?
+    /// Whether any TLS record was seen.
+    public var sawTLS = false
+    /// Why the flow left the table.
+    public var end: String = ""
+
+    /// Creates an empty record for a flow.
+    public init(
+        sequence: UInt64, firstTimestamp: Timestamp, firstFrame: UInt64, client: Endpoint, server: Endpoint, vlan: [Int]
+    ) {
+        self.sequence = sequence
+        self.firstTimestamp = firstTimestamp
+        self.lastTimestamp = firstTimestamp
+        self.firstFrame = firstFrame
+        self.lastFrame = firstFrame
+        self.client = client
+        self.server = server
+        self.vlan = vlan
+    }
+
+    /// The negotiated version (ServerHello), when there was one.
+    public var version: ProtocolVersion? { serverHello?.hello.selectedVersion }
+    /// The negotiated cipher suite.
+    public var cipher: CipherSuite? { serverHello?.hello.cipherSuite }
+    /// The negotiated group: the server's key share (TLS 1.3) or ServerKeyExchange curve.
+    public var curve: NamedGroup? { serverHello?.hello.keyShareGroup ?? serverKeyExchangeGroup }
+    /// The SNI of the (first) ClientHello.
+    public var serverName: String? { clientHello?.hello.extensions.serverName }
+    /// The negotiated ALPN protocol.
+    public var nextProtocol: String? { serverHello?.hello.selectedALPN }
+    /// Seconds from the first to the last packet seen.
+    public var duration: Double { lastTimestamp.seconds(since: firstTimestamp) }
+}

@@ -1,0 +1,109 @@
+import AutopsyPackets
+import AutopsyTCP
+import AutopsyTLS
+
+extension FlowSession {
+    /// Handles one complete handshake message from one direction.
+    mutating func handleMessage(
+        _ message: HandshakeMessage, _ state: inout DirectionState, _ direction: StreamDirection,
+        _ header: RecordHeader, _ packet: PacketInfo
+    ) {
+        if message.type == .clientHello && record.clientHello == nil { makeClient(direction) }
+        let side = side(of: direction)
+        let name = message.type.name ?? "handshake_\(message.type.rawValue)"
+        addStep(side, name, message.body.count, packet)
+        lastHandshakeStep = name
+        do {
+            switch message.type {
+            case .clientHello:
+                let hello = try ClientHello.parse(message.body)
+                clientHello(hello, side: side, recordVersion: header.version, packet)
+            case .serverHello:
+                let hello = try ServerHello.parse(message.body)
+                serverHello(hello, &state, side: side, packet)
+            case .certificate:
+                let tls13 = record.version?.isTLS13OrDraft ?? false
+                let certificates = try CertificateMessage.parse(message.body, tls13: tls13).certificates
+                if side == .server {
+                    record.serverCertificates = certificates
+                    record.serverCertificateFrame = packet.frame
+                } else {
+                    record.clientCertificates = certificates
+                    record.clientCertificateFrame = packet.frame
+                }
+            case .certificateRequest where !(record.version?.isTLS13OrDraft ?? false):
+                record.certificateRequest = try CertificateRequest.parse(
+                    message.body, tls12: record.version == .tls12)
+                record.certificateRequestFrame = packet.frame
+            case .serverKeyExchange:
+                let dhe = record.cipher?.keyExchange == .dhe
+                let exchange = try ServerKeyExchange.parse(message.body, dhe: dhe)
+                record.serverKeyExchangeGroup = exchange.group
+                record.serverKeyExchangeDHBits = exchange.dhPrimeBits
+            case .newSessionTicket where !(record.version?.isTLS13OrDraft ?? false):
+                record.newSessionTicket = try NewSessionTicket.parse(message.body)
+            default:
+                break
+            }
+        } catch {
+            record.malformedRecords += 1
+            record.malformed.append("frame \(packet.frame): \(side.rawValue) \(name) \(error)")
+        }
+    }
+
+    private mutating func clientHello(_ hello: ClientHello, side: Side, recordVersion: ProtocolVersion, _ packet: PacketInfo) {
+        let entry = ClientHelloRecord(
+            frame: packet.frame, timestamp: packet.timestamp, recordVersion: recordVersion, hello: hello)
+        record.anomalies.append(contentsOf: hello.anomalies)
+        if record.clientHello == nil {
+            record.clientHello = entry
+        } else if helloRetrySeen && record.retryClientHello == nil {
+            record.retryClientHello = entry
+        }
+    }
+
+    private mutating func serverHello(_ hello: ServerHello, _ state: inout DirectionState, side: Side, _ packet: PacketInfo) {
+        let entry = ServerHelloRecord(frame: packet.frame, timestamp: packet.timestamp, hello: hello)
+        record.anomalies.append(contentsOf: hello.anomalies)
+        if hello.isHelloRetryRequest {
+            helloRetrySeen = true
+            if record.helloRetryRequest == nil { record.helloRetryRequest = entry }
+            return
+        }
+        guard record.serverHello == nil else { return }
+        record.serverHello = entry
+        // TLS 1.3: everything the server sends after its ServerHello is encrypted.
+        if hello.selectedVersion.isTLS13OrDraft { state.encrypted = true }
+    }
+
+    /// An SSL 2.0 record: the CLIENT-HELLO and SERVER-HELLO are read; later SSL 2.0
+    /// messages are encrypted or carry keys, and are only counted.
+    mutating func handleSSLv2(_ deframed: DeframedRecord, side: Side, direction: StreamDirection, _ packet: PacketInfo) {
+        guard let body = deframed.body, let type = body.first, !isDecided else { return }
+        do {
+            switch type {
+            case 1 where record.clientHello == nil:
+                makeClient(direction)
+                let hello = try ClientHello.parseSSLv2(body)
+                addStep(.client, "client_hello", body.count, packet)
+                lastHandshakeStep = "client_hello"
+                record.clientHello = ClientHelloRecord(
+                    frame: packet.frame, timestamp: packet.timestamp, recordVersion: .ssl2, hello: hello)
+            case 4 where record.serverHello == nil:
+                let parsed = try ServerHello.parseSSLv2(body)
+                addStep(side, "server_hello", body.count, packet)
+                lastHandshakeStep = "server_hello"
+                record.serverHello = ServerHelloRecord(frame: packet.frame, timestamp: packet.timestamp, hello: parsed.hello)
+                if let certificate = parsed.certificate {
+                    record.serverCertificates = [certificate]
+                    record.serverCertificateFrame = packet.frame
+                }
+            default:
+                addStep(side, "sslv2_message_\(type)", body.count, packet)
+            }
+        } catch {
+            record.malformedRecords += 1
+            record.malformed.append("frame \(packet.frame): \(side.rawValue) SSL 2.0 message \(error)")
+        }
+    }
+}

@@ -1,0 +1,388 @@
+import AutopsyPackets
+import AutopsyTCP
+import AutopsyTLS
+
+/// One TCP flow's TLS session: cuts both directions into records and messages, follows
+/// the handshake, and builds the flow's ``FlowRecord``.
+///
+/// Once the handshake is decided (established, resumed or failed) it drops its parse
+/// state: handshake messages are no longer joined and encrypted bodies are never kept,
+/// so a decided flow costs a few hundred bytes until its connection ends.
+public struct FlowSession: StreamHandler {
+    /// The record being built.
+    public internal(set) var record: FlowRecord
+    /// Whether the handshake is decided.
+    public internal(set) var isDecided = false
+    /// Steps kept per flow (hostile input cannot grow a record without bound).
+    public static let maxSteps = 64
+    /// Alerts kept per flow.
+    public static let maxAlerts = 32
+
+    var initiator: DirectionState
+    var responder: DirectionState
+    var initiatorIsClient = true
+    let limits: Limits
+    var lastHandshakeStep = "none"
+    var helloRetrySeen = false
+    /// Whether the client's first encrypted record after a TLS 1.3 ServerHello was alert-sized.
+    public internal(set) var tls13ClientAlertSized = false
+
+    /// Starts a session for a flow the table just created.
+    public init(start: FlowStart, sequence: UInt64, limits: Limits) {
+        self.limits = limits
+        let sizes = (record: limits.partialRecordBytes, message: limits.handshakeMessageBytes)
+        initiator = DirectionState(limits: sizes)
+        responder = DirectionState(limits: sizes)
+        record = FlowRecord(
+            sequence: sequence, firstTimestamp: start.packet.timestamp, firstFrame: start.packet.frame,
+            client: Endpoint(ip: start.initiator, port: start.initiatorPort),
+            server: Endpoint(ip: start.responder, port: start.responderPort), vlan: start.vlan.ids)
+        record.tcp.syn = start.sawSYN
+    }
+
+    // MARK: StreamHandler
+
+    /// Notes frame, time and flags of every segment.
+    public mutating func segment(
+        from direction: StreamDirection, packet: PacketInfo, payloadLength: Int, retransmission: Bool
+    ) {
+        if packet.timestamp > record.lastTimestamp { record.lastTimestamp = packet.timestamp }
+        if packet.frame > record.lastFrame { record.lastFrame = packet.frame }
+        if retransmission { record.tcp.retransmissions += 1 }
+        if packet.flags.contains(.syn) && !packet.flags.contains(.ack) { record.tcp.syn = true }
+    }
+
+    /// Feeds in-order bytes of one direction to its record deframer.
+    public mutating func data(_ bytes: Span<UInt8>, from direction: StreamDirection, packet: PacketInfo) {
+        var state = take(direction)
+        state.bytes &+= UInt64(bytes.count)
+        state.keepSample(bytes)
+        switch state.phase {
+        case .stopped:
+            break
+        case .start:
+            state.phase = .tls
+            feed(&state, bytes, direction, packet, isFirstChunk: true)
+        case .tls:
+            feed(&state, bytes, direction, packet, isFirstChunk: false)
+        case .searching(let strict, let scanned):
+            if Self.chunkStartsRecord(bytes, strict: strict) {
+                state.deframer = RecordDeframer(maxBodyBytes: limits.partialRecordBytes)
+                state.phase = .tls
+                if strict { record.upgradedFromPlaintext = true }
+                feed(&state, bytes, direction, packet, isFirstChunk: false)
+            } else {
+                let total = scanned + bytes.count
+                state.phase = total > limits.plaintextScanBytes ? .stopped : .searching(strict: strict, scanned: total)
+            }
+        }
+        put(state, direction)
+        updateDecision(packet)
+    }
+
+    /// Bytes of a direction are lost: TLS parsing stops there.
+    public mutating func gap(from direction: StreamDirection, missingBytes: UInt64, packet: PacketInfo) {
+        record.tcp.gaps += 1
+        if record.tcp.gapFrame == nil { record.tcp.gapFrame = packet.frame }
+        var state = take(direction)
+        if !isDecided && state.phase != .stopped {
+            let side = side(of: direction)
+            record.malformed.append("frame \(packet.frame): \(missingBytes) bytes of the \(side.rawValue)'s stream are missing from the capture; parsing of that direction stops there")
+        }
+        state.phase = .stopped
+        put(state, direction)
+    }
+
+    /// Notes a FIN or RST.
+    public mutating func closed(from direction: StreamDirection, reset: Bool, packet: PacketInfo) {
+        switch (side(of: direction), reset) {
+        case (.client, true): record.tcp.clientRST = true
+        case (.server, true): record.tcp.serverRST = true
+        case (.client, false): record.tcp.clientFIN = true
+        case (.server, false): record.tcp.serverFIN = true
+        }
+        if reset && record.tcp.rstFrame == nil { record.tcp.rstFrame = packet.frame }
+        if packet.frame > record.lastFrame { record.lastFrame = packet.frame }
+        if packet.timestamp > record.lastTimestamp { record.lastTimestamp = packet.timestamp }
+    }
+
+    // MARK: Finishing
+
+    /// Whether the flow belongs in the report: it carried TLS, or plaintext towards a
+    /// port where TLS was expected.
+    public var isReportable: Bool {
+        if record.sawTLS { return true }
+        return initiator.bytes + responder.bytes > 0 && TLSPorts.contains(record.server.port)
+    }
+
+    /// Freezes the record with its outcome, when the flow leaves the table.
+    public consuming func finish(_ end: FlowEnd) -> FlowRecord {
+        var result = record
+        result.end = end.rawValue
+        if !isDecided {
+            result.outcome = undecidedOutcome()
+        }
+        let client = initiatorIsClient ? initiator : responder
+        let server = initiatorIsClient ? responder : initiator
+        if client.startedPlaintext { result.plaintextSample[.client] = PlaintextSniffer.describe(client.sample) }
+        if server.startedPlaintext { result.plaintextSample[.server] = PlaintextSniffer.describe(server.sample) }
+        return result
+    }
+
+    func undecidedOutcome() -> Outcome {
+        let client = initiatorIsClient ? initiator : responder
+        let server = initiatorIsClient ? responder : initiator
+        if record.clientHello == nil {
+            if record.sawTLS { return .partial }
+            return client.startedPlaintext || server.startedPlaintext ? .notTLS : .incomplete
+        }
+        if server.startedPlaintext && record.serverHello == nil && record.helloRetryRequest == nil { return .notTLS }
+        if record.alerts.contains(where: { !$0.isEncrypted }) || record.alerts.contains(where: \.isEncrypted) {
+            return .failed
+        }
+        if record.tcp.clientRST || record.tcp.serverRST { return .reset }
+        if record.tcp.gaps > 0 { return .incomplete }
+        if server.bytes == 0 { return .noResponse }
+        return .incomplete
+    }
+
+    // MARK: Records
+
+    mutating func feed(
+        _ state: inout DirectionState, _ bytes: Span<UInt8>, _ direction: StreamDirection, _ packet: PacketInfo,
+        isFirstChunk: Bool
+    ) {
+        var deframer = state.deframer
+        state.deframer = RecordDeframer(maxBodyBytes: 0)
+        let recordsBefore = deframer.recordCount
+        deframer.feed(bytes) { deframed in
+            handle(deframed, &state, direction, packet)
+        }
+        if let error = deframer.error, state.phase == .tls {
+            if deframer.recordCount == 0 || (isFirstChunk && recordsBefore == 0 && deframer.recordCount == 0) {
+                // The direction did not start with TLS.
+                state.startedPlaintext = true
+                state.phase = .searching(strict: record.tcp.syn, scanned: bytes.count)
+                if side(of: direction) == .client || record.clientHello != nil {
+                    record.plaintextSide = record.plaintextSide ?? side(of: direction)
+                }
+            } else {
+                record.malformedRecords += 1
+                record.malformed.append("frame \(packet.frame): \(side(of: direction).rawValue) record \(error); parsing of that direction stops there")
+                state.phase = .stopped
+            }
+        }
+        state.deframer = deframer
+    }
+
+    mutating func handle(
+        _ deframed: DeframedRecord, _ state: inout DirectionState, _ direction: StreamDirection, _ packet: PacketInfo
+    ) -> DeframerMode {
+        record.sawTLS = true
+        let side = side(of: direction)
+        if deframed.isSSLv2 {
+            handleSSLv2(deframed, side: side, direction: direction, packet)
+            return state.encrypted ? .encrypted : .plaintext
+        }
+        switch deframed.header.contentType {
+        case .handshake:
+            if let body = deframed.body {
+                joinHandshake(body, &state, direction, deframed.header, packet)
+            } else {
+                encryptedRecord(&state, side: side, kind: "encrypted_handshake", length: deframed.header.length, packet)
+            }
+        case .alert:
+            if let body = deframed.body {
+                var joiner = state.alerts
+                joiner.append(body) { alert in addAlert(alert, encryptedLength: nil, side: side, packet) }
+                state.alerts = joiner
+            } else {
+                addAlert(nil, encryptedLength: deframed.header.length, side: side, packet)
+                encryptedRecord(&state, side: side, kind: "encrypted_alert", length: deframed.header.length, packet)
+            }
+        case .changeCipherSpec:
+            state.sawCCS = true
+            addStep(side, "change_cipher_spec", deframed.header.length, packet)
+            // TLS 1.3 sends a dummy change_cipher_spec for middleboxes; the records after it
+            // are application_data anyway, and a second ClientHello after an HRR is still clear.
+            if !isTLS13 { state.encrypted = true }
+        case .applicationData:
+            applicationData(&state, side: side, length: deframed.header.length, packet)
+        default:
+            addStep(side, "record_\(deframed.header.contentType.rawValue)", deframed.header.length, packet)
+        }
+        return state.encrypted ? .encrypted : .plaintext
+    }
+
+    var isTLS13: Bool {
+        helloRetrySeen || (record.serverHello?.hello.selectedVersion.isTLS13OrDraft ?? false)
+    }
+
+    mutating func applicationData(_ state: inout DirectionState, side: Side, length: Int, _ packet: PacketInfo) {
+        state.encryptedRecords += 1
+        if state.sawCCS { state.encryptedAfterCCS += 1 }
+        guard !isDecided else { return }
+        if isTLS13 && record.serverHello != nil {
+            if side == .server {
+                addStep(side, state.encryptedRecords == 1 ? "encrypted_handshake" : "encrypted_record", length, packet)
+            } else {
+                // The client's first record after the ServerHello is its Finished (4 + 32 or 48
+                // bytes + type + 16-byte tag = 53 or 69) or, if it rejects the server, an
+                // alert (2 + 1 + 16 = 19 bytes).
+                let alertSized = length <= 24
+                addStep(side, alertSized ? "encrypted_alert_sized_record" : "encrypted_handshake", length, packet)
+                if alertSized { tls13ClientAlertSized = true }
+                decide(alertSized ? .failed : .established, packet)
+            }
+        } else {
+            addStep(side, "application_data", length, packet)
+        }
+    }
+
+    mutating func encryptedRecord(
+        _ state: inout DirectionState, side: Side, kind: String, length: Int, _ packet: PacketInfo
+    ) {
+        state.encryptedRecords += 1
+        if state.sawCCS { state.encryptedAfterCCS += 1 }
+        if !isDecided && kind != "encrypted_alert" { addStep(side, kind, length, packet) }
+    }
+
+    mutating func joinHandshake(
+        _ body: [UInt8], _ state: inout DirectionState, _ direction: StreamDirection, _ header: RecordHeader,
+        _ packet: PacketInfo
+    ) {
+        guard !isDecided else { return }
+        var messages: [HandshakeMessage] = []
+        var joiner = state.joiner
+        joiner.append(body) { messages.append($0) }
+        if let error = joiner.error, state.joiner.error == nil {
+            record.malformedRecords += 1
+            record.malformed.append("frame \(packet.frame): \(side(of: direction).rawValue) handshake \(error)")
+        }
+        state.joiner = joiner
+        for message in messages {
+            handleMessage(message, &state, direction, header, packet)
+        }
+    }
+
+    // MARK: Steps, alerts, decision
+
+    mutating func addStep(_ side: Side, _ kind: String, _ length: Int, _ packet: PacketInfo) {
+        guard record.steps.count < Self.maxSteps else {
+            record.stepsOmitted += 1
+            return
+        }
+        record.steps.append(
+            ExchangeStep(frame: packet.frame, timestamp: packet.timestamp, from: side, kind: kind, length: length))
+    }
+
+    mutating func addAlert(_ alert: AlertMessage?, encryptedLength: Int?, side: Side, _ packet: PacketInfo) {
+        guard record.alerts.count < Self.maxAlerts else { return }
+        let stage = isDecided ? "after_handshake" : lastHandshakeStep
+        record.alerts.append(
+            AlertRecord(
+                frame: packet.frame, timestamp: packet.timestamp, from: side, alert: alert,
+                encryptedLength: encryptedLength, stage: stage))
+        guard !isDecided else { return }
+        addStep(side, alert == nil ? "encrypted_alert" : "alert", encryptedLength ?? 2, packet)
+        if alert?.level == .fatal || (alert == nil && record.clientHello != nil) {
+            decide(.failed, packet)
+        }
+    }
+
+    mutating func updateDecision(_ packet: PacketInfo) {
+        guard !isDecided, record.clientHello != nil, !isTLS13 else { return }
+        let client = initiatorIsClient ? initiator : responder
+        let server = initiatorIsClient ? responder : initiator
+        // TLS 1.2 and earlier: both sides sent change_cipher_spec and their Finished after it.
+        if client.sawCCS && server.sawCCS && client.encryptedAfterCCS > 0 && server.encryptedAfterCCS > 0 {
+            let abbreviated = record.serverCertificates.isEmpty && (record.serverHello.map { isResumption($0.hello) } ?? false)
+            decide(abbreviated ? .resumed : .established, packet)
+        }
+    }
+
+    func isResumption(_ hello: ServerHello) -> Bool {
+        guard let clientHello = record.clientHello?.hello else { return false }
+        // TLS 1.3 echoes the legacy session id always; only an accepted PSK means resumption.
+        if hello.selectedVersion.isTLS13OrDraft { return hello.extensions.selectedPSKIdentity != nil }
+        if !clientHello.sessionID.isEmpty && hello.sessionID == clientHello.sessionID { return true }
+        // Ticket resumption may come with an empty or new session id: the server then skips its Certificate.
+        return (clientHello.extensions.sessionTicketLength ?? 0) > 0 && record.serverCertificateFrame == nil
+    }
+
+    mutating func decide(_ outcome: Outcome, _ packet: PacketInfo) {
+        guard !isDecided else { return }
+        var outcome = outcome
+        if outcome == .established, let hello = record.serverHello?.hello, isResumption(hello) {
+            outcome = .resumed
+        }
+        record.outcome = outcome
+        record.established = outcome == .established || outcome == .resumed
+        record.resumed = outcome == .resumed
+        record.decidedFrame = packet.frame
+        isDecided = true
+        // Drop the parse state: nothing more is joined, and bodies are no longer kept.
+        initiator.joiner = HandshakeJoiner(maxMessageBytes: 0)
+        responder.joiner = HandshakeJoiner(maxMessageBytes: 0)
+    }
+
+    // MARK: Directions
+
+    func side(of direction: StreamDirection) -> Side {
+        (direction == .initiator) == initiatorIsClient ? .client : .server
+    }
+
+    mutating func take(_ direction: StreamDirection) -> DirectionState {
+        let empty = DirectionState(limits: (0, 0))
+        if direction == .initiator {
+            let state = initiator
+            initiator = empty
+            return state
+        }
+        let state = responder
+        responder = empty
+        return state
+    }
+
+    mutating func put(_ state: DirectionState, _ direction: StreamDirection) {
+        if direction == .initiator { initiator = state } else { responder = state }
+    }
+
+    /// The responder sent the ClientHello: it is the client.
+    mutating func makeClient(_ direction: StreamDirection) {
+        guard side(of: direction) == .server else { return }
+        initiatorIsClient.toggle()
+        swap(&record.client, &record.server)
+        record.tcp = TCPFacts.swapped(record.tcp)
+    }
+
+    static func chunkStartsRecord(_ bytes: Span<UInt8>, strict: Bool) -> Bool {
+        guard bytes.count >= 6 else { return false }
+        let type = bytes[0]
+        guard bytes[1] == 3, bytes[2] <= 4 else { return false }
+        let length = Int(bytes[3]) << 8 | Int(bytes[4])
+        guard length >= 1, length <= RecordHeader.maximumLength else { return false }
+        if strict {
+            // After plaintext, only a hello starts TLS (STARTTLS and the like).
+            return type == ContentType.handshake.rawValue && (bytes[5] == 1 || bytes[5] == 2)
+        }
+        return (20...23).contains(type)
+    }
+}
+
+extension TCPFacts {
+    static func swapped(_ facts: TCPFacts) -> TCPFacts {
+        var result = facts
+        result.clientRST = facts.serverRST
+        result.serverRST = facts.clientRST
+        result.clientFIN = facts.serverFIN
+        result.serverFIN = facts.clientFIN
+        return result
+    }
+}
+
+/// Ports where TLS is expected from the first byte (IANA service names with TLS).
+enum TLSPorts {
+    static let list: [UInt16] = [443, 465, 563, 636, 853, 989, 990, 992, 993, 994, 995, 3269, 5061, 5223, 5671, 6514, 8443, 8883, 9443]
+    static func contains(_ port: UInt16) -> Bool { list.contains(port) }
+}

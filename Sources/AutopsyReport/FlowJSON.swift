@@ -1,0 +1,230 @@
+import AutopsyFlow
+import AutopsyPackets
+import AutopsyTLS
+
+/// Renders flow records and the summary as NDJSON, in the field order of
+/// `shared/spec/flow-record.md`, one object per line.
+public enum FlowJSON {
+    /// One flow as one line (without the newline).
+    public static func line(_ record: FlowRecord) -> String {
+        var json = JSONWriter()
+        json.beginObject()
+        json.string("type", "flow")
+        json.int("id", record.id)
+        json.string("ts", TimeFormat.rfc3339(record.firstTimestamp))
+        json.fixed("duration", record.duration, decimals: 6)
+        json.int("first_frame", record.firstFrame)
+        json.int("last_frame", record.lastFrame)
+        endpoint(&json, "client", record.client)
+        endpoint(&json, "server", record.server)
+        json.ints("vlan", record.vlan)
+        json.string("outcome", record.outcome.rawValue)
+        json.bool("established", record.established)
+        json.string("version", record.version?.description)
+        json.string("cipher", record.cipher.map(cipherName))
+        json.string("curve", record.curve?.description)
+        json.string("server_name", record.serverName)
+        json.string("next_protocol", record.nextProtocol)
+        json.bool("resumed", record.resumed)
+        clientHello(&json, "client_hello", record.clientHello)
+        serverHello(&json, "server_hello", record.serverHello ?? record.helloRetryRequest)
+        json.beginArray("certificates")
+        json.endArray()
+        json.beginArray("client_certificates")
+        json.endArray()
+        alerts(&json, record.alerts)
+        tcp(&json, record.tcp)
+        json.beginArray("diagnoses")
+        json.endArray()
+        // Fields beyond the contract's example, in a fixed order.
+        if record.serverHello != nil, let retry = record.helloRetryRequest {
+            serverHello(&json, "hello_retry_request", retry)
+        } else {
+            json.null("hello_retry_request")
+        }
+        clientHello(&json, "retry_client_hello", record.retryClientHello)
+        json.int("certificate_count", record.serverCertificates.count)
+        json.int("client_certificate_count", record.clientCertificates.count)
+        json.bool("certificate_requested", record.certificateRequest != nil)
+        json.bool("upgraded_from_plaintext", record.upgradedFromPlaintext)
+        plaintext(&json, record)
+        steps(&json, record)
+        json.strings("anomalies", record.anomalies.map(\.description))
+        json.strings("malformed", record.malformed)
+        json.string("end", record.end)
+        json.endObject()
+        return json.text
+    }
+
+    /// The summary object, the last line of the output.
+    public static func summary(_ summary: AnalysisSummary) -> String {
+        var json = JSONWriter()
+        json.beginObject()
+        json.string("type", "summary")
+        json.int("packets", summary.packets)
+        json.int("flows", summary.flows)
+        json.int("tls_flows", summary.tlsFlows)
+        json.beginObject("outcomes")
+        for outcome in Outcome.allCases { json.int(outcome.rawValue, summary.outcomes[outcome] ?? 0) }
+        json.endObject()
+        json.beginObject("diagnoses")
+        json.endObject()
+        json.beginArray("patterns")
+        json.endArray()
+        json.beginObject("malformed")
+        json.int("packets", summary.malformedPackets)
+        json.int("records", summary.malformedRecords)
+        json.endObject()
+        json.int("dropped_by_kernel", summary.droppedByKernel)
+        json.int("dropped_by_interface", summary.droppedByInterface)
+        json.beginArray("captures")
+        for capture in summary.captures {
+            json.beginObject()
+            json.string("file", capture.file)
+            json.string("link_type", capture.linkType)
+            json.int("packets", capture.packets)
+            json.string("truncated", capture.truncated)
+            json.endObject()
+        }
+        json.endArray()
+        json.beginObject("packets_skipped")
+        json.int("not_tcp", summary.nonTCPPackets)
+        json.int("ip_fragments", summary.ipFragments)
+        json.int("snaplen_truncated", summary.truncatedSegments)
+        json.endObject()
+        let tcp = summary.tcp
+        json.beginObject("reassembly")
+        json.int("segments", tcp.segments)
+        json.int("flows_tracked", tcp.flowsCreated)
+        json.int("flows_without_syn", tcp.flowsWithoutSYN)
+        json.int("retransmitted_segments", tcp.retransmittedSegments)
+        json.int("out_of_order_segments", tcp.outOfOrderSegmentsBuffered)
+        json.int("out_of_order_bytes_peak", tcp.outOfOrderBytesPeak)
+        json.int("gaps", tcp.gaps)
+        json.int("gap_bytes", tcp.gapBytes)
+        json.int("direction_limit_hits", tcp.perDirectionLimitHits)
+        json.int("total_limit_evictions", tcp.totalLimitEvictions)
+        json.int("max_flows_evictions", tcp.maxFlowsEvictions)
+        json.int("idle_expiries", tcp.idleExpiries)
+        json.int("pending_age_flushes", tcp.pendingAgeFlushes)
+        json.endObject()
+        json.strings("warnings", summary.warnings)
+        json.endObject()
+        return json.text
+    }
+
+    static func cipherName(_ suite: CipherSuite) -> String { suite.description }
+
+    private static func endpoint(_ json: inout JSONWriter, _ key: String, _ endpoint: Endpoint) {
+        json.beginObject(key)
+        json.string("ip", endpoint.ip.description)
+        json.int("port", endpoint.port)
+        json.endObject()
+    }
+
+    private static func clientHello(_ json: inout JSONWriter, _ key: String, _ entry: ClientHelloRecord?) {
+        guard let entry else { return json.null(key) }
+        let hello = entry.hello
+        let ext = hello.extensions
+        json.beginObject(key)
+        json.int("frame", entry.frame)
+        json.string("record_version", entry.recordVersion.description)
+        json.string("legacy_version", hello.legacyVersion.description)
+        json.strings("supported_versions", ext.supportedVersions?.filter { !$0.isGREASE }.map(\.description) ?? [])
+        json.strings("cipher_suites", hello.cipherSuites.map(\.description))
+        json.strings("extensions", ext.types.map(\.description))
+        json.strings("supported_groups", ext.supportedGroups?.map(\.description) ?? [])
+        json.strings("key_shares", ext.keyShareGroups?.map(\.description) ?? [])
+        json.strings("signature_algorithms", ext.signatureAlgorithms?.map(\.description) ?? [])
+        json.strings("alpn", ext.alpnNames ?? [])
+        json.string("server_name", ext.serverName)
+        json.bool("sslv2_compatible", hello.isSSLv2Compatible)
+        json.string("ja3", entry.ja3)
+        json.string("ja3_string", entry.ja3String)
+        json.string("ja4", entry.ja4)
+        json.bool("session_id", !hello.sessionID.isEmpty)
+        json.int("session_ticket_length", ext.sessionTicketLength)
+        json.int("psk_identities", ext.preSharedKeyIdentities)
+        json.bool("early_data", ext.contains(.earlyData))
+        if let ech = ext.encryptedClientHello {
+            json.beginObject("ech")
+            json.int("type", ech.type)
+            json.int("kdf", ech.kdf)
+            json.int("aead", ech.aead)
+            json.int("config_id", ech.configID)
+            json.int("payload_length", ech.payloadLength)
+            json.endObject()
+        } else {
+            json.null("ech")
+        }
+        json.endObject()
+    }
+
+    private static func serverHello(_ json: inout JSONWriter, _ key: String, _ entry: ServerHelloRecord?) {
+        guard let entry else { return json.null(key) }
+        let hello = entry.hello
+        json.beginObject(key)
+        json.int("frame", entry.frame)
+        json.string("version", hello.selectedVersion.description)
+        json.string("cipher_suite", hello.cipherSuite.description)
+        json.strings("extensions", hello.extensions.types.map(\.description))
+        json.string("curve", hello.keyShareGroup?.description)
+        json.string("alpn", hello.selectedALPN)
+        json.bool("hello_retry_request", hello.isHelloRetryRequest)
+        json.string("ja3s", entry.ja3s)
+        json.int("cipher_suite_code", hello.cipherSuite.rawValue)
+        json.endObject()
+    }
+
+    private static func alerts(_ json: inout JSONWriter, _ alerts: [AlertRecord]) {
+        json.beginArray("alerts")
+        for alert in alerts {
+            json.beginObject()
+            json.int("frame", alert.frame)
+            json.string("from", alert.from.rawValue)
+            json.string("level", alert.alert.map { $0.level.description })
+            json.int("code", alert.alert?.description.rawValue)
+            json.string("description", alert.alert?.description.description)
+            json.bool("encrypted", alert.isEncrypted)
+            json.string("stage", alert.stage)
+            json.int("length", alert.encryptedLength)
+            json.endObject()
+        }
+        json.endArray()
+    }
+
+    private static func tcp(_ json: inout JSONWriter, _ tcp: TCPFacts) {
+        json.beginObject("tcp")
+        json.bool("syn", tcp.syn)
+        json.bool("client_rst", tcp.clientRST)
+        json.bool("server_rst", tcp.serverRST)
+        json.bool("client_fin", tcp.clientFIN)
+        json.bool("server_fin", tcp.serverFIN)
+        json.int("gaps", tcp.gaps)
+        json.int("retransmissions", tcp.retransmissions)
+        json.endObject()
+    }
+
+    private static func plaintext(_ json: inout JSONWriter, _ record: FlowRecord) {
+        if record.plaintextSample.isEmpty { return json.null("plaintext") }
+        json.beginObject("plaintext")
+        json.string("client", record.plaintextSample[.client])
+        json.string("server", record.plaintextSample[.server])
+        json.endObject()
+    }
+
+    private static func steps(_ json: inout JSONWriter, _ record: FlowRecord) {
+        json.beginArray("messages")
+        for step in record.steps {
+            json.beginObject()
+            json.int("frame", step.frame)
+            json.string("ts", TimeFormat.rfc3339(step.timestamp))
+            json.string("from", step.from.rawValue)
+            json.string("type", step.kind)
+            json.int("length", step.length)
+            json.endObject()
+        }
+        json.endArray()
+        json.int("messages_omitted", record.stepsOmitted)
+    }
+}

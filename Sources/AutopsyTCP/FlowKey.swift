@@ -1,0 +1,70 @@
+import AutopsyPackets
+
+/// The identity of a TCP connection, independent of direction: both endpoints in
+/// canonical order (lower address and port first) plus the VLAN tags.
+///
+/// A fixed-size value with no heap storage, so hashing and lookups never allocate
+/// (gopacket's `Endpoint` raw arrays serve the same purpose).
+public struct FlowKey: Sendable, Hashable, CustomStringConvertible {
+    /// Address of the lower endpoint.
+    public var lowerAddress: IPAddress
+    /// Address of the upper endpoint.
+    public var upperAddress: IPAddress
+    /// Port of the lower endpoint.
+    public var lowerPort: UInt16
+    /// Port of the upper endpoint.
+    public var upperPort: UInt16
+    /// VLAN tags in front of the IP header (part of the identity: the same addresses on
+    /// two VLANs are two connections).
+    public var vlan: VLANTags
+
+    /// The key of the connection a segment belongs to.
+    public init(_ segment: TCPSegment) {
+        self = FlowKey.canonical(segment).key
+    }
+
+    /// The key of a segment's connection, and whether the segment's sender is the lower
+    /// endpoint (which gives the segment's direction once the initiator is known).
+    public static func canonical(_ segment: TCPSegment) -> (key: FlowKey, senderIsLower: Bool) {
+        let sourceFirst = isLower(segment.source, segment.sourcePort, than: segment.destination, segment.destinationPort)
+        if sourceFirst {
+            return (
+                FlowKey(
+                    lowerAddress: segment.source, upperAddress: segment.destination,
+                    lowerPort: segment.sourcePort, upperPort: segment.destinationPort, vlan: segment.vlan),
+                true
+            )
+        }
+        return (
+            FlowKey(
+                lowerAddress: segment.destination, upperAddress: segment.source,
+                lowerPort: segment.destinationPort, upperPort: segment.sourcePort, vlan: segment.vlan),
+            false
+        )
+    }
+
+    /// Creates a key from endpoints already in canonical order.
+    init(lowerAddress: IPAddress, upperAddress: IPAddress, lowerPort: UInt16, upperPort: UInt16, vlan: VLANTags) {
+        self.lowerAddress = lowerAddress
+        self.upperAddress = upperAddress
+        self.lowerPort = lowerPort
+        self.upperPort = upperPort
+        self.vlan = vlan
+    }
+
+    /// Endpoint order: by address (`IPAddress` order), then port. Equal endpoints (a
+    /// connection to itself) count as lower, so both directions share one key.
+    static func isLower(_ address: IPAddress, _ port: UInt16, than other: IPAddress, _ otherPort: UInt16) -> Bool {
+        if address != other { return address < other }
+        return port <= otherPort
+    }
+
+    /// `a.b.c.d:p <-> e.f.g.h:q`, with `[v6]:p` for IPv6 and the VLAN ids when present.
+    public var description: String {
+        func endpoint(_ address: IPAddress, _ port: UInt16) -> String {
+            address.isIPv6 ? "[\(address)]:\(port)" : "\(address):\(port)"
+        }
+        let tags = vlan.ids.isEmpty ? "" : " vlan \(vlan.ids.map(String.init).joined(separator: "/"))"
+        return endpoint(lowerAddress, lowerPort) + " <-> " + endpoint(upperAddress, upperPort) + tags
+    }
+}

@@ -1,0 +1,171 @@
+import AutopsyPackets
+
+/// Finding, creating and finishing flows.
+extension FlowTable {
+    /// The slot of the segment's flow: an existing one, a new one, or nil when the
+    /// segment is absorbed by a tombstone or starts nothing.
+    mutating func slot(
+        for segment: TCPSegment, key: FlowKey, senderIsLower: Bool, payloadLength: Int, packet: PacketInfo,
+        finished: (consuming Handler, FlowEnd, FlowStart) -> Void
+    ) -> Int? {
+        let flags = segment.flags
+        let opensConnection = flags.contains(.syn) && !flags.contains(.ack) && !flags.contains(.rst)
+        if let existing = index[key] {
+            guard opensConnection, isNewConnection(existing, segment: segment, senderIsLower: senderIsLower) else {
+                return existing
+            }
+            counters.portReuses += 1
+            finish(existing, .closed, tombstone: false, finished: finished)
+            return createFlow(segment, key: key, senderIsLower: senderIsLower, packet: packet, finished: finished)
+        }
+        if let tombstone = tombstones.lookup(key) {
+            guard opensConnection else {
+                counters.tombstoneHits += 1
+                tombstones.touch(tombstone, at: packet.timestamp)
+                return nil
+            }
+            tombstones.remove(tombstone)
+        }
+        let occupiesSequenceSpace =
+            flags.contains(.syn) || flags.contains(.fin) || payloadLength > 0 || segment.payloadLengthOnWire > 0
+        guard !flags.contains(.rst), occupiesSequenceSpace else {
+            counters.segmentsWithoutFlow += 1
+            return nil
+        }
+        return createFlow(segment, key: key, senderIsLower: senderIsLower, packet: packet, finished: finished)
+    }
+
+    /// Whether a SYN (without ACK) on a live flow opens a new connection on the same
+    /// ports: its sender's direction already started, and not with this initial
+    /// sequence number (a retransmitted SYN has the same one).
+    func isNewConnection(_ slot: Int, segment: TCPSegment, senderIsLower: Bool) -> Bool {
+        let direction = flows[slot].direction(senderIsLower: senderIsLower)
+        let half = halves[2 * slot + Int(direction.rawValue)]
+        guard half.started else { return false }
+        return half.synSequence != SeqNum(segment.sequence)
+    }
+
+    /// Enters a new flow, first evicting the least recently seen one when `maxFlows` are tracked.
+    mutating func createFlow(
+        _ segment: TCPSegment, key: FlowKey, senderIsLower: Bool, packet: PacketInfo,
+        finished: (consuming Handler, FlowEnd, FlowStart) -> Void
+    ) -> Int {
+        while index.count >= max(1, limits.maxFlows), let victim = recency.leastRecent {
+            counters.maxFlowsEvictions += 1
+            finish(victim, .evicted, tombstone: true, finished: finished)
+        }
+        let flags = segment.flags
+        let sawSYN = flags.contains(.syn)
+        let initiatorIsLower = sawSYN && flags.contains(.ack) ? !senderIsLower : senderIsLower
+        let start = FlowStart(
+            initiator: initiatorIsLower ? key.lowerAddress : key.upperAddress,
+            initiatorPort: initiatorIsLower ? key.lowerPort : key.upperPort,
+            responder: initiatorIsLower ? key.upperAddress : key.lowerAddress,
+            responderPort: initiatorIsLower ? key.upperPort : key.lowerPort,
+            vlan: key.vlan, sawSYN: sawSYN, packet: packet)
+        let state = FlowState(
+            key: key, start: start, initiatorIsLower: initiatorIsLower, serial: nextSerial, lastSeen: packet.timestamp)
+        nextSerial += 1
+        let handler = makeHandler(start)
+        let slot: Int
+        if let reused = freeSlots.popLast() {
+            slot = reused
+            flows[slot] = state
+            handlers[slot] = handler
+        } else {
+            slot = flows.count
+            flows.append(state)
+            handlers.append(handler)
+            halves.append(HalfStream())
+            halves.append(HalfStream())
+            recency.reserveSlots(flows.count)
+        }
+        index[key] = slot
+        counters.flowsCreated += 1
+        if !sawSYN { counters.flowsWithoutSYN += 1 }
+        return slot
+    }
+
+    /// Takes a flow out of the table: delivers what it buffered (after gaps), frees its
+    /// slot, leaves a tombstone when asked, and passes the handler to `finished`.
+    mutating func finish(
+        _ slot: Int, _ end: FlowEnd, tombstone: Bool, finished: (consuming Handler, FlowEnd, FlowStart) -> Void
+    ) {
+        guard slot >= 0, slot < flows.count, index[flows[slot].key] == slot else { return }
+        flushBuffered(slot)
+        removeFromBuffering(slot)
+        recency.remove(slot)
+        let state = flows[slot]
+        index.removeValue(forKey: state.key)
+        halves[2 * slot].reset()
+        halves[2 * slot + 1].reset()
+        let handler = handlers[slot].take()
+        freeSlots.append(slot)
+        if tombstone {
+            counters.tombstoneEvictions += tombstones.insert(
+                state.key, at: state.lastSeen, capacity: max(1, limits.maxFlows))
+        }
+        if let handler { finished(handler, end, state.start) }
+    }
+
+    /// Gives up every hole of both directions, delivering all buffered data after gaps.
+    mutating func flushBuffered(_ slot: Int) {
+        flushBuffered(slot, direction: .initiator)
+        flushBuffered(slot, direction: .responder)
+    }
+
+    /// Gives up every hole of one direction, delivering its buffered data after gaps.
+    mutating func flushBuffered(_ slot: Int, direction: StreamDirection) {
+        let half = 2 * slot + Int(direction.rawValue)
+        guard halves[half].isWaiting else { return }
+        let costBefore = halves[half].pendingCost
+        halves[half].flush(handler: &handlers[slot], direction: direction, counters: &counters)
+        account(slot, costChange: halves[half].pendingCost - costBefore)
+    }
+
+    /// Books a change in a flow's buffered bytes and keeps the list of buffering flows current.
+    mutating func account(_ slot: Int, costChange: Int) {
+        totalBuffered += costChange
+        if totalBuffered > counters.outOfOrderBytesPeak { counters.outOfOrderBytesPeak = totalBuffered }
+        let waiting = halves[2 * slot].isWaiting || halves[2 * slot + 1].isWaiting
+        if waiting, flows[slot].bufferingPosition < 0 {
+            flows[slot].bufferingPosition = buffering.count
+            buffering.append(slot)
+        } else if !waiting {
+            removeFromBuffering(slot)
+        }
+    }
+
+    /// Drops a flow from the list of buffering flows (swap with the last entry).
+    mutating func removeFromBuffering(_ slot: Int) {
+        let position = flows[slot].bufferingPosition
+        guard position >= 0, position < buffering.count, let last = buffering.popLast() else { return }
+        if last != slot {
+            buffering[position] = last
+            flows[last].bufferingPosition = position
+        }
+        flows[slot].bufferingPosition = -1
+    }
+
+    /// Evicts the flows holding the most buffered bytes until the total is within `outOfOrderBytesTotal`.
+    mutating func enforceTotalLimit(finished: (consuming Handler, FlowEnd, FlowStart) -> Void) {
+        while totalBuffered > limits.outOfOrderBytesTotal, let victim = biggestBufferingFlow() {
+            counters.totalLimitEvictions += 1
+            finish(victim, .evicted, tombstone: true, finished: finished)
+        }
+    }
+
+    /// The flow holding the most buffered bytes (the oldest on a tie), if any holds some.
+    func biggestBufferingFlow() -> Int? {
+        var best: Int?
+        var bestCost = 0
+        for slot in buffering {
+            let cost = halves[2 * slot].pendingCost + halves[2 * slot + 1].pendingCost
+            if cost > bestCost || (cost == bestCost && cost > 0 && best.map({ flows[slot].serial < flows[$0].serial }) ?? false) {
+                best = slot
+                bestCost = cost
+            }
+        }
+        return best
+    }
+}

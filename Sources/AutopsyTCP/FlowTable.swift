@@ -1,0 +1,128 @@
+import AutopsyPackets
+
+/// The TCP flow table: finds each segment's connection, reassembles both directions
+/// and hands the byte streams to one `StreamHandler` per flow, within `Limits`.
+///
+/// The design is gopacket's: in-order payload goes to the handler straight from the
+/// packet's span (no copy); only out-of-order segments are copied, into a small sorted
+/// list per direction, and the first copy of any byte wins. Every timeout runs on the
+/// capture clock (packet timestamps), so the same capture always gives the same
+/// callbacks in the same order.
+///
+/// Per segment the handler gets `segment(...)` first (with `payloadLength` the length
+/// the segment carried on the wire), then `data`, `gap` and `closed` as they apply. A
+/// flow leaves the table through the `finished` closure with its handler, why it
+/// ended and how it began; buffered data is always delivered (after a gap) first.
+///
+/// Memory: flows live in a slab (parallel arrays indexed by a `[FlowKey: Int]`
+/// dictionary) with an intrusive least-recently-seen list, so an in-order segment of a
+/// known flow costs one hash lookup and no allocation. Buffered bytes are charged with
+/// `bufferedSegmentOverhead` per segment and bounded per direction and in total.
+public struct FlowTable<Handler: StreamHandler> {
+    /// The bounds in force.
+    public let limits: Limits
+    /// What the table saw and what it could not use.
+    public internal(set) var counters = TCPCounters()
+
+    let makeHandler: (FlowStart) -> Handler
+    /// Live flows: key to slot.
+    var index: [FlowKey: Int] = [:]
+    /// Per-slot bookkeeping (stale in free slots).
+    var flows: [FlowState] = []
+    /// Per-slot handler (nil in free slots).
+    var handlers: [Handler?] = []
+    /// Per-slot reassembly state: the initiator's direction at `2 * slot`, the responder's at `2 * slot + 1`.
+    var halves: [HalfStream] = []
+    /// Slots to reuse, most recently freed last.
+    var freeSlots: [Int] = []
+    /// Live flows, most recently seen first.
+    var recency = LRUList()
+    /// Slots of flows with something buffered (their `bufferingPosition` points back here).
+    var buffering: [Int] = []
+    /// Closed and evicted connections whose trailing packets are absorbed.
+    var tombstones = TombstoneTable()
+    /// Charged bytes buffered over all flows.
+    var totalBuffered = 0
+    /// Serial number of the next flow created.
+    var nextSerial: UInt64 = 0
+    /// Capture second of the last automatic `expire`.
+    var lastSweepSecond = Int64.min
+
+    /// An empty table; `makeHandler` creates the handler of each new flow.
+    public init(limits: Limits, makeHandler: @escaping (FlowStart) -> Handler) {
+        self.limits = limits
+        self.makeHandler = makeHandler
+    }
+
+    /// Live flows in the table (tombstones not included).
+    public var trackedFlows: Int { index.count }
+    /// Out-of-order bytes buffered over all flows, each buffered segment charged
+    /// `bufferedSegmentOverhead` bytes on top of its payload.
+    public var bufferedBytes: Int { totalBuffered }
+    /// Tombstones held (at most `limits.maxFlows`).
+    public var tombstoneCount: Int { tombstones.count }
+    /// Bytes each buffered out-of-order segment is charged beyond its payload.
+    public static var bufferedSegmentOverhead: Int { HalfStream.segmentOverhead }
+    /// How long a tombstone outlives the last packet it absorbed: 60 s (a TIME-WAIT of
+    /// 2 x 30 s MSL, as Linux uses), or the idle timeout when that is shorter.
+    public var tombstoneTimeoutNanoseconds: Int64 { min(limits.idleTimeoutNanoseconds, 60 * 1_000_000_000) }
+
+    /// Takes one TCP segment: finds or creates its flow and updates that direction's stream.
+    ///
+    /// `payload` is exactly the segment's captured payload. A flow is created for an
+    /// unknown key by a SYN, SYN-ACK, FIN or a segment with payload; a pure ACK or a
+    /// lone RST on an unknown key starts nothing (counted in `segmentsWithoutFlow`).
+    /// The initiator is the SYN's sender, the SYN-ACK's receiver, or else the sender of
+    /// the first packet. Flows leaving the table (closed, evicted, idle) are passed to
+    /// `finished`. At most once per second of capture time this also runs `expire`.
+    public mutating func ingest(
+        _ segment: TCPSegment, payload: Span<UInt8>, packet: PacketInfo,
+        finished: (consuming Handler, FlowEnd, FlowStart) -> Void
+    ) {
+        counters.segments += 1
+        let now = packet.timestamp
+        if now.seconds > lastSweepSecond {
+            lastSweepSecond = now.seconds
+            expire(now: now, finished: finished)
+        }
+        let (key, senderIsLower) = FlowKey.canonical(segment)
+        guard
+            let slot = slot(
+                for: segment, key: key, senderIsLower: senderIsLower, payloadLength: payload.count,
+                packet: packet, finished: finished)
+        else { return }
+        if flows[slot].lastSeen < now { flows[slot].lastSeen = now }
+        recency.moveToFront(slot)
+        let direction = flows[slot].direction(senderIsLower: senderIsLower)
+        if segment.flags.contains(.rst) {
+            reset(slot, from: direction, segment: segment, packet: packet, finished: finished)
+            return
+        }
+        let half = 2 * slot + Int(direction.rawValue)
+        let costBefore = halves[half].pendingCost
+        halves[half].receive(
+            segment, payload: payload, packet: packet, limit: limits.outOfOrderBytesPerDirection,
+            handler: &handlers[slot], direction: direction, counters: &counters)
+        account(slot, costChange: halves[half].pendingCost - costBefore)
+        if halves[2 * slot].finDelivered && halves[2 * slot + 1].finDelivered {
+            counters.flowsClosed += 1
+            finish(slot, .closed, tombstone: true, finished: finished)
+            return
+        }
+        enforceTotalLimit(finished: finished)
+    }
+
+    /// A RST: reported, then whatever is buffered in either direction (after gaps), then
+    /// `closed(reset: true)`; the flow finishes as `.closed` and leaves a tombstone.
+    mutating func reset(
+        _ slot: Int, from direction: StreamDirection, segment: TCPSegment, packet: PacketInfo,
+        finished: (consuming Handler, FlowEnd, FlowStart) -> Void
+    ) {
+        let length = max(0, min(segment.payloadLengthOnWire, SeqNum.plausibleWindow))
+        handlers[slot]?.segment(from: direction, packet: packet, payloadLength: length, retransmission: false)
+        flushBuffered(slot)
+        handlers[slot]?.closed(from: direction, reset: true, packet: packet)
+        counters.flowsClosed += 1
+        finish(slot, .closed, tombstone: true, finished: finished)
+    }
+}

@@ -1,0 +1,119 @@
+/// A ClientHello (RFC 8446, section 4.1.2; RFC 5246, section 7.4.1.2):
+///
+/// ```
+/// struct {
+///     ProtocolVersion legacy_version;
+///     Random random;
+///     opaque legacy_session_id<0..32>;
+///     CipherSuite cipher_suites<2..2^16-2>;
+///     opaque legacy_compression_methods<1..2^8-1>;
+///     Extension extensions<8..2^16-1>;
+/// } ClientHello;
+/// ```
+/// Also built from an SSL 2.0 CLIENT-HELLO (RFC 6101, appendix E.1).
+public struct ClientHello: Sendable, Hashable {
+    /// `legacy_version` (the highest version before TLS 1.3's supported_versions).
+    public var legacyVersion: ProtocolVersion
+    /// The 32-byte random (SSL 2.0: the challenge).
+    public var random: [UInt8]
+    /// The legacy session id (resumption by id before TLS 1.3).
+    public var sessionID: [UInt8]
+    /// Offered cipher suites in wire order, GREASE included.
+    public var cipherSuites: [CipherSuite] = []
+    /// SSL 2.0 cipher kinds offered in an SSL 2.0 CLIENT-HELLO (3-byte codes whose first byte is not 0).
+    public var sslv2CipherKinds: [UInt32] = []
+    /// Offered compression methods.
+    public var compressionMethods: [UInt8] = []
+    /// Extensions, as they came.
+    public var extensions = HelloExtensions()
+    /// Whether this came as an SSL 2.0-compatible CLIENT-HELLO.
+    public var isSSLv2Compatible = false
+    /// Oddities seen while parsing.
+    public var anomalies: [Anomaly] = []
+
+    /// Creates an empty hello with the given fixed fields.
+    public init(legacyVersion: ProtocolVersion, random: [UInt8], sessionID: [UInt8]) {
+        self.legacyVersion = legacyVersion
+        self.random = random
+        self.sessionID = sessionID
+    }
+
+    /// The versions offered: supported_versions when present (GREASE dropped), else `legacy_version`.
+    public var offeredVersions: [ProtocolVersion] {
+        if let versions = extensions.supportedVersions {
+            return versions.filter { !$0.isGREASE }
+        }
+        return [legacyVersion]
+    }
+
+    /// Parses a ClientHello message body (after the 4-byte handshake header).
+    public static func parse(_ body: [UInt8]) throws(ParseError) -> ClientHello {
+        var cursor = ByteCursor(body)
+        let legacyVersion = ProtocolVersion(rawValue: try cursor.readUInt16("legacy_version"))
+        let random = try cursor.readBytes(count: 32, "random")
+        var sessionIDCursor = try cursor.readVector(lengthBytes: 1, allowed: 0...32, "legacy_session_id")
+        var hello = ClientHello(legacyVersion: legacyVersion, random: random, sessionID: sessionIDCursor.readRemaining())
+        var suites = try cursor.readVector(lengthBytes: 2, allowed: 2...0xfffe, "cipher_suites")
+        hello.cipherSuites = try suites.readUInt16List("cipher_suites").map(CipherSuite.init(rawValue:))
+        var compression = try cursor.readVector(lengthBytes: 1, allowed: 1...0xff, "legacy_compression_methods")
+        hello.compressionMethods = compression.readRemaining()
+        // Extensions are optional before TLS 1.2 (RFC 5246, 7.4.1.2): absent when nothing is left.
+        if !cursor.isAtEnd {
+            var extensions = try cursor.readVector(lengthBytes: 2, allowed: 0...0xffff, "extensions")
+            hello.extensions = try HelloExtensions.parse(&extensions, side: .client, anomalies: &hello.anomalies)
+        }
+        if !cursor.isAtEnd {
+            hello.anomalies.append(Anomaly(.trailingBytes, detail: "client_hello"))
+        }
+        return hello
+    }
+
+    /// Parses an SSL 2.0 CLIENT-HELLO message (RFC 6101, appendix E.1), starting at its
+    /// msg_type byte (1):
+    ///
+    /// ```
+    /// char MSG-CLIENT-HELLO; char CLIENT-VERSION-MSB; char CLIENT-VERSION-LSB;
+    /// char CIPHER-SPECS-LENGTH-MSB/LSB; char SESSION-ID-LENGTH-MSB/LSB;
+    /// char CHALLENGE-LENGTH-MSB/LSB; char CIPHER-SPECS-DATA[]; char SESSION-ID-DATA[]; char CHALLENGE-DATA[]
+    /// ```
+    public static func parseSSLv2(_ message: [UInt8]) throws(ParseError) -> ClientHello {
+        var cursor = ByteCursor(message)
+        let type = try cursor.readUInt8("sslv2.msg_type")
+        guard type == 1 else {
+            throw ParseError(kind: .invalidValue(UInt64(type)), field: "sslv2.msg_type", offset: 0)
+        }
+        let version = ProtocolVersion(rawValue: try cursor.readUInt16("sslv2.version"))
+        let specsLength = Int(try cursor.readUInt16("sslv2.cipher_specs_length"))
+        let sessionLength = Int(try cursor.readUInt16("sslv2.session_id_length"))
+        let challengeLength = Int(try cursor.readUInt16("sslv2.challenge_length"))
+        guard specsLength % 3 == 0 else {
+            throw ParseError(
+                kind: .invalidValue(UInt64(specsLength)), field: "sslv2.cipher_specs_length", offset: 3)
+        }
+        guard sessionLength == 0 || sessionLength == 16 else {
+            throw ParseError(kind: .invalidValue(UInt64(sessionLength)), field: "sslv2.session_id_length", offset: 5)
+        }
+        guard (16...32).contains(challengeLength) else {
+            throw ParseError(
+                kind: .lengthOutOfRange(length: challengeLength, allowed: 16...32), field: "sslv2.challenge_length",
+                offset: 7)
+        }
+        var specs = try cursor.readCursor(count: specsLength, "sslv2.cipher_specs")
+        let sessionID = try cursor.readBytes(count: sessionLength, "sslv2.session_id")
+        let challenge = try cursor.readBytes(count: challengeLength, "sslv2.challenge")
+        try cursor.expectEnd("sslv2.client_hello")
+        var hello = ClientHello(legacyVersion: version, random: challenge, sessionID: sessionID)
+        hello.isSSLv2Compatible = true
+        hello.compressionMethods = [0]
+        while !specs.isAtEnd {
+            let high = try specs.readUInt8("sslv2.cipher_spec")
+            let low = try specs.readUInt16("sslv2.cipher_spec")
+            if high == 0 {
+                hello.cipherSuites.append(CipherSuite(rawValue: low))
+            } else {
+                hello.sslv2CipherKinds.append(UInt32(high) << 16 | UInt32(low))
+            }
+        }
+        return hello
+    }
+}

@@ -1,0 +1,124 @@
+/// A ServerHello or HelloRetryRequest (RFC 8446, sections 4.1.3 and 4.1.4):
+///
+/// ```
+/// struct {
+///     ProtocolVersion legacy_version = 0x0303;
+///     Random random;
+///     opaque legacy_session_id_echo<0..32>;
+///     CipherSuite cipher_suite;
+///     uint8 legacy_compression_method = 0;
+///     Extension extensions<6..2^16-1>;
+/// } ServerHello;
+/// ```
+/// A HelloRetryRequest is a ServerHello whose random is the SHA-256 of
+/// "HelloRetryRequest" (RFC 8446, 4.1.3).
+public struct ServerHello: Sendable, Hashable {
+    /// `legacy_version` (the negotiated version before TLS 1.3).
+    public var legacyVersion: ProtocolVersion
+    /// The 32-byte random.
+    public var random: [UInt8]
+    /// The session id echoed or assigned.
+    public var sessionID: [UInt8]
+    /// The chosen cipher suite.
+    public var cipherSuite: CipherSuite
+    /// The chosen compression method.
+    public var compressionMethod: UInt8
+    /// Extensions, as they came.
+    public var extensions = HelloExtensions()
+    /// Whether this is a HelloRetryRequest.
+    public var isHelloRetryRequest = false
+    /// Whether this came as an SSL 2.0 SERVER-HELLO.
+    public var isSSLv2 = false
+    /// Oddities seen while parsing.
+    public var anomalies: [Anomaly] = []
+
+    /// The special random that marks a HelloRetryRequest (RFC 8446, 4.1.3).
+    public static let helloRetryRequestRandom: [UInt8] = [
+        0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+        0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+    ]
+
+    /// Creates a hello with the given fixed fields.
+    public init(
+        legacyVersion: ProtocolVersion, random: [UInt8], sessionID: [UInt8], cipherSuite: CipherSuite,
+        compressionMethod: UInt8
+    ) {
+        self.legacyVersion = legacyVersion
+        self.random = random
+        self.sessionID = sessionID
+        self.cipherSuite = cipherSuite
+        self.compressionMethod = compressionMethod
+    }
+
+    /// The negotiated version: supported_versions when present, else `legacy_version`.
+    public var selectedVersion: ProtocolVersion {
+        extensions.supportedVersions?.first ?? legacyVersion
+    }
+
+    /// The key-exchange group: the server's key share (TLS 1.3) or, for an HRR, the group it asks for.
+    public var keyShareGroup: NamedGroup? { extensions.keyShareGroups?.first }
+
+    /// The selected ALPN protocol, for display.
+    public var selectedALPN: String? { extensions.alpnNames?.first }
+
+    /// Parses a ServerHello message body (after the 4-byte handshake header).
+    public static func parse(_ body: [UInt8]) throws(ParseError) -> ServerHello {
+        var cursor = ByteCursor(body)
+        let version = ProtocolVersion(rawValue: try cursor.readUInt16("legacy_version"))
+        let random = try cursor.readBytes(count: 32, "random")
+        var sessionID = try cursor.readVector(lengthBytes: 1, allowed: 0...32, "legacy_session_id_echo")
+        let suite = CipherSuite(rawValue: try cursor.readUInt16("cipher_suite"))
+        let compression = try cursor.readUInt8("legacy_compression_method")
+        var hello = ServerHello(
+            legacyVersion: version, random: random, sessionID: sessionID.readRemaining(), cipherSuite: suite,
+            compressionMethod: compression)
+        hello.isHelloRetryRequest = random == helloRetryRequestRandom
+        if !cursor.isAtEnd {
+            var extensions = try cursor.readVector(lengthBytes: 2, allowed: 0...0xffff, "extensions")
+            hello.extensions = try HelloExtensions.parse(&extensions, side: .server, anomalies: &hello.anomalies)
+        }
+        if !cursor.isAtEnd {
+            hello.anomalies.append(Anomaly(.trailingBytes, detail: "server_hello"))
+        }
+        return hello
+    }
+
+    /// Parses an SSL 2.0 SERVER-HELLO (RFC 6101, appendix E.1) from its msg_type byte (4);
+    /// the certificate it carries is returned in `certificate`.
+    ///
+    /// ```
+    /// char MSG-SERVER-HELLO; char SESSION-ID-HIT; char CERTIFICATE-TYPE;
+    /// char SERVER-VERSION-MSB/LSB; char CERTIFICATE-LENGTH-MSB/LSB;
+    /// char CIPHER-SPECS-LENGTH-MSB/LSB; char CONNECTION-ID-LENGTH-MSB/LSB;
+    /// char CERTIFICATE-DATA[]; char CIPHER-SPECS-DATA[]; char CONNECTION-ID-DATA[]
+    /// ```
+    public static func parseSSLv2(_ message: [UInt8]) throws(ParseError) -> (hello: ServerHello, certificate: [UInt8]?) {
+        var cursor = ByteCursor(message)
+        let type = try cursor.readUInt8("sslv2.msg_type")
+        guard type == 4 else {
+            throw ParseError(kind: .invalidValue(UInt64(type)), field: "sslv2.msg_type", offset: 0)
+        }
+        _ = try cursor.readUInt8("sslv2.session_id_hit")
+        _ = try cursor.readUInt8("sslv2.certificate_type")
+        let version = ProtocolVersion(rawValue: try cursor.readUInt16("sslv2.server_version"))
+        let certificateLength = Int(try cursor.readUInt16("sslv2.certificate_length"))
+        let specsLength = Int(try cursor.readUInt16("sslv2.cipher_specs_length"))
+        let connectionIDLength = Int(try cursor.readUInt16("sslv2.connection_id_length"))
+        let certificate = try cursor.readBytes(count: certificateLength, "sslv2.certificate")
+        var specs = try cursor.readCursor(count: specsLength, "sslv2.cipher_specs")
+        let connectionID = try cursor.readBytes(count: connectionIDLength, "sslv2.connection_id")
+        var first: UInt32 = 0
+        if specs.remaining >= 3 {
+            first = UInt32(try specs.readUInt8("sslv2.cipher_spec")) << 16 | UInt32(try specs.readUInt16("sslv2.cipher_spec"))
+        }
+        var hello = ServerHello(
+            legacyVersion: version, random: connectionID, sessionID: [], cipherSuite: CipherSuite(rawValue: UInt16(truncatingIfNeeded: first)),
+            compressionMethod: 0)
+        hello.isSSLv2 = true
+        hello.sslv2CipherKind = first
+        return (hello, certificate.isEmpty ? nil : certificate)
+    }
+
+    /// For an SSL 2.0 SERVER-HELLO, the first cipher kind the server lists (3-byte code).
+    public var sslv2CipherKind: UInt32?
+}

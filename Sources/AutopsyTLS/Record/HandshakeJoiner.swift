@@ -1,0 +1,110 @@
+/// One handshake message (RFC 8446, section 4):
+///
+/// ```
+/// struct {
+///     HandshakeType msg_type;
+///     uint24 length;
+///     select (Handshake.msg_type) { ... };
+/// } Handshake;
+/// ```
+public struct HandshakeMessage: Sendable {
+    /// The message type.
+    public var type: HandshakeType
+    /// The message body (without the 4-byte header).
+    public var body: [UInt8]
+}
+
+/// Joins the bodies of consecutive handshake records into handshake messages: a message
+/// may span several records, and a record may hold several messages.
+///
+/// It holds at most one unfinished message, bounded by `maxMessageBytes`; a longer
+/// message is an error and stops the joiner.
+public struct HandshakeJoiner: Sendable {
+    private var buffer: [UInt8] = []
+    private var consumed = 0
+    /// The largest message body accepted.
+    public let maxMessageBytes: Int
+    /// The error that stopped the joiner, if any.
+    public private(set) var error: ParseError?
+    /// Bytes received in handshake records so far.
+    public private(set) var bytesReceived = 0
+
+    /// Creates a joiner that accepts messages of at most `maxMessageBytes`.
+    public init(maxMessageBytes: Int = 64 * 1024) {
+        self.maxMessageBytes = maxMessageBytes
+    }
+
+    /// Whether part of a message is waiting for the next record.
+    public var hasPartialMessage: Bool { buffer.count > consumed }
+
+    /// Appends one handshake record's body and calls `sink` for each message completed.
+    public mutating func append(_ recordBody: [UInt8], _ sink: (HandshakeMessage) -> Void) {
+        guard error == nil else { return }
+        bytesReceived += recordBody.count
+        if consumed == buffer.count {
+            buffer = recordBody
+            consumed = 0
+        } else {
+            buffer.append(contentsOf: recordBody)
+        }
+        while true {
+            var cursor = ByteCursor(storage: buffer, start: consumed, end: buffer.count)
+            guard cursor.remaining >= 4 else { break }
+            do {
+                let type = try cursor.readUInt8("handshake.msg_type")
+                let length = Int(try cursor.readUInt24("handshake.length"))
+                guard length <= maxMessageBytes else {
+                    error = ParseError(
+                        kind: .lengthOutOfRange(length: length, allowed: 0...maxMessageBytes), field: "handshake.length",
+                        offset: consumed + 1)
+                    buffer = []
+                    consumed = 0
+                    return
+                }
+                guard cursor.remaining >= length else { break }
+                let body = try cursor.readBytes(count: length, "handshake.body")
+                consumed = cursor.offset
+                sink(HandshakeMessage(type: HandshakeType(rawValue: type), body: body))
+            } catch {
+                break
+            }
+        }
+        if consumed == buffer.count {
+            buffer = []
+            consumed = 0
+        }
+    }
+}
+
+/// One alert (RFC 8446, section 6): `struct { AlertLevel level; AlertDescription description; } Alert;`
+public struct AlertMessage: Sendable, Hashable {
+    /// Warning or fatal.
+    public var level: AlertLevel
+    /// What the sender complains of.
+    public var description: AlertDescription
+}
+
+/// Joins plaintext alert record bodies into 2-byte alerts (an alert may in theory be
+/// split across records before TLS 1.3, and a record may hold several).
+public struct AlertJoiner: Sendable {
+    private var pending: UInt8?
+
+    /// Creates an empty joiner.
+    public init() {}
+
+    /// Whether half an alert is waiting.
+    public var hasPartialAlert: Bool { pending != nil }
+
+    /// Appends an alert record's body and calls `sink` for each complete alert.
+    public mutating func append(_ recordBody: [UInt8], _ sink: (AlertMessage) -> Void) {
+        var cursor = ByteCursor(recordBody)
+        while let byte = try? cursor.readUInt8("alert") {
+            if let level = pending {
+                pending = nil
+                sink(AlertMessage(level: AlertLevel(rawValue: level), description: AlertDescription(rawValue: byte)))
+            } else {
+                pending = byte
+            }
+        }
+    }
+}

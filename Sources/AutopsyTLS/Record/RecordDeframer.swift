@@ -1,0 +1,185 @@
+/// One record cut from a direction's byte stream.
+public struct DeframedRecord: Sendable {
+    /// The header (for an SSL 2.0 record: type handshake, version SSL 2.0, its length).
+    public var header: RecordHeader
+    /// The body, when it was kept; nil when skipped (application data, encrypted records).
+    public var body: [UInt8]?
+    /// Whether this was an SSL 2.0 record (2-byte header, RFC 6101 appendix E.2).
+    public var isSSLv2: Bool
+    /// Offset of the record's first byte in the direction's stream.
+    public var streamOffset: UInt64
+}
+
+/// What the consumer wants done with the bodies of the records that follow.
+public enum DeframerMode: Sendable, Equatable {
+    /// Keep the bodies of handshake, alert, change_cipher_spec and heartbeat records.
+    case plaintext
+    /// The direction is encrypted: keep no body, only headers and sizes (constant memory).
+    case encrypted
+}
+
+/// Cuts one direction's reassembled TCP byte stream into TLS records.
+///
+/// It is fed the stream in whatever pieces TCP delivered it, down to single bytes,
+/// and calls the sink once per complete record. It holds at most one unfinished
+/// record's body (bounded by `maxBodyBytes`); bodies it does not need are skipped by
+/// counting, never stored. After a malformed header it stops for good: a TLS stream
+/// cannot be resynchronised without guessing.
+public struct RecordDeframer: Sendable {
+    private enum State: Sendable {
+        case header
+        case body(RecordHeader, remaining: Int, keep: Bool, isSSLv2: Bool, startOffset: UInt64)
+        case failed(ParseError)
+    }
+
+    private var state: State = .header
+    private var headerBytes: (UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0)
+    private var headerCount = 0
+    private var body: [UInt8] = []
+    private var sslv2Allowed = true
+    /// How record bodies are treated from the next record on.
+    public var mode: DeframerMode = .plaintext
+    /// The most body bytes held for one record; a longer record that must be kept fails the stream.
+    public let maxBodyBytes: Int
+    /// Bytes of the stream consumed so far.
+    public private(set) var streamOffset: UInt64 = 0
+    /// Records completed so far.
+    public private(set) var recordCount = 0
+
+    /// Creates a deframer that holds at most `maxBodyBytes` of one record.
+    public init(maxBodyBytes: Int = RecordHeader.maximumLength) {
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    /// The error that stopped the stream, if any.
+    public var error: ParseError? {
+        if case .failed(let error) = state { return error }
+        return nil
+    }
+
+    /// Whether a record has been started but not finished (the stream ended mid-record).
+    public var isMidRecord: Bool {
+        switch state {
+        case .header: return headerCount > 0
+        case .body: return true
+        case .failed: return false
+        }
+    }
+
+    /// Feeds the next bytes of the stream. `sink` is called for each completed record and
+    /// returns the mode for the records after it.
+    public mutating func feed(_ bytes: Span<UInt8>, _ sink: (DeframedRecord) -> DeframerMode) {
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            switch state {
+            case .failed:
+                return
+            case .header:
+                let byte = bytes[index]
+                index += 1
+                streamOffset &+= 1
+                appendHeaderByte(byte)
+                startBodyIfHeaderComplete(sink)
+            case .body(let header, let remaining, let keep, let isSSLv2, let startOffset):
+                let take = min(remaining, count - index)
+                if keep {
+                    bytes.extracting(index..<(index + take)).withUnsafeBufferPointer { body.append(contentsOf: $0) }
+                }
+                index += take
+                streamOffset &+= UInt64(take)
+                let left = remaining - take
+                if left == 0 {
+                    finishRecord(header, keep: keep, isSSLv2: isSSLv2, startOffset: startOffset, sink)
+                } else {
+                    state = .body(header, remaining: left, keep: keep, isSSLv2: isSSLv2, startOffset: startOffset)
+                }
+            }
+        }
+    }
+
+    /// Feeds bytes held in an array (tests, and data buffered out of order).
+    public mutating func feed(_ bytes: [UInt8], _ sink: (DeframedRecord) -> DeframerMode) {
+        feed(bytes.span, sink)
+    }
+
+    private mutating func appendHeaderByte(_ byte: UInt8) {
+        switch headerCount {
+        case 0: headerBytes.0 = byte
+        case 1: headerBytes.1 = byte
+        case 2: headerBytes.2 = byte
+        case 3: headerBytes.3 = byte
+        default: headerBytes.4 = byte
+        }
+        headerCount += 1
+    }
+
+    private mutating func startBodyIfHeaderComplete(_ sink: (DeframedRecord) -> DeframerMode) {
+        let startOffset = streamOffset &- UInt64(headerCount)
+        // SSL 2.0 record: 2-byte header with the high bit set, then the message type (RFC 6101, E.2).
+        if sslv2Allowed && headerCount == 3 && headerBytes.0 & 0x80 != 0 {
+            let length = Int(headerBytes.0 & 0x7f) << 8 | Int(headerBytes.1)
+            let messageType = headerBytes.2
+            guard length >= 1, (1...8).contains(messageType) else {
+                fail(ParseError(kind: .invalidValue(UInt64(messageType)), field: "sslv2.msg_type", offset: Int(truncatingIfNeeded: startOffset)))
+                return
+            }
+            let header = RecordHeader(contentType: .handshake, version: .ssl2, length: length)
+            let keep = mode == .plaintext && length <= maxBodyBytes
+            body = keep ? [messageType] : []
+            headerCount = 0
+            beginBody(header, remaining: length - 1, keep: keep, isSSLv2: true, startOffset: startOffset, sink)
+            return
+        }
+        guard headerCount == RecordHeader.size else { return }
+        headerCount = 0
+        let version = UInt16(headerBytes.1) << 8 | UInt16(headerBytes.2)
+        let length = Int(headerBytes.3) << 8 | Int(headerBytes.4)
+        let header: RecordHeader
+        do {
+            header = try RecordHeader.validated(
+                type: headerBytes.0, version: version, length: length, offset: Int(truncatingIfNeeded: startOffset))
+        } catch {
+            fail(error)
+            return
+        }
+        sslv2Allowed = false
+        let wanted = mode == .plaintext && header.contentType != .applicationData
+        if wanted && length > maxBodyBytes {
+            fail(
+                ParseError(
+                    kind: .lengthOutOfRange(length: length, allowed: 0...maxBodyBytes), field: "record.length",
+                    offset: Int(truncatingIfNeeded: startOffset) + 3))
+            return
+        }
+        body = []
+        if wanted { body.reserveCapacity(length) }
+        beginBody(header, remaining: length, keep: wanted, isSSLv2: false, startOffset: startOffset, sink)
+    }
+
+    private mutating func beginBody(
+        _ header: RecordHeader, remaining: Int, keep: Bool, isSSLv2: Bool, startOffset: UInt64,
+        _ sink: (DeframedRecord) -> DeframerMode
+    ) {
+        if remaining == 0 {
+            finishRecord(header, keep: keep, isSSLv2: isSSLv2, startOffset: startOffset, sink)
+        } else {
+            state = .body(header, remaining: remaining, keep: keep, isSSLv2: isSSLv2, startOffset: startOffset)
+        }
+    }
+
+    private mutating func finishRecord(
+        _ header: RecordHeader, keep: Bool, isSSLv2: Bool, startOffset: UInt64, _ sink: (DeframedRecord) -> DeframerMode
+    ) {
+        state = .header
+        recordCount += 1
+        let record = DeframedRecord(header: header, body: keep ? body : nil, isSSLv2: isSSLv2, streamOffset: startOffset)
+        body = []
+        mode = sink(record)
+    }
+
+    private mutating func fail(_ error: ParseError) {
+        state = .failed(error)
+        body = []
+    }
+}

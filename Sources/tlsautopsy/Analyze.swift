@@ -1,0 +1,152 @@
+import ArgumentParser
+import AutopsyEngine
+import AutopsyFlow
+import AutopsyReport
+import AutopsyTCP
+import Foundation
+
+/// `tlsautopsy analyze`: one record per flow from capture files.
+struct Analyze: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Analyze the TLS handshakes in capture files.",
+        discussion: """
+            Exit status: 0 when every file was analyzed, 2 when a file could not be read \
+            (missing, not a capture, unsupported link type) or an option is wrong.
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    @Argument(help: "Capture files (.pcap or .pcapng).")
+    var files: [String]
+
+    @Option(help: "Output format: text for people, json for one JSON object per line (NDJSON).")
+    var format: Format = .text
+
+    @Option(help: "A BPF filter expression applied while reading (as tcpdump's), e.g. 'tcp port 443'.")
+    var filter: String?
+
+    @Option(help: "Colour in the text report: auto (only on a terminal, never with NO_COLOR), always or never.")
+    var color: String = "auto"
+
+    @OptionGroup(title: "Limits")
+    var limits: LimitOptions
+
+    func validate() throws {
+        guard ColorPolicy(rawValue: color) != nil else {
+            throw ValidationError("--color must be auto, always or never, not '\(color)'.")
+        }
+    }
+
+    func run() throws {
+        var options = AnalysisOptions()
+        options.filter = filter
+        options.limits = try limits.limits()
+        let analyzer = Analyzer(options: options)
+        let output = OutputStream()
+        let useColor = (ColorPolicy(rawValue: color) ?? .auto).enabled(
+            isTerminal: isatty(STDOUT_FILENO) == 1, environment: ProcessInfo.processInfo.environment)
+        let report = TextReport(style: Style(enabled: useColor))
+        let emit: (FlowRecord) -> Void = { record in
+            switch format {
+            case .json: output.write(FlowJSON.line(record) + "\n")
+            case .text: output.write(report.block(record))
+            }
+        }
+        var failures = 0
+        for file in files {
+            do {
+                try analyzer.analyze(path: file, emit: emit)
+            } catch {
+                failures += 1
+                output.flush()
+                FileHandle.standardError.write(Data(("tlsautopsy: " + error.description + "\n").utf8))
+            }
+        }
+        switch format {
+        case .json: output.write(FlowJSON.summary(analyzer.summary) + "\n")
+        case .text: output.write(report.summary(analyzer.summary))
+        }
+        output.flush()
+        for warning in analyzer.summary.warnings where format == .json {
+            FileHandle.standardError.write(Data(("tlsautopsy: warning: " + warning + "\n").utf8))
+        }
+        if failures > 0 { throw ExitCode(2) }
+    }
+}
+
+/// Overrides of the bounds in `Limits`, each with its documented default.
+struct LimitOptions: ParsableArguments {
+    @Option(help: "Flows tracked at once; past this the least recently seen is evicted (default 1000000).")
+    var maxFlows: Int?
+
+    @Option(help: "Out-of-order bytes buffered per direction before the hole is skipped as a gap (default 262144).")
+    var maxOooBytesPerDirection: Int?
+
+    @Option(help: "Out-of-order bytes buffered over all flows before the largest holder is evicted (default 268435456).")
+    var maxOooBytesTotal: Int?
+
+    @Option(help: "Bytes of one unfinished TLS record held per direction (default 18432).")
+    var maxRecordBytes: Int?
+
+    @Option(help: "Largest handshake message reassembled, in bytes (default 65536).")
+    var maxHandshakeBytes: Int?
+
+    @Option(help: "Seconds without a packet after which a flow is closed, on the capture clock (default 300).")
+    var idleTimeout: Double?
+
+    @Option(help: "Seconds out-of-order data waits for a hole to fill before it is skipped as a gap (default 30).")
+    var pendingTimeout: Double?
+
+    func limits() throws -> Limits {
+        var limits = Limits()
+        func positive(_ value: Int?, _ name: String) throws -> Int? {
+            guard let value else { return nil }
+            guard value > 0 else { throw ValidationError("--\(name) must be a positive number, not \(value).") }
+            return value
+        }
+        func seconds(_ value: Double?, _ name: String) throws -> Int64? {
+            guard let value else { return nil }
+            guard value.isFinite, value > 0, value < 1e9 else {
+                throw ValidationError("--\(name) must be a positive number of seconds, not \(value).")
+            }
+            return Int64(value * 1e9)
+        }
+        if let value = try positive(maxFlows, "max-flows") { limits.maxFlows = value }
+        if let value = try positive(maxOooBytesPerDirection, "max-ooo-bytes-per-direction") {
+            limits.outOfOrderBytesPerDirection = value
+        }
+        if let value = try positive(maxOooBytesTotal, "max-ooo-bytes-total") { limits.outOfOrderBytesTotal = value }
+        if let value = try positive(maxRecordBytes, "max-record-bytes") { limits.partialRecordBytes = value }
+        if let value = try positive(maxHandshakeBytes, "max-handshake-bytes") { limits.handshakeMessageBytes = value }
+        if let value = try seconds(idleTimeout, "idle-timeout") { limits.idleTimeoutNanoseconds = value }
+        if let value = try seconds(pendingTimeout, "pending-timeout") { limits.pendingDataAgeNanoseconds = value }
+        return limits
+    }
+}
+
+/// Buffered writing to stdout, flushed in large blocks (and at the end).
+final class OutputStream {
+    private var buffer: [UInt8] = []
+
+    init() { buffer.reserveCapacity(1 << 16) }
+
+    func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    func flush() {
+        guard !buffer.isEmpty else { return }
+        buffer.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count, let base = raw.baseAddress {
+                let written = Glibc.write(STDOUT_FILENO, base + offset, raw.count - offset)
+                if written <= 0 { break }
+                offset += written
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}

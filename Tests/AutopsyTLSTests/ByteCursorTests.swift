@@ -1,0 +1,69 @@
+import Testing
+
+@testable import AutopsyTLS
+
+@Suite struct ByteCursorTests {
+    @Test func readsBigEndianIntegers() throws {
+        var cursor = ByteCursor([0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a])
+        #expect(try cursor.readUInt8("a") == 0x01)
+        #expect(try cursor.readUInt16("b") == 0x0203)
+        #expect(try cursor.readUInt24("c") == 0x040506)
+        #expect(try cursor.readUInt32("d") == 0x0708090a)
+        #expect(cursor.isAtEnd)
+    }
+
+    @Test func aFailedReadConsumesNothing() throws {
+        var cursor = ByteCursor([0x01])
+        #expect(throws: ParseError.self) { try cursor.readUInt16("x") }
+        #expect(cursor.remaining == 1)
+        #expect(try cursor.readUInt8("x") == 1)
+    }
+
+    @Test(arguments: [-1, 3, Int.max, Int.min])
+    func impossibleCountsThrow(_ count: Int) {
+        var cursor = ByteCursor([1, 2])
+        #expect(throws: ParseError.self) { try cursor.readBytes(count: count, "x") }
+        #expect(throws: ParseError.self) { try cursor.skip(count: count, "x") }
+        #expect(throws: ParseError.self) { try cursor.readCursor(count: count, "x") }
+    }
+
+    @Test func vectorsAreBoundedBySubCursors() throws {
+        // A vector of 2 bytes followed by a byte that belongs to the next field.
+        var cursor = ByteCursor([0x00, 0x02, 0xaa, 0xbb, 0xcc])
+        var vector = try cursor.readVector(lengthBytes: 2, allowed: 0...10, "v")
+        #expect(vector.remaining == 2)
+        #expect(try vector.readUInt16("v") == 0xaabb)
+        #expect(throws: ParseError.self) { try vector.readUInt8("v") }
+        #expect(try cursor.readUInt8("next") == 0xcc)
+    }
+
+    @Test func vectorLengthOutsideAllowedRangeThrows() {
+        var cursor = ByteCursor([0x05, 1, 2, 3, 4, 5])
+        #expect(throws: ParseError(kind: .lengthOutOfRange(length: 5, allowed: 0...4), field: "v", offset: 0)) {
+            try cursor.readVector(lengthBytes: 1, allowed: 0...4, "v")
+        }
+        #expect(cursor.offset == 0)
+    }
+
+    @Test func lyingVectorLengthThrowsTruncated() {
+        var cursor = ByteCursor([0x00, 0x09, 1, 2])
+        #expect(throws: ParseError(kind: .truncated(needed: 9, available: 2), field: "v", offset: 2)) {
+            try cursor.readVector(lengthBytes: 2, allowed: 0...0xffff, "v")
+        }
+    }
+
+    @Test func expectEndReportsTrailingBytes() {
+        let cursor = ByteCursor([1, 2, 3])
+        #expect(throws: ParseError(kind: .trailingBytes(count: 3), field: "s", offset: 0)) { try cursor.expectEnd("s") }
+    }
+
+    @Test func uint16ListRejectsAnOddByte() {
+        var cursor = ByteCursor([0, 1, 2])
+        #expect(throws: ParseError.self) { try cursor.readUInt16List("l") }
+    }
+
+    @Test func errorsReadLikeEvidence() {
+        let error = ParseError(kind: .truncated(needed: 2, available: 1), field: "cipher_suites", offset: 40)
+        #expect(error.description == "cut short in cipher_suites at offset 40 (needed 2 bytes, 1 left)")
+    }
+}
