@@ -50,10 +50,18 @@ public final class Analyzer {
         try handle.requireSupportedLinkType(path: path)
         if let filter = options.filter { try handle.setFilter(filter) }
         var capture = CaptureSummary(file: path, linkType: handle.linkTypeName)
-        let end = try run(&handle, capture: &capture, emit: emit)
-        if case .truncated(let message) = end {
-            capture.truncated = message
-            summary.warnings.append("\(path): the file is cut short mid-packet (\(message)); analyzed the \(capture.packets) packets before the cut")
+        do {
+            let end = try run(&handle, capture: &capture, emit: emit)
+            if case .truncated(let message) = end {
+                capture.truncated = message
+                summary.warnings.append(
+                    "\(path): the file is cut short mid-packet (\(message)); analyzed the \(capture.packets) packets before the cut")
+            }
+        } catch where error.code == .readFailed {
+            // A damaged packet record: keep everything read before it, as for a file cut short.
+            capture.truncated = error.message
+            summary.warnings.append(
+                "\(path): reading stopped at a damaged packet record after frame \(capture.packets) (\(error.message)); analyzed the \(capture.packets) packets before it")
         }
         summary.captures.append(capture)
         finishAll(emit)

@@ -33,6 +33,8 @@ struct DirectionState {
     var sample: [UInt8] = []
     /// Whether this direction began with something other than TLS.
     var startedPlaintext = false
+    /// Bytes of plaintext before TLS began (or all of them, when it never did).
+    var plaintextBytes: UInt64 = 0
 
     static let sampleSize = 48
 

@@ -222,6 +222,20 @@ public struct FlowRecord: Sendable, Hashable {
     public var version: ProtocolVersion? { serverHello?.hello.selectedVersion }
     /// The negotiated cipher suite.
     public var cipher: CipherSuite? { serverHello?.hello.cipherSuite }
+    /// For SSL 2.0: the cipher kind chosen in the CLIENT-MASTER-KEY (or offered first by the server).
+    public var sslv2CipherKind: UInt32?
+    /// For SSL 2.0: the client sent its CLIENT-MASTER-KEY.
+    public var sslv2MasterKeySent = false
+    /// The negotiated cipher as text: its IANA name, an SSL 2.0 kind name, or hex.
+    public var cipherName: String? {
+        if let kind = sslv2CipherKind { return SSLv2CipherKind(rawValue: kind).description }
+        return cipher?.description
+    }
+    /// The negotiated cipher's numeric code (3 bytes for SSL 2.0 kinds).
+    public var cipherCode: Int? {
+        if let kind = sslv2CipherKind { return Int(kind) }
+        return cipher.map { Int($0.rawValue) }
+    }
     /// The negotiated group: the server's key share (TLS 1.3) or ServerKeyExchange curve.
     public var curve: NamedGroup? { serverHello?.hello.keyShareGroup ?? serverKeyExchangeGroup }
     /// The SNI of the (first) ClientHello.

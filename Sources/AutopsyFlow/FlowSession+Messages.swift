@@ -79,7 +79,14 @@ extension FlowSession {
     /// An SSL 2.0 record: the CLIENT-HELLO and SERVER-HELLO are read; later SSL 2.0
     /// messages are encrypted or carry keys, and are only counted.
     mutating func handleSSLv2(_ deframed: DeframedRecord, side: Side, direction: StreamDirection, _ packet: PacketInfo) {
-        guard let body = deframed.body, let type = body.first, !isDecided else { return }
+        guard !isDecided else { return }
+        guard let body = deframed.body, let type = body.first else {
+            // An encrypted SSL 2.0 record: once the server sends one after the
+            // CLIENT-MASTER-KEY, both sides have keys.
+            addStep(side, "sslv2_encrypted", deframed.header.length, packet)
+            if side == .server && record.sslv2MasterKeySent { decide(.established, packet) }
+            return
+        }
         do {
             switch type {
             case 1 where record.clientHello == nil:
@@ -94,10 +101,21 @@ extension FlowSession {
                 addStep(side, "server_hello", body.count, packet)
                 lastHandshakeStep = "server_hello"
                 record.serverHello = ServerHelloRecord(frame: packet.frame, timestamp: packet.timestamp, hello: parsed.hello)
+                record.sslv2CipherKind = parsed.hello.sslv2CipherKind
                 if let certificate = parsed.certificate {
                     record.serverCertificates = [certificate]
                     record.serverCertificateFrame = packet.frame
                 }
+            case 2 where side == .client:
+                // CLIENT-MASTER-KEY: the cipher kind the client chose is in clear (RFC 6101, E.1).
+                var cursor = ByteCursor(body)
+                _ = try cursor.readUInt8("sslv2.msg_type")
+                let high = try cursor.readUInt8("sslv2.cipher_kind")
+                let low = try cursor.readUInt16("sslv2.cipher_kind")
+                record.sslv2CipherKind = UInt32(high) << 16 | UInt32(low)
+                record.sslv2MasterKeySent = true
+                addStep(side, "client_master_key", body.count, packet)
+                lastHandshakeStep = "client_master_key"
             default:
                 addStep(side, "sslv2_message_\(type)", body.count, packet)
             }

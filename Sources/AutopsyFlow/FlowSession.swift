@@ -67,7 +67,9 @@ public struct FlowSession: StreamHandler {
             feed(&state, bytes, direction, packet, isFirstChunk: false)
         case .searching(let strict, let scanned):
             if Self.chunkStartsRecord(bytes, strict: strict) {
+                if strict { state.plaintextBytes = state.bytes &- UInt64(bytes.count) }
                 state.deframer = RecordDeframer(maxBodyBytes: limits.partialRecordBytes)
+                state.deframer.mode = state.encrypted ? .encrypted : .plaintext
                 state.phase = .tls
                 if strict { record.upgradedFromPlaintext = true }
                 feed(&state, bytes, direction, packet, isFirstChunk: false)
@@ -89,7 +91,9 @@ public struct FlowSession: StreamHandler {
             let side = side(of: direction)
             record.malformed.append("frame \(packet.frame): \(missingBytes) bytes of the \(side.rawValue)'s stream are missing from the capture; parsing of that direction stops there")
         }
-        state.phase = .stopped
+        // Before the handshake is decided a gap ends parsing (the flow is incomplete). After
+        // it, records are looked for again at segment starts, to keep closing alerts.
+        state.phase = isDecided ? .searching(strict: false, scanned: 0) : .stopped
         put(state, direction)
     }
 
@@ -124,8 +128,13 @@ public struct FlowSession: StreamHandler {
         }
         let client = initiatorIsClient ? initiator : responder
         let server = initiatorIsClient ? responder : initiator
-        if client.startedPlaintext { result.plaintextSample[.client] = PlaintextSniffer.describe(client.sample) }
-        if server.startedPlaintext { result.plaintextSample[.server] = PlaintextSniffer.describe(server.sample) }
+        for (side, state) in [(Side.client, client), (Side.server, server)] where state.startedPlaintext {
+            result.plaintextSample[side] = PlaintextSniffer.describe(Array(state.sample.prefix(Int(clamping: state.plaintextBytes))))
+        }
+        // Plaintext that TLS followed (STARTTLS) is not a failure to speak TLS.
+        if result.outcome == .notTLS || (!result.upgradedFromPlaintext && result.sawTLS) {
+            if client.startedPlaintext { result.plaintextSide = .client } else if server.startedPlaintext { result.plaintextSide = .server }
+        }
         return result
     }
 
@@ -154,17 +163,24 @@ public struct FlowSession: StreamHandler {
     ) {
         var deframer = state.deframer
         state.deframer = RecordDeframer(maxBodyBytes: 0)
-        let recordsBefore = deframer.recordCount
         deframer.feed(bytes) { deframed in
             handle(deframed, &state, direction, packet)
         }
         if let error = deframer.error, state.phase == .tls {
-            if deframer.recordCount == 0 || (isFirstChunk && recordsBefore == 0 && deframer.recordCount == 0) {
-                // The direction did not start with TLS.
+            if deframer.recordCount == 0 {
+                // The direction did not start with TLS. The plaintext may have been short and
+                // in earlier chunks (a 1-byte STARTTLS answer): this chunk may start TLS itself.
                 state.startedPlaintext = true
-                state.phase = .searching(strict: record.tcp.syn, scanned: bytes.count)
-                if side(of: direction) == .client || record.clientHello != nil {
-                    record.plaintextSide = record.plaintextSide ?? side(of: direction)
+                state.plaintextBytes = state.bytes &- UInt64(bytes.count)
+                if !isFirstChunk && Self.chunkStartsRecord(bytes, strict: true) {
+                    deframer = RecordDeframer(maxBodyBytes: limits.partialRecordBytes)
+                    record.upgradedFromPlaintext = true
+                    deframer.feed(bytes) { deframed in
+                        handle(deframed, &state, direction, packet)
+                    }
+                } else {
+                    state.plaintextBytes = state.bytes
+                    state.phase = .searching(strict: record.tcp.syn, scanned: bytes.count)
                 }
             } else {
                 record.malformedRecords += 1
@@ -182,6 +198,9 @@ public struct FlowSession: StreamHandler {
         let side = side(of: direction)
         if deframed.isSSLv2 {
             handleSSLv2(deframed, side: side, direction: direction, packet)
+            // SSL 2.0 encrypts the server's messages after its SERVER-HELLO, the client's after its CLIENT-MASTER-KEY.
+            if side == .server && record.serverHello != nil { state.encrypted = true }
+            if side == .client && record.sslv2MasterKeySent { state.encrypted = true }
             return state.encrypted ? .encrypted : .plaintext
         }
         switch deframed.header.contentType {

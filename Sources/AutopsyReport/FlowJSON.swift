@@ -21,13 +21,13 @@ public enum FlowJSON {
         json.string("outcome", record.outcome.rawValue)
         json.bool("established", record.established)
         json.string("version", record.version?.description)
-        json.string("cipher", record.cipher.map(cipherName))
+        json.string("cipher", record.cipherName)
         json.string("curve", record.curve?.description)
         json.string("server_name", record.serverName)
         json.string("next_protocol", record.nextProtocol)
         json.bool("resumed", record.resumed)
         clientHello(&json, "client_hello", record.clientHello)
-        serverHello(&json, "server_hello", record.serverHello ?? record.helloRetryRequest)
+        serverHello(&json, "server_hello", record.serverHello ?? record.helloRetryRequest, record: record)
         json.beginArray("certificates")
         json.endArray()
         json.beginArray("client_certificates")
@@ -38,7 +38,7 @@ public enum FlowJSON {
         json.endArray()
         // Fields beyond the contract's example, in a fixed order.
         if record.serverHello != nil, let retry = record.helloRetryRequest {
-            serverHello(&json, "hello_retry_request", retry)
+            serverHello(&json, "hello_retry_request", retry, record: nil)
         } else {
             json.null("hello_retry_request")
         }
@@ -113,8 +113,6 @@ public enum FlowJSON {
         return json.text
     }
 
-    static func cipherName(_ suite: CipherSuite) -> String { suite.description }
-
     private static func endpoint(_ json: inout JSONWriter, _ key: String, _ endpoint: Endpoint) {
         json.beginObject(key)
         json.string("ip", endpoint.ip.description)
@@ -160,19 +158,22 @@ public enum FlowJSON {
         json.endObject()
     }
 
-    private static func serverHello(_ json: inout JSONWriter, _ key: String, _ entry: ServerHelloRecord?) {
+    private static func serverHello(
+        _ json: inout JSONWriter, _ key: String, _ entry: ServerHelloRecord?, record: FlowRecord?
+    ) {
         guard let entry else { return json.null(key) }
         let hello = entry.hello
         json.beginObject(key)
         json.int("frame", entry.frame)
         json.string("version", hello.selectedVersion.description)
-        json.string("cipher_suite", hello.cipherSuite.description)
+        let isFinal = record?.serverHello == entry
+        json.string("cipher_suite", isFinal ? record?.cipherName : hello.cipherSuite.description)
         json.strings("extensions", hello.extensions.types.map(\.description))
         json.string("curve", hello.keyShareGroup?.description)
         json.string("alpn", hello.selectedALPN)
         json.bool("hello_retry_request", hello.isHelloRetryRequest)
         json.string("ja3s", entry.ja3s)
-        json.int("cipher_suite_code", hello.cipherSuite.rawValue)
+        json.int("cipher_suite_code", isFinal ? record?.cipherCode : Int(hello.cipherSuite.rawValue))
         json.endObject()
     }
 

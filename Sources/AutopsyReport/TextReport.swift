@@ -33,7 +33,7 @@ public struct TextReport {
     private func headline(_ record: FlowRecord) -> String {
         var parts: [String] = []
         if let version = record.version { parts.append(version.description) }
-        if let cipher = record.cipher { parts.append(cipher.description) }
+        if let cipher = record.cipherName { parts.append(cipher) }
         if let curve = record.curve { parts.append(curve.description) }
         if let alpn = record.nextProtocol { parts.append("ALPN \(alpn)") }
         if parts.isEmpty, let hello = record.clientHello?.hello {

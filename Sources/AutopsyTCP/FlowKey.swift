@@ -26,7 +26,8 @@ public struct FlowKey: Sendable, Hashable, CustomStringConvertible {
     /// The key of a segment's connection, and whether the segment's sender is the lower
     /// endpoint (which gives the segment's direction once the initiator is known).
     public static func canonical(_ segment: TCPSegment) -> (key: FlowKey, senderIsLower: Bool) {
-        let sourceFirst = isLower(segment.source, segment.sourcePort, than: segment.destination, segment.destinationPort)
+        let sourceFirst = isLower(
+            segment.source, segment.sourcePort, than: segment.destination, segment.destinationPort)
         if sourceFirst {
             return (
                 FlowKey(

@@ -12,10 +12,10 @@ extension FlowTable {
     /// plus the flows holding buffered data.
     public mutating func expire(now: Timestamp, finished: (consuming Handler, FlowEnd, FlowStart) -> Void) {
         while let oldest = recency.leastRecent,
-            now.nanoseconds(since: flows[oldest].lastSeen) >= limits.idleTimeoutNanoseconds
+            now.nanoseconds(since: flows[oldest].lastSeen) >= limits.idleTimeoutNanoseconds,
+            finish(oldest, .idle, tombstone: false, finished: finished)
         {
             counters.idleExpiries += 1
-            finish(oldest, .idle, tombstone: false, finished: finished)
         }
         _ = tombstones.expire(now: now, timeout: tombstoneTimeoutNanoseconds)
         // Backwards, so that a flow leaving the list (swapped with the last entry) never

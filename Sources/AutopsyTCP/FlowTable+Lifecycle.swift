@@ -50,9 +50,10 @@ extension FlowTable {
         _ segment: TCPSegment, key: FlowKey, senderIsLower: Bool, packet: PacketInfo,
         finished: (consuming Handler, FlowEnd, FlowStart) -> Void
     ) -> Int {
-        while index.count >= max(1, limits.maxFlows), let victim = recency.leastRecent {
-            counters.maxFlowsEvictions += 1
+        while index.count >= max(1, limits.maxFlows), let victim = recency.leastRecent,
             finish(victim, .evicted, tombstone: true, finished: finished)
+        {
+            counters.maxFlowsEvictions += 1
         }
         let flags = segment.flags
         let sawSYN = flags.contains(.syn)
@@ -87,11 +88,13 @@ extension FlowTable {
     }
 
     /// Takes a flow out of the table: delivers what it buffered (after gaps), frees its
-    /// slot, leaves a tombstone when asked, and passes the handler to `finished`.
+    /// slot, leaves a tombstone when asked, and passes the handler to `finished`. Returns
+    /// false (and does nothing) when the slot holds no live flow.
+    @discardableResult
     mutating func finish(
         _ slot: Int, _ end: FlowEnd, tombstone: Bool, finished: (consuming Handler, FlowEnd, FlowStart) -> Void
-    ) {
-        guard slot >= 0, slot < flows.count, index[flows[slot].key] == slot else { return }
+    ) -> Bool {
+        guard slot >= 0, slot < flows.count, index[flows[slot].key] == slot else { return false }
         flushBuffered(slot)
         removeFromBuffering(slot)
         recency.remove(slot)
@@ -106,6 +109,7 @@ extension FlowTable {
                 state.key, at: state.lastSeen, capacity: max(1, limits.maxFlows))
         }
         if let handler { finished(handler, end, state.start) }
+        return true
     }
 
     /// Gives up every hole of both directions, delivering all buffered data after gaps.
@@ -139,19 +143,22 @@ extension FlowTable {
     /// Drops a flow from the list of buffering flows (swap with the last entry).
     mutating func removeFromBuffering(_ slot: Int) {
         let position = flows[slot].bufferingPosition
-        guard position >= 0, position < buffering.count, let last = buffering.popLast() else { return }
-        if last != slot {
+        flows[slot].bufferingPosition = -1
+        guard position >= 0, position < buffering.count, buffering[position] == slot,
+            let last = buffering.popLast()
+        else { return }
+        if last != slot, position < buffering.count {
             buffering[position] = last
             flows[last].bufferingPosition = position
         }
-        flows[slot].bufferingPosition = -1
     }
 
     /// Evicts the flows holding the most buffered bytes until the total is within `outOfOrderBytesTotal`.
     mutating func enforceTotalLimit(finished: (consuming Handler, FlowEnd, FlowStart) -> Void) {
-        while totalBuffered > limits.outOfOrderBytesTotal, let victim = biggestBufferingFlow() {
-            counters.totalLimitEvictions += 1
+        while totalBuffered > limits.outOfOrderBytesTotal, let victim = biggestBufferingFlow(),
             finish(victim, .evicted, tombstone: true, finished: finished)
+        {
+            counters.totalLimitEvictions += 1
         }
     }
 
@@ -161,7 +168,9 @@ extension FlowTable {
         var bestCost = 0
         for slot in buffering {
             let cost = halves[2 * slot].pendingCost + halves[2 * slot + 1].pendingCost
-            if cost > bestCost || (cost == bestCost && cost > 0 && best.map({ flows[slot].serial < flows[$0].serial }) ?? false) {
+            if cost > bestCost
+                || (cost == bestCost && cost > 0 && best.map({ flows[slot].serial < flows[$0].serial }) ?? false)
+            {
                 best = slot
                 bestCost = cost
             }

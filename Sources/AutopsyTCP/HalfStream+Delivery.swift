@@ -5,7 +5,8 @@ extension HalfStream {
     /// Delivers everything contiguous from `next`: buffered segments (their copy wins
     /// where they overlap the live one), the live segment's bytes from the span without
     /// copying (`live` holds its captured bytes starting at `liveStart`, followed by
-    /// `liveLost` bytes the capture cut off), then the FIN once reached.
+    /// `liveLost` bytes the capture cut off), then the FIN once reached. Nothing past a
+    /// known FIN is delivered.
     mutating func drain<H: StreamHandler>(
         live: Span<UInt8>, liveStart: SeqNum, liveLost: Int, livePacket: PacketInfo,
         handler: inout H?, direction: StreamDirection, counters: inout TCPCounters
@@ -13,16 +14,20 @@ extension HalfStream {
         let liveLength = live.count + liveLost
         var consumed = 0
         while true {
+            let finOffset = pendingFIN.map { next.distance(to: $0.sequence) } ?? Int.max
+            if finOffset <= 0 { break }
             if consumed < pending.count {
                 let offset = next.distance(to: pending[consumed].start)
                 if offset <= 0 {
                     let length = pending[consumed].length
                     if -offset < length {
                         let bytes = pending[consumed].bytes
+                        let count = min(length + offset, finOffset)
                         Self.deliver(
-                            bytes.span, offset: -offset, count: length + offset,
-                            packet: pending[consumed].packet, handler: &handler, direction: direction, counters: &counters)
-                        next = pending[consumed].start.advanced(by: length)
+                            bytes.span, offset: -offset, count: count,
+                            packet: pending[consumed].packet, handler: &handler, direction: direction,
+                            counters: &counters)
+                        next = next.advanced(by: count)
                     }
                     consumed += 1
                     continue
@@ -31,7 +36,7 @@ extension HalfStream {
             let liveOffset = next.distance(to: liveStart)
             let liveRemaining = liveOffset + liveLength
             if liveOffset <= 0, liveRemaining > 0 {
-                var count = liveRemaining
+                var count = min(liveRemaining, finOffset)
                 if consumed < pending.count { count = min(count, next.distance(to: pending[consumed].start)) }
                 Self.deliver(
                     live, offset: -liveOffset, count: count, packet: livePacket,
@@ -93,6 +98,7 @@ extension HalfStream {
         while let first = firstWaiting, next.distance(to: first) <= next.distance(to: target),
             skipHole(handler: &handler, direction: direction, counters: &counters)
         {}
+        guard !finDelivered else { return }
         let missing = next.distance(to: target)
         if missing > 0 {
             Self.reportGap(missing, packet: packet, handler: &handler, direction: direction, counters: &counters)

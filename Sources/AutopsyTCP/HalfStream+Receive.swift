@@ -15,7 +15,8 @@ extension HalfStream {
     ///   the lowest hole is given up as a gap.
     /// - Behind (every byte already delivered): a retransmission, ignored. A keep-alive
     ///   (at most one byte, one byte behind) is counted apart and not a retransmission.
-    /// - More than `SeqNum.plausibleWindow` away, or with an implausible length: malformed, ignored.
+    /// - More than `SeqNum.plausibleWindow` away, with an implausible length, or past
+    ///   this side's delivered FIN: malformed, ignored.
     mutating func receive<H: StreamHandler>(
         _ segment: TCPSegment, payload: Span<UInt8>, packet: PacketInfo, limit: Int,
         handler: inout H?, direction: StreamDirection, counters: inout TCPCounters
@@ -73,11 +74,18 @@ extension HalfStream {
             report(retransmission: repeated)
             return
         }
+        if finDelivered {
+            // Sequence space past a delivered FIN: nothing valid can be there.
+            counters.malformedSegments += 1
+            report(retransmission: false)
+            return
+        }
         if offset <= 0 || decided {
             report(retransmission: false)
             if fin { _ = recordFIN(at: dataStart.advanced(by: onWire), packet: packet) }
             if offset > 0 {
                 skip(to: dataStart, packet: packet, handler: &handler, direction: direction, counters: &counters)
+                if finDelivered { return }
             }
             drain(
                 live: payload, liveStart: dataStart, liveLost: lost, livePacket: packet,

@@ -91,7 +91,8 @@ struct HalfStream {
         if let last = pending.last, next.distance(to: last.start) + last.length <= segmentStart {
             index = pending.count
         } else {
-            while index < pending.count, next.distance(to: pending[index].start) + pending[index].length <= segmentStart {
+            while index < pending.count, next.distance(to: pending[index].start) + pending[index].length <= segmentStart
+            {
                 index += 1
             }
         }

@@ -24,7 +24,8 @@ struct Exchange {
     }
 
     /// One direction's stream cut into segments of the given sizes (the last one takes the rest).
-    func segments(_ direction: StreamDirection, sizes: (inout SplitMix64) -> Int, rng: inout SplitMix64) -> [TestPacket] {
+    func segments(_ direction: StreamDirection, sizes: (inout SplitMix64) -> Int, rng: inout SplitMix64) -> [TestPacket]
+    {
         let bytes = stream(direction)
         var packets: [TestPacket] = []
         var offset = 0
@@ -108,7 +109,8 @@ func expectIntact(_ harness: Harness, _ exchange: Exchange, sourceLocation: Sour
     func shuffled(cut: Cut, seed: UInt64) {
         let exchange = Exchange(seed: seed)
         var rng = SplitMix64(seed: seed &* 31 &+ 5)
-        var rest = exchange.segments(.initiator, sizes: cut.size, rng: &rng)
+        var rest =
+            exchange.segments(.initiator, sizes: cut.size, rng: &rng)
             + exchange.segments(.responder, sizes: cut.size, rng: &rng) + exchange.fins
         rest.shuffle(using: &rng)
         var harness = Harness()
@@ -125,7 +127,8 @@ func expectIntact(_ harness: Harness, _ exchange: Exchange, sourceLocation: Sour
     func duplicatesAndOverlaps(seed: UInt64) {
         let exchange = Exchange(seed: seed)
         var rng = SplitMix64(seed: seed &+ 1_000)
-        var rest = exchange.segments(.initiator, sizes: Cut.natural.size, rng: &rng)
+        var rest =
+            exchange.segments(.initiator, sizes: Cut.natural.size, rng: &rng)
             + exchange.segments(.responder, sizes: Cut.natural.size, rng: &rng)
         for _ in 0..<20 {
             if let copy = rest.randomElement(using: &rng) { rest.append(copy) }
@@ -152,7 +155,8 @@ func expectIntact(_ harness: Harness, _ exchange: Exchange, sourceLocation: Sour
         connection.serverISN = isn &- 700
         let exchange = Exchange(connection: connection, clientBytes: 900, serverBytes: 1_200, seed: UInt64(isn))
         var rng = SplitMix64(seed: 99)
-        var rest = exchange.segments(.initiator, sizes: Cut.natural.size, rng: &rng)
+        var rest =
+            exchange.segments(.initiator, sizes: Cut.natural.size, rng: &rng)
             + exchange.segments(.responder, sizes: Cut.natural.size, rng: &rng) + exchange.fins
         if shuffle { rest.shuffle(using: &rng) }
         var harness = Harness()
@@ -166,7 +170,8 @@ func expectIntact(_ harness: Harness, _ exchange: Exchange, sourceLocation: Sour
         func run() -> [Event] {
             let exchange = Exchange(seed: 3)
             var rng = SplitMix64(seed: 3)
-            var rest = exchange.segments(.initiator, sizes: Cut.natural.size, rng: &rng)
+            var rest =
+                exchange.segments(.initiator, sizes: Cut.natural.size, rng: &rng)
                 + exchange.segments(.responder, sizes: Cut.natural.size, rng: &rng) + exchange.fins
             rest.shuffle(using: &rng)
             var harness = Harness()

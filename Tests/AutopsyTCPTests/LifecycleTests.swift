@@ -26,10 +26,11 @@ import Testing
         #expect(harness.finished.count == 1)
         let flow = harness.finished.first
         #expect(flow?.end == .closed)
-        #expect(flow?.recorder.deliveries == [
-            .data(.initiator, bytes("q", 4), frame: 3), .gap(.initiator, 4, frame: 4),
-            .data(.initiator, bytes("w", 2), frame: 4), .closed(.responder, reset: true),
-        ])
+        #expect(
+            flow?.recorder.deliveries == [
+                .data(.initiator, bytes("q", 4), frame: 3), .gap(.initiator, 4, frame: 4),
+                .data(.initiator, bytes("w", 2), frame: 4), .closed(.responder, reset: true),
+            ])
         #expect(harness.table.trackedFlows == 0)
         #expect(harness.table.bufferedBytes == 0)
         // The peer's answering RST and ACKs are absorbed.
@@ -114,12 +115,13 @@ import Testing
         ])
         harness.finishAll()
         let recorder = harness.finished.first?.recorder
-        #expect(recorder?.deliveries == [
-            .data(.initiator, bytes("t", 40), frame: 3), .gap(.initiator, 60, frame: 3),
-            .data(.initiator, bytes("u", 5), frame: 4),
-            .data(.initiator, bytes("w", 20), frame: 6),
-            .data(.initiator, bytes("v", 10), frame: 5), .gap(.initiator, 20, frame: 5),
-        ])
+        #expect(
+            recorder?.deliveries == [
+                .data(.initiator, bytes("t", 40), frame: 3), .gap(.initiator, 60, frame: 3),
+                .data(.initiator, bytes("u", 5), frame: 4),
+                .data(.initiator, bytes("w", 20), frame: 6),
+                .data(.initiator, bytes("v", 10), frame: 5), .gap(.initiator, 20, frame: 5),
+            ])
         #expect(harness.table.counters.truncatedSegments == 2)
         #expect(harness.table.counters.gapBytes == 80)
     }
@@ -139,10 +141,11 @@ import Testing
         #expect(harness.table.counters.outOfOrderBytesPeak == 0)
         harness.finishAll()
         let recorder = harness.finished.first?.recorder
-        #expect(recorder?.deliveries == [
-            .data(.initiator, bytes("a", 4), frame: 3), .gap(.initiator, 6, frame: 4),
-            .data(.initiator, bytes("c", 5), frame: 4),
-        ])
+        #expect(
+            recorder?.deliveries == [
+                .data(.initiator, bytes("a", 4), frame: 3), .gap(.initiator, 6, frame: 4),
+                .data(.initiator, bytes("c", 5), frame: 4),
+            ])
         #expect(recorder?.retransmissions == 1)
     }
 
@@ -157,11 +160,12 @@ import Testing
         ])
         #expect(harness.table.bufferedBytes == 0)
         harness.finishAll()
-        #expect(harness.finished.first?.recorder.deliveries == [
-            .data(.initiator, bytes("a", 2), frame: 4), .gap(.initiator, 2, frame: 3),
-            .data(.initiator, bytes("b", 2), frame: 3), .gap(.initiator, 4, frame: 5),
-            .data(.initiator, bytes("d", 2), frame: 5),
-        ])
+        #expect(
+            harness.finished.first?.recorder.deliveries == [
+                .data(.initiator, bytes("a", 2), frame: 4), .gap(.initiator, 2, frame: 3),
+                .data(.initiator, bytes("b", 2), frame: 3), .gap(.initiator, 4, frame: 5),
+                .data(.initiator, bytes("d", 2), frame: 5),
+            ])
     }
 
     /// Flows finish in order of creation at the end of the capture.

@@ -34,10 +34,11 @@ import Testing
         harness.feed(connection.data(.initiator, at: 30, bytes("d", 2)))
         harness.finishAll()
         let recorder = harness.finished.first?.recorder
-        #expect(recorder?.deliveries == [
-            .data(.initiator, bytes("a", 10), frame: 3), .gap(.initiator, 10, frame: 4),
-            .data(.initiator, bytes("c", 10), frame: 4), .data(.initiator, bytes("d", 2), frame: 7),
-        ])
+        #expect(
+            recorder?.deliveries == [
+                .data(.initiator, bytes("a", 10), frame: 3), .gap(.initiator, 10, frame: 4),
+                .data(.initiator, bytes("c", 10), frame: 4), .data(.initiator, bytes("d", 2), frame: 7),
+            ])
     }
 
     /// A hole still open when the capture ends: gap, then the buffered data, then `.endOfCapture`.
@@ -51,9 +52,11 @@ import Testing
         harness.finishAll()
         let flow = harness.finished.first
         #expect(flow?.end == .endOfCapture)
-        #expect(flow?.recorder.deliveries == [
-            .gap(.responder, 5, frame: 3), .data(.responder, bytes("s", 5), frame: 3), .closed(.responder, reset: false),
-        ])
+        #expect(
+            flow?.recorder.deliveries == [
+                .gap(.responder, 5, frame: 3), .data(.responder, bytes("s", 5), frame: 3),
+                .closed(.responder, reset: false),
+            ])
         #expect(harness.table.bufferedBytes == 0)
         #expect(harness.table.counters.flowsOpenAtEnd == 1)
     }

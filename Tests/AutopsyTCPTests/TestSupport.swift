@@ -44,7 +44,8 @@ struct Recorder: StreamHandler {
     /// Events other than `segment`.
     var deliveries: [Event] { events.filter { if case .segment = $0 { return false } else { return true } } }
 
-    mutating func segment(from direction: StreamDirection, packet: PacketInfo, payloadLength: Int, retransmission: Bool) {
+    mutating func segment(from direction: StreamDirection, packet: PacketInfo, payloadLength: Int, retransmission: Bool)
+    {
         events.append(.segment(direction, frame: packet.frame, retransmission: retransmission))
     }
 
@@ -134,7 +135,9 @@ struct Harness {
     /// Runs the table's timeouts at the current clock.
     mutating func expire() {
         var done: [Finished] = []
-        table.expire(now: clock) { handler, end, start in done.append(Finished(recorder: handler, end: end, start: start)) }
+        table.expire(now: clock) { handler, end, start in
+            done.append(Finished(recorder: handler, end: end, start: start))
+        }
         finished += done
     }
 
@@ -158,7 +161,8 @@ struct Connection {
 
     /// A segment from one side; `offset` counts payload bytes after the SYN (0 is ISN + 1).
     func packet(
-        from direction: StreamDirection, offset: Int, _ payload: [UInt8] = [], flags: TCPFlags = [.ack], onWire: Int? = nil
+        from direction: StreamDirection, offset: Int, _ payload: [UInt8] = [], flags: TCPFlags = [.ack],
+        onWire: Int? = nil
     ) -> TestPacket {
         let fromClient = direction == .initiator
         let isn = fromClient ? clientISN : serverISN

@@ -434,8 +434,15 @@ class EndToEnd(unittest.TestCase):
         status, text = self.run_main()
         self.assertEqual(status, 1)
         self.assertIn("agreement: 0/6 = 0.00%", text)
+        # Unreviewed disagreements fail whatever the minimum.
         status, _ = self.run_main("--min", "0")
+        self.assertEqual(status, 1)
+        # Reviewed ones (with a reason) count as the oracle's errors.
+        known = self.fake.parent / "known.tsv"
+        known.write_text("src/good.pcap\t*\t*\tthe oracle is wrong here\n", encoding="utf-8")
+        status, text = self.run_main("--known", str(known))
         self.assertEqual(status, 0)
+        self.assertIn("agreement counting reviewed oracle errors as agreed: 6/6 = 100.00%", text)
 
     def test_crash_fails(self) -> None:
         self.fake.write_text("#!/bin/sh\nkill -SEGV $$\n", encoding="utf-8")

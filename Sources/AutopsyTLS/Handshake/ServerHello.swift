@@ -65,6 +65,9 @@ public struct ServerHello: Sendable, Hashable {
     public static func parse(_ body: [UInt8]) throws(ParseError) -> ServerHello {
         var cursor = ByteCursor(body)
         let version = ProtocolVersion(rawValue: try cursor.readUInt16("legacy_version"))
+        if version.rawValue >> 8 == 0x7f && version.rawValue & 0xff < 22 {
+            return try parseEarlyDraft(&cursor, version: version)
+        }
         let random = try cursor.readBytes(count: 32, "random")
         var sessionID = try cursor.readVector(lengthBytes: 1, allowed: 0...32, "legacy_session_id_echo")
         let suite = CipherSuite(rawValue: try cursor.readUInt16("cipher_suite"))
@@ -79,6 +82,22 @@ public struct ServerHello: Sendable, Hashable {
         }
         if !cursor.isAtEnd {
             hello.anomalies.append(Anomaly(.trailingBytes, detail: "server_hello"))
+        }
+        return hello
+    }
+
+    /// TLS 1.3 drafts before 22 had no session id or compression method, and put the
+    /// version in the header (draft-ietf-tls-tls13-21, 4.1.3):
+    /// `ProtocolVersion version; Random random; CipherSuite cipher_suite; Extension extensions<6..2^16-1>;`
+    private static func parseEarlyDraft(_ cursor: inout ByteCursor, version: ProtocolVersion) throws(ParseError)
+        -> ServerHello
+    {
+        let random = try cursor.readBytes(count: 32, "random")
+        let suite = CipherSuite(rawValue: try cursor.readUInt16("cipher_suite"))
+        var hello = ServerHello(legacyVersion: version, random: random, sessionID: [], cipherSuite: suite, compressionMethod: 0)
+        if !cursor.isAtEnd {
+            var extensions = try cursor.readVector(lengthBytes: 2, allowed: 0...0xffff, "extensions")
+            hello.extensions = try HelloExtensions.parse(&extensions, side: .server, anomalies: &hello.anomalies)
         }
         return hello
     }

@@ -37,6 +37,7 @@ public struct RecordDeframer: Sendable {
     private var headerCount = 0
     private var body: [UInt8] = []
     private var sslv2Allowed = true
+    private var inSSLv2 = false
     /// How record bodies are treated from the next record on.
     public var mode: DeframerMode = .plaintext
     /// The most body bytes held for one record; a longer record that must be kept fails the stream.
@@ -116,6 +117,10 @@ public struct RecordDeframer: Sendable {
 
     private mutating func startBodyIfHeaderComplete(_ sink: (DeframedRecord) -> DeframerMode) {
         let startOffset = streamOffset &- UInt64(headerCount)
+        if inSSLv2 {
+            startSSLv2Body(startOffset, sink)
+            if inSSLv2 || headerCount == 0 { return }
+        }
         // SSL 2.0 record: 2-byte header with the high bit set, then the message type (RFC 6101, E.2).
         if sslv2Allowed && headerCount == 3 && headerBytes.0 & 0x80 != 0 {
             let length = Int(headerBytes.0 & 0x7f) << 8 | Int(headerBytes.1)
@@ -128,6 +133,7 @@ public struct RecordDeframer: Sendable {
             let keep = mode == .plaintext && length <= maxBodyBytes
             body = keep ? [messageType] : []
             headerCount = 0
+            inSSLv2 = true
             beginBody(header, remaining: length - 1, keep: keep, isSSLv2: true, startOffset: startOffset, sink)
             return
         }
@@ -155,6 +161,25 @@ public struct RecordDeframer: Sendable {
         body = []
         if wanted { body.reserveCapacity(length) }
         beginBody(header, remaining: length, keep: wanted, isSSLv2: false, startOffset: startOffset, sink)
+    }
+
+    /// Later SSL 2.0 records: a 2-byte header (high bit set; length 15 bits) or a 3-byte
+    /// header (length 14 bits, then the padding length) before encrypted bodies (RFC 6101, E.2).
+    private mutating func startSSLv2Body(_ startOffset: UInt64, _ sink: (DeframedRecord) -> DeframerMode) {
+        let twoByte = headerBytes.0 & 0x80 != 0
+        guard headerCount == (twoByte ? 2 : 3) else { return }
+        // The peer answered in SSL 3.0 / TLS: the client's SSL 2.0-compatible hello was its only SSL 2.0 record.
+        if !twoByte && (20...24).contains(headerBytes.0) && headerBytes.1 == 3 && headerBytes.2 <= 4 {
+            inSSLv2 = false
+            sslv2Allowed = false
+            return
+        }
+        let length = twoByte ? Int(headerBytes.0 & 0x7f) << 8 | Int(headerBytes.1) : Int(headerBytes.0 & 0x3f) << 8 | Int(headerBytes.1)
+        headerCount = 0
+        let header = RecordHeader(contentType: .handshake, version: .ssl2, length: length)
+        let keep = mode == .plaintext && length <= maxBodyBytes
+        body = []
+        beginBody(header, remaining: length, keep: keep, isSSLv2: true, startOffset: startOffset, sink)
     }
 
     private mutating func beginBody(
