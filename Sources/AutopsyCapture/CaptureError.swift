@@ -111,7 +111,8 @@ extension CaptureError {
         }
         return CaptureError(
             code: .notACapture, subject: path, message: message,
-            remedy: "give a pcap or pcapng capture (tcpdump -w, dumpcap, Wireshark); convert others with `editcap -F pcapng IN OUT`",
+            remedy:
+                "give a pcap or pcapng capture (tcpdump -w, dumpcap, Wireshark); convert others with `editcap -F pcapng IN OUT`",
             description: "\(path): not a pcap or pcapng file (\(message))")
     }
 
@@ -121,7 +122,8 @@ extension CaptureError {
         let about = detail.isEmpty || detail == name ? "" : ", \(detail)"
         return CaptureError(
             code: .unsupportedLinkType, subject: subject, message: "link type \(name) (\(value)) is not supported",
-            remedy: "tlsautopsy reads \(supported); capture on an Ethernet interface or `-i any`, or convert with editcap",
+            remedy:
+                "tlsautopsy reads \(supported); capture on an Ethernet interface or `-i any`, or convert with editcap",
             description: "\(subject): unsupported link type \(name) (\(value)\(about))")
     }
 

@@ -17,7 +17,8 @@ public struct InterfaceInfo: Sendable, Hashable {
     public var addresses: [String]
 
     /// Creates an interface description.
-    public init(name: String, description: String?, isUp: Bool, isRunning: Bool, isLoopback: Bool, addresses: [String]) {
+    public init(name: String, description: String?, isUp: Bool, isRunning: Bool, isLoopback: Bool, addresses: [String])
+    {
         self.name = name
         self.description = description
         self.isUp = isUp
@@ -49,13 +50,14 @@ extension PcapHandle {
             next = entry.next
             guard let name = entry.name else { continue }
             let flags = entry.flags
-            interfaces.append(InterfaceInfo(
-                name: String(cString: name),
-                description: entry.description.map { String(cString: $0) },
-                isUp: flags & UInt32(PCAP_IF_UP) != 0,
-                isRunning: flags & UInt32(PCAP_IF_RUNNING) != 0,
-                isLoopback: flags & UInt32(PCAP_IF_LOOPBACK) != 0,
-                addresses: addresses(entry.addresses)))
+            interfaces.append(
+                InterfaceInfo(
+                    name: String(cString: name),
+                    description: entry.description.map { String(cString: $0) },
+                    isUp: flags & UInt32(PCAP_IF_UP) != 0,
+                    isRunning: flags & UInt32(PCAP_IF_RUNNING) != 0,
+                    isLoopback: flags & UInt32(PCAP_IF_LOOPBACK) != 0,
+                    addresses: addresses(entry.addresses)))
         }
         return interfaces
     }

@@ -13,7 +13,8 @@ extension PcapHandle {
     ///   - promiscuous: Whether to capture traffic not addressed to this host.
     ///   - bufferSize: The kernel buffer size in bytes; nil keeps libpcap's default.
     ///   - timeoutMilliseconds: How long the kernel may hold packets before delivering
-    ///     them; `forEachPacket` calls `onTimeout` when it expires with no packet.
+    ///     them, and how long `forEachPacket` waits with no packet before it calls
+    ///     `onTimeout` (at least 1).
     ///   - immediate: Deliver each packet as it arrives (no batching).
     public static func openLive(
         interface: String, snapshotLength: Int = 262_144, promiscuous: Bool = false,
@@ -22,7 +23,7 @@ extension PcapHandle {
         guard let snaplen = Int32(exactly: snapshotLength), snaplen > 0 else {
             throw CaptureError.invalidArgument(interface, "snapshot length \(snapshotLength) out of range")
         }
-        guard let timeout = Int32(exactly: timeoutMilliseconds), timeout >= 0 else {
+        guard let timeout = Int32(exactly: timeoutMilliseconds), timeout > 0 else {
             throw CaptureError.invalidArgument(interface, "timeout \(timeoutMilliseconds) ms out of range")
         }
         var buffer: Int32?
@@ -62,6 +63,14 @@ extension PcapHandle {
             handle.warnings.append(detail.isEmpty || detail == summary ? summary : "\(summary): \(detail)")
         }
         handle.readPrecision()
+        // libpcap's own timeout does not fire while no packet arrives (Linux TPACKET_V3
+        // retires only non-empty blocks), so read without blocking and poll with the
+        // timeout ourselves: `onTimeout` then runs on an idle interface too.
+        let descriptor = pcap_get_selectable_fd(pcap)
+        if descriptor >= 0, errorBuffer.withPointer({ pcap_setnonblock(pcap, 1, $0) }) == 0 {
+            handle.pollDescriptor = descriptor
+            handle.pollTimeout = timeout
+        }
         return handle
     }
 
@@ -70,16 +79,22 @@ extension PcapHandle {
         let message = rawMessage.isEmpty ? statusText(status) : rawMessage
         switch status {
         case PCAP_ERROR_NO_SUCH_DEVICE:
-            let names = (try? listInterfaces().map(\.name)) ?? []
+            // Name the interfaces that are up (eth0, any, lo), not every pseudo-device
+            // libpcap knows (nflog, dbus-system, ...); all of them if none is up.
+            let interfaces = (try? listInterfaces()) ?? []
+            let up = interfaces.filter(\.isUp)
+            let names = (up.isEmpty ? interfaces : up).map(\.name)
             let available = names.isEmpty ? "" : " (available: \(names.joined(separator: ", ")))"
             return CaptureError(
                 code: .noSuchDevice, subject: interface, message: message,
-                remedy: names.isEmpty ? "check the interface name (`ip link`)" : "capture on one of: \(names.joined(separator: ", "))",
+                remedy: names.isEmpty
+                    ? "check the interface name (`ip link`)" : "capture on one of: \(names.joined(separator: ", "))",
                 description: "\(interface): no such interface\(available)")
         case PCAP_ERROR_PERM_DENIED, PCAP_ERROR_PROMISC_PERM_DENIED:
             return CaptureError(
                 code: .permissionDenied, subject: interface, message: message,
-                remedy: "run as root, or grant capture rights: sudo setcap cap_net_raw,cap_net_admin=eip \"$(command -v tlsautopsy)\"",
+                remedy:
+                    "run as root, or grant capture rights: sudo setcap cap_net_raw,cap_net_admin=eip \"$(command -v tlsautopsy)\"",
                 description: "\(interface): permission denied (\(message))")
         case PCAP_ERROR_IFACE_NOT_UP:
             return CaptureError(

@@ -1,5 +1,6 @@
 import AutopsyPackets
 import CLibpcap
+import Glibc
 
 /// The capture record of one packet (libpcap's `pcap_pkthdr`, plus the frame number).
 public struct PacketHeader: Sendable, Hashable {
@@ -64,12 +65,16 @@ extension PcapHandle {
             case 1:
                 guard let record else { continue }
                 framesRead += 1
-                let captured = Int(record.pointee.caplen)
+                // caplen is the size of libpcap's buffer: it must fit, or the record is bad.
+                guard let captured = Int(exactly: record.pointee.caplen) else {
+                    throw CaptureError.readFailed(
+                        source, afterFrame: framesRead - 1, message: "packet length out of range")
+                }
                 let header = PacketHeader(
                     frame: framesRead,
                     timestamp: Self.timestamp(record.pointee.ts, nanoseconds: nanosecondPrecision),
                     capturedLength: captured,
-                    originalLength: Int(record.pointee.len))
+                    originalLength: Int(clamping: record.pointee.len))
                 let keepGoing: Bool
                 if let data, captured > 0 {
                     let span = Span<UInt8>(_unsafeBytes: UnsafeRawBufferPointer(start: data, count: captured))
@@ -80,9 +85,9 @@ extension PcapHandle {
                 }
                 if !keepGoing { return .stopped }
             case 0:
-                // A live capture's timeout expired with no packet.
+                // A live capture has no packet ready (non-blocking) or its timeout expired.
                 if interrupter.takeRequest() { return .interrupted }
-                if !onTimeout() { return .stopped }
+                if !waitForPackets(), !onTimeout() { return .stopped }
             case PCAP_ERROR_BREAK:
                 // End of file, or pcap_breakloop.
                 return interrupter.takeRequest() || isLive ? .interrupted : .endOfFile
@@ -92,6 +97,16 @@ extension PcapHandle {
                 throw CaptureError.readFailed(source, afterFrame: framesRead, message: message)
             }
         }
+    }
+
+    /// Waits up to `pollTimeout` for the live capture to have packets; false when the
+    /// time ran out with none (or libpcap blocks by itself, and its timeout expired).
+    func waitForPackets() -> Bool {
+        guard pollDescriptor >= 0 else { return false }
+        var entry = pollfd(fd: pollDescriptor, events: Int16(POLLIN), revents: 0)
+        let ready = poll(&entry, 1, pollTimeout)
+        // A signal (EINTR) counts as activity: the loop checks for an interrupt first.
+        return ready != 0
     }
 
     /// A capture timestamp from libpcap's `timeval`, whose second field holds

@@ -23,6 +23,11 @@ public struct PcapHandle: ~Copyable {
     public internal(set) var warnings: [String] = []
     /// How many packets `forEachPacket` has delivered so far (the last frame number).
     public internal(set) var framesRead: UInt64 = 0
+    /// For a live capture in non-blocking mode, the descriptor `forEachPacket` polls
+    /// between reads; -1 to let libpcap block (files, and devices without one).
+    var pollDescriptor: Int32 = -1
+    /// How long one poll waits before `onTimeout` is called, in milliseconds.
+    var pollTimeout: Int32 = 250
 
     /// Takes ownership of an open (offline) or activated (live) libpcap handle.
     init(pcap: OpaquePointer, source: String, isLive: Bool) {
@@ -142,28 +147,19 @@ public struct CaptureStatistics: Sendable, Hashable {
     }
 }
 
-/// libpcap's PCAP_ERRBUF_SIZE error buffer, on the stack.
+/// libpcap's error buffer (PCAP_ERRBUF_SIZE bytes), for open and list calls (not the
+/// packet path).
 struct ErrorBuffer {
-    /// 256 bytes (PCAP_ERRBUF_SIZE), zeroed.
-    private var bytes: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
-                        UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
-                        UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
-                        UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
-        (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    /// The buffer, zeroed, one byte longer than libpcap writes so it always ends in NUL.
+    private var chars = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE) + 1)
 
     /// Calls `body` with a pointer to the buffer, as libpcap functions take it.
     mutating func withPointer<R>(_ body: (UnsafeMutablePointer<CChar>?) -> R) -> R {
-        withUnsafeMutableBytes(of: &bytes) { raw in
-            body(raw.bindMemory(to: CChar.self).baseAddress)
-        }
+        chars.withUnsafeMutableBufferPointer { buffer in body(buffer.baseAddress) }
     }
 
     /// The NUL-terminated text in the buffer.
     var text: String {
-        withUnsafeBytes(of: bytes) { raw in
-            let chars = raw.bindMemory(to: UInt8.self)
-            let end = chars.firstIndex(of: 0) ?? chars.count
-            return String(decoding: UnsafeBufferPointer(rebasing: chars[..<end]), as: UTF8.self)
-        }
+        String(decoding: chars.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

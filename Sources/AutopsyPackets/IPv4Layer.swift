@@ -42,12 +42,13 @@ enum IPv4Layer {
         guard upperProtocol == 6 else { return .notTCP }
         // MF (0x2000) set or a non-zero fragment offset (low 13 bits).
         guard flagsAndOffset & 0x3fff == 0 else { return .fragment }
-        return .tcp(NetworkHeader(
-            source: IPAddress(ipv4: source),
-            destination: IPAddress(ipv4: destination),
-            ttl: ttl,
-            ipID: identification,
-            transportLengthOnWire: lengthOnWire - headerLength
-        ))
+        return .tcp(
+            NetworkHeader(
+                source: IPAddress(ipv4: source),
+                destination: IPAddress(ipv4: destination),
+                ttl: ttl,
+                ipID: identification,
+                transportLengthOnWire: lengthOnWire - headerLength
+            ))
     }
 }

@@ -37,9 +37,10 @@ enum IPv6Layer {
         while true {
             switch nextHeader {
             case 6:
-                return .tcp(NetworkHeader(
-                    source: source, destination: destination, ttl: hopLimit, ipID: nil,
-                    transportLengthOnWire: wireRemaining))
+                return .tcp(
+                    NetworkHeader(
+                        source: source, destination: destination, ttl: hopLimit, ipID: nil,
+                        transportLengthOnWire: wireRemaining))
             case 0, 43, 60, 135, 139, 140, 44, 51:
                 extensionHeaders += 1
                 guard extensionHeaders <= maximumExtensionHeaders else {

@@ -49,7 +49,9 @@ struct PacketReader {
 
     /// The absolute index of `count` bytes at `offset` past `position`, or a
     /// `truncated` error when they are not all inside both the window and `bytes`.
-    private func index(_ offset: Int, _ count: Int, _ bytes: Span<UInt8>, _ layer: StaticString) throws(PacketError) -> Int {
+    private func index(_ offset: Int, _ count: Int, _ bytes: Span<UInt8>, _ layer: StaticString) throws(PacketError)
+        -> Int
+    {
         guard offset >= 0, count >= 0, end <= bytes.count, offset <= remaining, count <= remaining - offset else {
             throw PacketError(kind: .truncated, layer: layer, offset: position)
         }

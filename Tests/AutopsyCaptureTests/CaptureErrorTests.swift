@@ -77,7 +77,8 @@ struct CaptureErrorTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("capture.pcap.gz").path
         // A gzip header (magic 1f 8b, deflate, no flags) and some deflate bytes.
-        try Data([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0x03, 0x4b, 0x4c, 0x4a, 0x06, 0x00]).write(to: URL(fileURLWithPath: path))
+        try Data([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0x03, 0x4b, 0x4c, 0x4a, 0x06, 0x00]).write(
+            to: URL(fileURLWithPath: path))
         let error = try #require(openError(path))
         #expect(error.code == .notACapture)
         #expect(error.description.hasPrefix("\(path): compressed file, not a pcap or pcapng file"))
@@ -89,7 +90,8 @@ struct CaptureErrorTests {
         let directory = try Paths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("secret.pcap").path
-        #expect(FileManager.default.createFile(atPath: path, contents: Data([1, 2, 3]), attributes: [.posixPermissions: 0]))
+        #expect(
+            FileManager.default.createFile(atPath: path, contents: Data([1, 2, 3]), attributes: [.posixPermissions: 0]))
         let error = try #require(openError(path))
         #expect(error.code == .permissionDenied)
         #expect(error.description.hasPrefix("\(path): permission denied"))
@@ -141,7 +143,9 @@ struct CaptureErrorTests {
         #expect(handle.framesRead == 35)
     }
 
-    @Test("a damaged record throws readFailed after the frames before it", .enabled(if: Paths.hasShared, "shared/ is absent"))
+    @Test(
+        "a damaged record throws readFailed after the frames before it",
+        .enabled(if: Paths.hasShared, "shared/ is absent"))
     func damagedRecord() throws {
         // shared/corpus/sv/tls_DER-incomplete-content.pcap: record 7 claims a 4,325,376-byte
         // packet (capinfos: "appears to be damaged or corrupt" after 6 packets).
@@ -156,16 +160,23 @@ struct CaptureErrorTests {
         }
         #expect(frames == 6)
         #expect(error?.code == .readFailed)
-        #expect(error?.description == "\(path): read failed after frame 6 (invalid packet capture length 4325376, bigger than snaplen of 262144)")
+        #expect(
+            error?.description
+                == "\(path): read failed after frame 6 (invalid packet capture length 4325376, bigger than snaplen of 262144)"
+        )
     }
 
-    @Test("an unsupported link type is reported by requireSupportedLinkType", .enabled(if: Paths.hasShared, "shared/ is absent"))
+    @Test(
+        "an unsupported link type is reported by requireSupportedLinkType",
+        .enabled(if: Paths.hasShared, "shared/ is absent"))
     func unsupportedLinkType() throws {
         let path = Paths.shared("corpus/zeek/quic-go-retry.pcap")  // PPP (DLT 9)
         let handle = try PcapHandle.openOffline(path: path)
         #expect(!handle.linkType.isSupported)
         #expect(handle.linkTypeName == "PPP")
-        let error = #expect(throws: CaptureError.self) { try handle.requireSupportedLinkType(path: "quic-go-retry.pcap") }
+        let error = #expect(throws: CaptureError.self) {
+            try handle.requireSupportedLinkType(path: "quic-go-retry.pcap")
+        }
         #expect(error?.code == .unsupportedLinkType)
         #expect(error?.description == "quic-go-retry.pcap: unsupported link type PPP (9)")
         #expect(error?.remedy.contains("EN10MB") == true)
@@ -182,7 +193,9 @@ struct CaptureErrorTests {
 
 @Suite("BPF filters")
 struct FilterTests {
-    @Test("a bad filter names the expression and libpcap's reason", arguments: ["tcp prot 443", "port 99999999", "tcp and"])
+    @Test(
+        "a bad filter names the expression and libpcap's reason",
+        arguments: ["tcp prot 443", "port 99999999", "tcp and"])
     func badFilter(_ expression: String) throws {
         var handle = try PcapHandle.openOffline(path: Paths.linkTypeFixture("raw-ip-tls12-tls13.pcap"))
         let error = #expect(throws: CaptureError.self) { try handle.setFilter(expression) }

@@ -109,7 +109,8 @@ func pcapRecordOffsets(_ data: Data) -> [Int] {
     while offset + 16 <= bytes.count {
         offsets.append(offset)
         let field = bytes[(offset + 8)..<(offset + 12)].map(UInt32.init)
-        let length = littleEndian
+        let length =
+            littleEndian
             ? field[0] | field[1] << 8 | field[2] << 16 | field[3] << 24
             : field[3] | field[2] << 8 | field[1] << 16 | field[0] << 24
         offset += 16 + Int(length)

@@ -17,7 +17,9 @@ func knock(port: UInt16) {
     address.sin_port = port.bigEndian
     address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
     _ = withUnsafePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        }
     }
 }
 
@@ -44,13 +46,16 @@ struct LiveCaptureTests {
     func invalidArguments() {
         #expect(throws: CaptureError.self) { _ = try PcapHandle.openLive(interface: "lo", snapshotLength: 0) }
         #expect(throws: CaptureError.self) { _ = try PcapHandle.openLive(interface: "lo", snapshotLength: Int.max) }
-        #expect(throws: CaptureError.self) { _ = try PcapHandle.openLive(interface: "lo", timeoutMilliseconds: -1) }
+        #expect(throws: CaptureError.self) { _ = try PcapHandle.openLive(interface: "lo", timeoutMilliseconds: 0) }
         #expect(throws: CaptureError.self) { _ = try PcapHandle.openLive(interface: "lo", bufferSize: 0) }
     }
 
-    @Test("captures TCP on lo, decodes it, and counts it", .enabled(if: canCaptureLive, "needs root and lo"), .timeLimit(.minutes(1)))
+    @Test(
+        "captures TCP on lo, decodes it, and counts it", .enabled(if: canCaptureLive, "needs root and lo"),
+        .timeLimit(.minutes(1)))
     func captureLoopback() throws {
-        var handle = try PcapHandle.openLive(interface: "lo", snapshotLength: 65535, timeoutMilliseconds: 50, immediate: true)
+        var handle = try PcapHandle.openLive(
+            interface: "lo", snapshotLength: 65535, timeoutMilliseconds: 50, immediate: true)
         let isLive = handle.isLive  // #expect cannot capture a non-copyable handle
         #expect(isLive)
         #expect(handle.linkType == .ethernet)
@@ -62,10 +67,11 @@ struct LiveCaptureTests {
         }
         var segments: [TCPSegment] = []
         var timeouts = 0
-        let end = try handle.forEachPacket(onTimeout: {
+        func tick() -> Bool {
             timeouts += 1
             return timeouts < 100  // 5 s at most
-        }) { header, bytes in
+        }
+        let end = try handle.forEachPacket(onTimeout: tick) { header, bytes in
             #expect(header.frame == UInt64(segments.count + 1))
             if case .tcp(let segment) = PacketDecoder.decode(bytes, linkType: .ethernet) { segments.append(segment) }
             return segments.count < 2  // the SYN and the RST
@@ -80,20 +86,25 @@ struct LiveCaptureTests {
         #expect(statistics.received >= 2)
     }
 
-    @Test("timeouts call onTimeout, which can stop the loop", .enabled(if: canCaptureLive, "needs root and lo"), .timeLimit(.minutes(1)))
+    @Test(
+        "timeouts call onTimeout, which can stop the loop", .enabled(if: canCaptureLive, "needs root and lo"),
+        .timeLimit(.minutes(1)))
     func timeouts() throws {
         var handle = try PcapHandle.openLive(interface: "lo", timeoutMilliseconds: 20)
         try handle.setFilter("udp port 9 and host 203.0.113.9")  // TEST-NET-3: nothing on lo matches
         var timeouts = 0
-        let end = try handle.forEachPacket(onTimeout: {
+        func tick() -> Bool {
             timeouts += 1
             return timeouts < 3
-        }) { _, _ in true }
+        }
+        let end = try handle.forEachPacket(onTimeout: tick) { _, _ in true }
         #expect(end == .stopped)
         #expect(timeouts == 3)
     }
 
-    @Test("the interrupter stops a live loop from another thread", .enabled(if: canCaptureLive, "needs root and lo"), .timeLimit(.minutes(1)))
+    @Test(
+        "the interrupter stops a live loop from another thread", .enabled(if: canCaptureLive, "needs root and lo"),
+        .timeLimit(.minutes(1)))
     func interruptFromAnotherThread() throws {
         var handle = try PcapHandle.openLive(interface: "lo", timeoutMilliseconds: 50)
         try handle.setFilter("udp port 9 and host 203.0.113.9")

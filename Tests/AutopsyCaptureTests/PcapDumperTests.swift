@@ -16,9 +16,12 @@ struct PcapDumperTests {
         return result
     }
 
-    @Test("writes what it reads: bytes, lengths and nanosecond times", arguments: [
-        "ethernet-loopback-tls12-tls13-nanosecond.pcapng", "linux-sll2-any-tls12-tls13.pcap", "null-bsd-loopback-tls12-tls13.pcap",
-    ])
+    @Test(
+        "writes what it reads: bytes, lengths and nanosecond times",
+        arguments: [
+            "ethernet-loopback-tls12-tls13-nanosecond.pcapng", "linux-sll2-any-tls12-tls13.pcap",
+            "null-bsd-loopback-tls12-tls13.pcap",
+        ])
     func roundTrip(_ name: String) throws {
         let source = Paths.linkTypeFixture(name)
         let directory = try Paths.temporaryDirectory()

@@ -3,13 +3,15 @@
 // follow it, as the comments say.
 
 /// 10 payload bytes: the start of a TLS handshake record.
-let payload10 = hex("""
+let payload10 = hex(
+    """
     16 03 01 00 05  // TLS record: handshake, version 3.1, length 5
     01 00 00 01 00  // handshake: ClientHello, length 1, body 00
     """)
 
 /// TCP header with options, 32 bytes (RFC 9293, 3.1).
-let tcpPushWithOptions = hex("""
+let tcpPushWithOptions = hex(
+    """
     c3 50           // source port 50000
     01 bb           // destination port 443
     00 00 10 00     // sequence number 4096
@@ -24,7 +26,8 @@ let tcpPushWithOptions = hex("""
     """)
 
 /// TCP SYN without options, 20 bytes.
-let tcpSyn = hex("""
+let tcpSyn = hex(
+    """
     d4 31           // source port 54321
     00 50           // destination port 80
     ff ff ff f0     // sequence number 4294967280
@@ -36,7 +39,8 @@ let tcpSyn = hex("""
     """)
 
 /// IPv4 header for `tcpPushWithOptions + payload10` (RFC 791, 3.1): 20 bytes.
-let ipv4ForPush = hex("""
+let ipv4ForPush = hex(
+    """
     45              // version 4, IHL 5 (20 bytes)
     00              // DSCP 0, ECN 0
     00 3e           // total length 62 = 20 + 32 + 10
@@ -50,7 +54,8 @@ let ipv4ForPush = hex("""
     """)
 
 /// IPv4 header with a 4-byte option for `tcpPushWithOptions + payload10`: 24 bytes.
-let ipv4WithOptionsForPush = hex("""
+let ipv4WithOptionsForPush = hex(
+    """
     46              // version 4, IHL 6 (24 bytes)
     00              // DSCP 0, ECN 0
     00 42           // total length 66 = 24 + 32 + 10
@@ -65,7 +70,8 @@ let ipv4WithOptionsForPush = hex("""
     """)
 
 /// IPv4 header for `tcpSyn` alone: 20 bytes.
-let ipv4ForSyn = hex("""
+let ipv4ForSyn = hex(
+    """
     45 00           // version 4, IHL 5; DSCP, ECN
     00 28           // total length 40 = 20 + 20
     00 01           // identification 1
@@ -78,7 +84,8 @@ let ipv4ForSyn = hex("""
     """)
 
 /// IPv6 header for `tcpPushWithOptions + payload10` (RFC 8200, 3): 40 bytes.
-let ipv6ForPush = hex("""
+let ipv6ForPush = hex(
+    """
     60 00 00 00     // version 6, traffic class 0, flow label 0
     00 2a           // payload length 42 = 32 + 10
     06              // next header TCP
@@ -89,7 +96,8 @@ let ipv6ForPush = hex("""
 
 /// IPv6 header followed by five extension headers, then `tcpPushWithOptions + payload10`.
 /// Fixed header 40 + extensions 72 = 112 bytes.
-let ipv6WithExtensionsForPush = hex("""
+let ipv6WithExtensionsForPush = hex(
+    """
     60 00 00 00     // version 6
     00 72           // payload length 114 = 8 + 8 + 24 + 8 + 24 (extensions) + 42
     00              // next header: hop-by-hop options (0)
@@ -125,21 +133,24 @@ let ipv6ExtensionLengthOffsets = [41, 49, 57, 89]
 let ipv6FragmentOffsetField = 82
 
 /// Ethernet II header with ethertype IPv4 (14 bytes).
-let ethernetIPv4 = hex("""
+let ethernetIPv4 = hex(
+    """
     00 11 22 33 44 55  // destination MAC
     66 77 88 99 aa bb  // source MAC
     08 00              // ethertype IPv4
     """)
 
 /// Ethernet II header with ethertype IPv6 (14 bytes).
-let ethernetIPv6 = hex("""
+let ethernetIPv6 = hex(
+    """
     00 11 22 33 44 55  // destination MAC
     66 77 88 99 aa bb  // source MAC
     86 dd              // ethertype IPv6
     """)
 
 /// Ethernet with one 802.1Q tag, VLAN 100, then IPv4 (18 bytes).
-let ethernetVLAN100 = hex("""
+let ethernetVLAN100 = hex(
+    """
     00 11 22 33 44 55  // destination MAC
     66 77 88 99 aa bb  // source MAC
     81 00              // TPID 802.1Q
@@ -148,7 +159,8 @@ let ethernetVLAN100 = hex("""
     """)
 
 /// Ethernet with 802.1ad outer tag 200 and 802.1Q inner tag 100 (QinQ), then IPv6.
-let ethernetQinQ = hex("""
+let ethernetQinQ = hex(
+    """
     00 11 22 33 44 55  // destination MAC
     66 77 88 99 aa bb  // source MAC
     88 a8              // TPID 802.1ad (service tag)
@@ -159,7 +171,8 @@ let ethernetQinQ = hex("""
     """)
 
 /// Ethernet with three tags (0x9100, 0x88a8, 0x8100): the first two ids are kept.
-let ethernetThreeTags = hex("""
+let ethernetThreeTags = hex(
+    """
     00 11 22 33 44 55  // destination MAC
     66 77 88 99 aa bb  // source MAC
     91 00 0f ff        // legacy QinQ TPID 0x9100, VID 4095
@@ -169,7 +182,8 @@ let ethernetThreeTags = hex("""
     """)
 
 /// Linux cooked capture v1 header (16 bytes), protocol IPv4.
-let sllIPv4 = hex("""
+let sllIPv4 = hex(
+    """
     00 00              // packet type: sent to us
     00 01              // ARPHRD_ETHER
     00 06              // link-layer address length 6
@@ -178,7 +192,8 @@ let sllIPv4 = hex("""
     """)
 
 /// Linux cooked capture v2 header (20 bytes), protocol IPv6.
-let sll2IPv6 = hex("""
+let sll2IPv6 = hex(
+    """
     86 dd              // protocol IPv6
     00 00              // reserved
     00 00 00 02        // interface index 2
@@ -189,7 +204,8 @@ let sll2IPv6 = hex("""
     """)
 
 /// Linux cooked capture v2 header (20 bytes), protocol IPv4.
-let sll2IPv4 = hex("""
+let sll2IPv4 = hex(
+    """
     08 00              // protocol IPv4
     00 00              // reserved
     00 00 00 01        // interface index 1 (lo)

@@ -60,12 +60,14 @@ struct PacketReaderTests {
 
 @Suite("PacketError")
 struct PacketErrorTests {
-    @Test("descriptions name the layer, the problem and the byte", arguments: [
-        (PacketError(kind: .truncated, layer: "tcp", offset: 34), "tcp header cut short at byte 34"),
-        (PacketError(kind: .badHeader, layer: "ipv4", offset: 14), "invalid ipv4 header field at byte 14"),
-        (PacketError(kind: .badLength, layer: "ipv6.ext", offset: 56), "ipv6.ext length out of range at byte 56"),
-        (PacketError(kind: .unsupported, layer: "link", offset: 0), "unsupported link encoding at byte 0"),
-    ])
+    @Test(
+        "descriptions name the layer, the problem and the byte",
+        arguments: [
+            (PacketError(kind: .truncated, layer: "tcp", offset: 34), "tcp header cut short at byte 34"),
+            (PacketError(kind: .badHeader, layer: "ipv4", offset: 14), "invalid ipv4 header field at byte 14"),
+            (PacketError(kind: .badLength, layer: "ipv6.ext", offset: 56), "ipv6.ext length out of range at byte 56"),
+            (PacketError(kind: .unsupported, layer: "link", offset: 0), "unsupported link encoding at byte 0"),
+        ])
     func descriptions(_ error: PacketError, _ text: String) {
         #expect(error.description == text)
     }

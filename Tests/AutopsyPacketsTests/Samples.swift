@@ -56,26 +56,32 @@ struct TCPSample: Sendable, CustomTestStringConvertible {
 }
 
 /// IPv4 push: 10.0.0.1 -> 10.0.0.2, TTL 64, id 0x1234.
-private func v4(_ name: String, _ linkType: LinkType, _ link: [UInt8], vlan: [Int] = [], trailer: [UInt8] = [], cut: Int = 0) -> TCPSample {
-    .push(name, linkType, link: link, ip: ipv4ForPush, source: "10.0.0.1", destination: "10.0.0.2",
-          ttl: 64, ipID: 0x1234, vlan: vlan, trailer: trailer, cut: cut)
+private func v4(
+    _ name: String, _ linkType: LinkType, _ link: [UInt8], vlan: [Int] = [], trailer: [UInt8] = [], cut: Int = 0
+) -> TCPSample {
+    .push(
+        name, linkType, link: link, ip: ipv4ForPush, source: "10.0.0.1", destination: "10.0.0.2",
+        ttl: 64, ipID: 0x1234, vlan: vlan, trailer: trailer, cut: cut)
 }
 
 /// IPv6 push: 2001:db8::1 -> 2001:db8::2, hop limit 64.
 private func v6(_ name: String, _ linkType: LinkType, _ link: [UInt8], vlan: [Int] = []) -> TCPSample {
-    .push(name, linkType, link: link, ip: ipv6ForPush, source: "2001:db8::1", destination: "2001:db8::2",
-          ttl: 64, ipID: nil, vlan: vlan)
+    .push(
+        name, linkType, link: link, ip: ipv6ForPush, source: "2001:db8::1", destination: "2001:db8::2",
+        ttl: 64, ipID: nil, vlan: vlan)
 }
 
 /// Every valid TCP packet the decoder must read.
 let tcpSamples: [TCPSample] = [
     v4("Ethernet IPv4", .ethernet, ethernetIPv4),
-    .push("Ethernet IPv4 with options", .ethernet, link: ethernetIPv4, ip: ipv4WithOptionsForPush,
-          source: "192.168.1.10", destination: "192.168.1.20", ttl: 127, ipID: 0xabcd),
+    .push(
+        "Ethernet IPv4 with options", .ethernet, link: ethernetIPv4, ip: ipv4WithOptionsForPush,
+        source: "192.168.1.10", destination: "192.168.1.20", ttl: 127, ipID: 0xabcd),
     v6("Ethernet IPv6", .ethernet, ethernetIPv6),
-    .push("Ethernet IPv6 with hop-by-hop, destination, routing, atomic fragment, AH", .ethernet,
-          link: ethernetIPv6, ip: ipv6WithExtensionsForPush, source: "fe80::a", destination: "fe80::b",
-          ttl: 255, ipID: nil),
+    .push(
+        "Ethernet IPv6 with hop-by-hop, destination, routing, atomic fragment, AH", .ethernet,
+        link: ethernetIPv6, ip: ipv6WithExtensionsForPush, source: "fe80::a", destination: "fe80::b",
+        ttl: 255, ipID: nil),
     v4("802.1Q VLAN 100", .ethernet, ethernetVLAN100, vlan: [100]),
     v6("QinQ 802.1ad 200 / 802.1Q 100", .ethernet, ethernetQinQ, vlan: [200, 100]),
     v4("three tags keep the first two ids", .ethernet, ethernetThreeTags, vlan: [4095, 2]),

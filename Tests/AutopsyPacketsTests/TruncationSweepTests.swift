@@ -31,31 +31,57 @@ let lengthFields: [LengthField] = [
     LengthField(name: "IPv4 version and IHL", linkType: .ethernet, bytes: ipv4Packet, offset: 14, width: 1),
     LengthField(name: "IPv4 IHL with options", linkType: .ethernet, bytes: ipv4OptionsPacket, offset: 14, width: 1),
     LengthField(name: "IPv4 total length", linkType: .ethernet, bytes: ipv4Packet, offset: 16, width: 2),
-    LengthField(name: "IPv4 total length with options", linkType: .ethernet, bytes: ipv4OptionsPacket, offset: 16, width: 2),
+    LengthField(
+        name: "IPv4 total length with options", linkType: .ethernet, bytes: ipv4OptionsPacket, offset: 16, width: 2),
     LengthField(name: "IPv4 flags and fragment offset", linkType: .ethernet, bytes: ipv4Packet, offset: 20, width: 2),
     LengthField(name: "IPv4 protocol", linkType: .ethernet, bytes: ipv4Packet, offset: 23, width: 1),
     LengthField(name: "TCP data offset over IPv4", linkType: .ethernet, bytes: ipv4Packet, offset: 46, width: 1),
-    LengthField(name: "TCP data offset over IPv4 with options", linkType: .ethernet, bytes: ipv4OptionsPacket, offset: 50, width: 1),
+    LengthField(
+        name: "TCP data offset over IPv4 with options", linkType: .ethernet, bytes: ipv4OptionsPacket, offset: 50,
+        width: 1),
     LengthField(name: "IPv6 payload length", linkType: .ethernet, bytes: ipv6Packet, offset: 18, width: 2),
     LengthField(name: "IPv6 next header", linkType: .ethernet, bytes: ipv6Packet, offset: 20, width: 1),
     LengthField(name: "TCP data offset over IPv6", linkType: .ethernet, bytes: ipv6Packet, offset: 66, width: 1),
-    LengthField(name: "IPv6 payload length with extensions", linkType: .raw, bytes: ipv6ExtensionsPacket, offset: 4, width: 2),
-    LengthField(name: "IPv6 hop-by-hop length", linkType: .raw, bytes: ipv6ExtensionsPacket, offset: ipv6ExtensionLengthOffsets[0], width: 1),
-    LengthField(name: "IPv6 destination options length", linkType: .raw, bytes: ipv6ExtensionsPacket, offset: ipv6ExtensionLengthOffsets[1], width: 1),
-    LengthField(name: "IPv6 routing length", linkType: .raw, bytes: ipv6ExtensionsPacket, offset: ipv6ExtensionLengthOffsets[2], width: 1),
-    LengthField(name: "IPv6 AH length", linkType: .raw, bytes: ipv6ExtensionsPacket, offset: ipv6ExtensionLengthOffsets[3], width: 1),
-    LengthField(name: "IPv6 fragment offset and M", linkType: .raw, bytes: ipv6ExtensionsPacket, offset: ipv6FragmentOffsetField, width: 2),
+    LengthField(
+        name: "IPv6 payload length with extensions", linkType: .raw, bytes: ipv6ExtensionsPacket, offset: 4, width: 2),
+    LengthField(
+        name: "IPv6 hop-by-hop length", linkType: .raw, bytes: ipv6ExtensionsPacket,
+        offset: ipv6ExtensionLengthOffsets[0], width: 1),
+    LengthField(
+        name: "IPv6 destination options length", linkType: .raw, bytes: ipv6ExtensionsPacket,
+        offset: ipv6ExtensionLengthOffsets[1], width: 1),
+    LengthField(
+        name: "IPv6 routing length", linkType: .raw, bytes: ipv6ExtensionsPacket, offset: ipv6ExtensionLengthOffsets[2],
+        width: 1),
+    LengthField(
+        name: "IPv6 AH length", linkType: .raw, bytes: ipv6ExtensionsPacket, offset: ipv6ExtensionLengthOffsets[3],
+        width: 1),
+    LengthField(
+        name: "IPv6 fragment offset and M", linkType: .raw, bytes: ipv6ExtensionsPacket,
+        offset: ipv6FragmentOffsetField, width: 2),
     LengthField(name: "IPv6 first next header", linkType: .raw, bytes: ipv6ExtensionsPacket, offset: 6, width: 1),
     LengthField(name: "IPv6 hop-by-hop next header", linkType: .raw, bytes: ipv6ExtensionsPacket, offset: 40, width: 1),
     LengthField(name: "IPv6 AH next header", linkType: .raw, bytes: ipv6ExtensionsPacket, offset: 88, width: 1),
-    LengthField(name: "TCP data offset after extensions", linkType: .raw, bytes: ipv6ExtensionsPacket, offset: 124, width: 1),
+    LengthField(
+        name: "TCP data offset after extensions", linkType: .raw, bytes: ipv6ExtensionsPacket, offset: 124, width: 1),
     LengthField(name: "Ethernet ethertype", linkType: .ethernet, bytes: ipv4Packet, offset: 12, width: 2),
-    LengthField(name: "VLAN inner ethertype", linkType: .ethernet, bytes: ethernetQinQ + ipv6ForPush + tcpPushWithOptions, offset: 20, width: 2),
-    LengthField(name: "SLL protocol", linkType: .linuxSLL, bytes: sllIPv4 + ipv4ForPush + tcpPushWithOptions, offset: 14, width: 2),
-    LengthField(name: "SLL2 protocol", linkType: .linuxSLL2, bytes: sll2IPv6 + ipv6ForPush + tcpPushWithOptions, offset: 0, width: 2),
-    LengthField(name: "NULL family low bytes", linkType: .null, bytes: nullIPv4LittleEndian + ipv4ForPush + tcpPushWithOptions, offset: 0, width: 2),
-    LengthField(name: "NULL family high bytes", linkType: .null, bytes: nullIPv4BigEndian + ipv4ForPush + tcpPushWithOptions, offset: 2, width: 2),
-    LengthField(name: "RAW version", linkType: .raw, bytes: ipv4ForPush + tcpPushWithOptions + payload10, offset: 0, width: 1),
+    LengthField(
+        name: "VLAN inner ethertype", linkType: .ethernet, bytes: ethernetQinQ + ipv6ForPush + tcpPushWithOptions,
+        offset: 20, width: 2),
+    LengthField(
+        name: "SLL protocol", linkType: .linuxSLL, bytes: sllIPv4 + ipv4ForPush + tcpPushWithOptions, offset: 14,
+        width: 2),
+    LengthField(
+        name: "SLL2 protocol", linkType: .linuxSLL2, bytes: sll2IPv6 + ipv6ForPush + tcpPushWithOptions, offset: 0,
+        width: 2),
+    LengthField(
+        name: "NULL family low bytes", linkType: .null, bytes: nullIPv4LittleEndian + ipv4ForPush + tcpPushWithOptions,
+        offset: 0, width: 2),
+    LengthField(
+        name: "NULL family high bytes", linkType: .null, bytes: nullIPv4BigEndian + ipv4ForPush + tcpPushWithOptions,
+        offset: 2, width: 2),
+    LengthField(
+        name: "RAW version", linkType: .raw, bytes: ipv4ForPush + tcpPushWithOptions + payload10, offset: 0, width: 1),
 ]
 
 @Suite("Hostile input never traps")
@@ -69,7 +95,9 @@ struct TruncationSweepTests {
             case .tcp(let segment):
                 // Only payload (or padding) was cut: the headers all decoded.
                 #expect(segment.payloadOffset == sample.payloadOffset, "cut at \(length)")
-                #expect(segment.payloadLength == min(length - sample.payloadOffset, sample.payloadLength), "cut at \(length)")
+                #expect(
+                    segment.payloadLength == min(length - sample.payloadOffset, sample.payloadLength),
+                    "cut at \(length)")
                 #expect(segment.payloadLengthOnWire == sample.payloadLengthOnWire, "cut at \(length)")
                 #expect(length >= sample.payloadOffset, "cut at \(length)")
             case .malformed(let error):
@@ -109,7 +137,10 @@ struct TruncationSweepTests {
             if ihl < 5 {
                 #expect(outcome == .malformed(PacketError(kind: .badHeader, layer: "ipv4", offset: 14)), "IHL \(ihl)")
             } else if ihl == 5 {
-                guard case .tcp = outcome else { Issue.record("IHL 5: \(outcome)"); continue }
+                guard case .tcp = outcome else {
+                    Issue.record("IHL 5: \(outcome)")
+                    continue
+                }
             } else {
                 // The TCP header is read as options; whatever follows must not be a clean decode
                 // of the original segment.

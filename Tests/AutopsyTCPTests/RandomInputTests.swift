@@ -5,7 +5,7 @@ import Testing
 /// Random segments (any flags, sequence numbers near and far, truncation, clock jumps):
 /// never a trap, and every bound holds after every packet.
 @Suite struct RandomInputTests {
-    @Test(arguments: 0..<1000 as Range<UInt64>)
+    @Test(arguments: 0..<30 as Range<UInt64>)
     func boundsHold(seed: UInt64) {
         var rng = SplitMix64(seed: seed)
         var limits = Limits()
@@ -22,7 +22,9 @@ import Testing
             connection.serverISN = UInt32.random(in: 0...UInt32.max, using: &rng)
             return connection
         }
-        let flagChoices: [TCPFlags] = [[.syn], [.syn, .ack], [.ack], [.ack, .psh], [.ack, .psh], [.fin, .ack], [.rst]]
+        let flagChoices: [TCPFlags] = [
+            [.syn], [.syn, .ack], [.ack], [.ack, .psh], [.ack, .psh], [.fin, .ack], [.rst],
+        ]
         var maxSegmentCost = 0
         for _ in 0..<2_000 {
             let connection = connections[Int.random(in: 0..<connections.count, using: &rng)]
@@ -32,7 +34,8 @@ import Testing
                 ? Int.random(in: Int(Int32.min)...Int(Int32.max), using: &rng)
                 : Int.random(in: -50...3_000, using: &rng)
             let payload = randomBytes(Int.random(in: 0...300, using: &rng), using: &rng)
-            let onWire = Int.random(in: 0..<8, using: &rng) == 0 ? payload.count + Int.random(in: 0...500, using: &rng) : nil
+            let onWire =
+                Int.random(in: 0..<8, using: &rng) == 0 ? payload.count + Int.random(in: 0...500, using: &rng) : nil
             let flags = flagChoices[Int.random(in: 0..<flagChoices.count, using: &rng)]
             harness.feed(
                 connection.packet(from: direction, offset: offset, payload, flags: flags, onWire: onWire),

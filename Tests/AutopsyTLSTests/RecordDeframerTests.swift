@@ -103,7 +103,7 @@ import Testing
         let hello = try? ClientHello.parseSSLv2(message)
         #expect(hello?.isSSLv2Compatible == true)
         #expect(hello?.legacyVersion == .tls10)
-        #expect(hello?.cipherSuites.map(\.rawValue) == [0x0035, 0x002f, 0x0005, 0x00ff])
+        #expect(hello?.cipherSuites.map(\.rawValue) == [0x0035, 0x002f, 0x000a, 0x0005, 0x00ff])
         #expect(hello?.sslv2CipherKinds == [0x010080, 0x0700c0])
         #expect(hello?.random.count == 16)
     }
