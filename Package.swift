@@ -32,9 +32,12 @@ let package = Package(
 
         .testTarget(name: "AutopsyPacketsTests", dependencies: ["AutopsyPackets"]),
         .testTarget(name: "AutopsyTCPTests", dependencies: ["AutopsyTCP"]),
-        .testTarget(name: "AutopsyTLSTests", dependencies: ["AutopsyTLS"]),
+        .testTarget(name: "AutopsyTLSTests", dependencies: ["AutopsyTLS", "AutopsyTestSupport"]),
         .testTarget(name: "AutopsyCaptureTests", dependencies: ["AutopsyCapture"]),
         .target(name: "AutopsyTestSupport", path: "Tests/AutopsyTestSupport"),
+        .testTarget(name: "AutopsyFlowTests", dependencies: ["AutopsyFlow", "AutopsyTestSupport"]),
+        .testTarget(name: "AutopsyReportTests", dependencies: ["AutopsyReport", "AutopsyFlow"]),
+        .testTarget(name: "CLITests", dependencies: ["tlsautopsy", "AutopsyTestSupport"]),
         .testTarget(
             name: "AutopsyEngineTests",
             dependencies: ["AutopsyEngine", "AutopsyFlow", "AutopsyTestSupport"]),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `tlsautopsy` command.
 @main
@@ -15,4 +16,17 @@ struct TLSAutopsy: ParsableCommand {
         subcommands: [Analyze.self],
         defaultSubcommand: nil
     )
+
+    /// Runs the command; usage errors exit with status 2, as input errors do.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            guard code == .validationFailure else { exit(withError: error) }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            exit(withError: ExitCode(2))
+        }
+    }
 }

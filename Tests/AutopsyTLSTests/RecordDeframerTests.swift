@@ -1,3 +1,4 @@
+import AutopsyTestSupport
 import Testing
 
 @testable import AutopsyTLS

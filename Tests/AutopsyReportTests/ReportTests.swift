@@ -1,0 +1,58 @@
+import AutopsyFlow
+import AutopsyPackets
+import Testing
+
+@testable import AutopsyReport
+
+@Suite struct JSONWriterTests {
+    @Test func escapesStringsPerRFC8259() {
+        var json = JSONWriter()
+        json.beginObject()
+        json.string("s", "a\"b\\c\nd\u{01}é")
+        json.endObject()
+        #expect(json.text == "{\"s\":\"a\\\"b\\\\c\\nd\\u0001é\"}")
+    }
+
+    @Test func keepsTheOrderFieldsAreWrittenIn() {
+        var json = JSONWriter()
+        json.beginObject()
+        json.int("z", 1)
+        json.string("a", nil)
+        json.beginArray("m")
+        json.int(nil, 2)
+        json.bool(nil, true)
+        json.endArray()
+        json.endObject()
+        #expect(json.text == "{\"z\":1,\"a\":null,\"m\":[2,true]}")
+    }
+
+    @Test(arguments: [(0.0123, 4, "0.0123"), (1.5, 0, "2"), (12.345678, 6, "12.345678"), (-0.25, 2, "-0.25"), (0.0000004, 6, "0.000000")])
+    func fixedDecimalsAreDeterministic(value: Double, decimals: Int, expected: String) {
+        #expect(JSONWriter.formatFixed(value, decimals: decimals) == expected)
+    }
+}
+
+@Suite struct TimeFormatTests {
+    @Test(arguments: [
+        (Int64(0), UInt32(0), "1970-01-01T00:00:00.000000Z"),
+        (1_795_860_000, 123_456_789, "2026-11-28T10:00:00.123456Z"),
+        (951_782_400, 0, "2000-02-29T00:00:00.000000Z"),
+        (-1, 999_999_999, "1969-12-31T23:59:59.999999Z"),
+    ])
+    func rfc3339InUTC(seconds: Int64, nanoseconds: UInt32, expected: String) {
+        #expect(TimeFormat.rfc3339(Timestamp(seconds: seconds, nanoseconds: nanoseconds)) == expected)
+    }
+}
+
+@Suite struct ColorPolicyTests {
+    @Test func colourOnlyOnATerminalAndNeverWithNoColor() {
+        #expect(ColorPolicy.auto.enabled(isTerminal: true, environment: [:]))
+        #expect(!ColorPolicy.auto.enabled(isTerminal: false, environment: [:]))
+        #expect(!ColorPolicy.auto.enabled(isTerminal: true, environment: ["NO_COLOR": "1"]))
+        #expect(!ColorPolicy.auto.enabled(isTerminal: true, environment: ["TERM": "dumb"]))
+        #expect(ColorPolicy.always.enabled(isTerminal: false, environment: ["NO_COLOR": "1"]))
+        #expect(!ColorPolicy.never.enabled(isTerminal: true, environment: [:]))
+        #expect(Style(enabled: false).red("x") == "x")
+        #expect(Style(enabled: true).red("x") == "\u{1b}[31mx\u{1b}[0m")
+    }
+}

@@ -1,0 +1,109 @@
+import AutopsyTestSupport
+import Foundation
+import Testing
+
+/// `tlsautopsy analyze`, run as a user would.
+@Suite struct AnalyzeCommandTests {
+    static let demo = TestPaths.fixtures.appendingPathComponent("captures/demo/demo.pcap").path
+
+    static func temporaryFile(_ name: String, _ bytes: Data) throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tlsautopsy-cli-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let url = directory.appendingPathComponent(name)
+        try bytes.write(to: url)
+        return url.path
+    }
+
+    @Test func jsonIsOneObjectPerLineEndingWithTheSummary() throws {
+        let result = try BinaryRunner.run(["analyze", "--format", "json", Self.demo])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 11)
+        var outcomes: [String] = []
+        for line in lines {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            if object["type"] as? String == "flow" { outcomes.append(object["outcome"] as? String ?? "?") }
+        }
+        #expect(outcomes == ["established", "established", "failed", "failed", "failed", "not_tls", "no_response", "reset", "established", "resumed"])
+        let last = String(lines.last ?? "")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+        #expect(summary["type"] as? String == "summary")
+        #expect(summary["flows"] as? Int == 10)
+    }
+
+    @Test func jsonKeepsTheContractsFieldOrder() throws {
+        let result = try BinaryRunner.run(["analyze", "--format", "json", Self.demo])
+        let first = try #require(result.stdout.split(separator: "\n").first.map(String.init))
+        let keys = ["\"type\"", "\"id\"", "\"ts\"", "\"duration\"", "\"first_frame\"", "\"last_frame\"", "\"client\"", "\"server\"", "\"vlan\"", "\"outcome\"", "\"established\"", "\"version\"", "\"cipher\"", "\"curve\"", "\"server_name\"", "\"next_protocol\"", "\"resumed\"", "\"client_hello\"", "\"server_hello\"", "\"certificates\"", "\"client_certificates\"", "\"alerts\"", "\"tcp\"", "\"diagnoses\""]
+        let positions = keys.map { first.range(of: $0)?.lowerBound }
+        #expect(!positions.contains(nil))
+        let found = positions.compactMap { $0 }
+        #expect(found == found.sorted())
+    }
+
+    @Test func textReportIsReadableAndUncolouredInAPipe() throws {
+        let result = try BinaryRunner.run(["analyze", Self.demo])
+        #expect(result.status == 0)
+        #expect(!result.stdout.contains("\u{1b}["))
+        #expect(result.stdout.contains("the client sent fatal alert unknown_ca (48)"))
+        #expect(result.stdout.contains("the server sent fatal alert protocol_version (70)"))
+        #expect(result.stdout.contains("The server never answered the ClientHello"))
+        #expect(result.stdout.contains("Summary: 10 flows"))
+        let forced = try BinaryRunner.run(["analyze", "--color", "always", Self.demo])
+        #expect(forced.stdout.contains("\u{1b}["))
+    }
+
+    @Test func aMissingFileIsOneClearLineAndExitCode2() throws {
+        let result = try BinaryRunner.run(["analyze", "/nonexistent/capture.pcap"])
+        #expect(result.status == 2)
+        let errors = result.stderr.split(separator: "\n")
+        #expect(errors.count == 1)
+        #expect(errors.first?.contains("/nonexistent/capture.pcap") == true)
+    }
+
+    @Test func aFileThatIsNotACaptureIsRejected() throws {
+        let path = try Self.temporaryFile("notes.pcap", Data("these are notes, not packets\n".utf8))
+        let result = try BinaryRunner.run(["analyze", path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(path))
+    }
+
+    @Test func aFileCutMidPacketIsAnalyzedAsFarAsItGoesWithAWarning() throws {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: Self.demo))
+        let path = try Self.temporaryFile("cut.pcap", bytes.prefix(bytes.count - 100))
+        let result = try BinaryRunner.run(["analyze", "--format", "json", path])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("cut short"))
+        #expect(result.stdout.split(separator: "\n").count >= 10)
+    }
+
+    @Test func severalFilesInOneRunAndABadOneAmongThem() throws {
+        let result = try BinaryRunner.run(["analyze", "--format", "json", Self.demo, "/nonexistent.pcap", Self.demo])
+        #expect(result.status == 2)
+        #expect(result.stdout.split(separator: "\n").count == 21)
+        #expect(result.stdout.contains("\"id\":20,"))
+    }
+
+    @Test func aBPFFilterIsAppliedByLibpcap() throws {
+        let result = try BinaryRunner.run(["analyze", "--format", "json", "--filter", "tcp port 44404", Self.demo])
+        #expect(result.status == 0)
+        #expect(result.stdout.split(separator: "\n").count == 2)
+        let bad = try BinaryRunner.run(["analyze", "--filter", "tcp prot 443", Self.demo])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("tcp prot 443"))
+    }
+
+    @Test func limitsCanBeOverriddenAndAreChecked() throws {
+        let result = try BinaryRunner.run(["analyze", "--format", "json", "--max-flows", "2", Self.demo])
+        #expect(result.status == 0)
+        let bad = try BinaryRunner.run(["analyze", "--max-flows", "0", Self.demo])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("--max-flows"))
+    }
+
+    @Test func theSameCaptureGivesTheSameBytes() throws {
+        let first = try BinaryRunner.run(["analyze", "--format", "json", Self.demo])
+        let second = try BinaryRunner.run(["analyze", "--format", "json", Self.demo])
+        #expect(first.stdout == second.stdout)
+    }
+}
