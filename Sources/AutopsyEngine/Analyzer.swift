@@ -55,13 +55,15 @@ public final class Analyzer {
             if case .truncated(let message) = end {
                 capture.truncated = message
                 summary.warnings.append(
-                    "\(path): the file is cut short mid-packet (\(message)); analyzed the \(capture.packets) packets before the cut")
+                    "\(path): the file is cut short mid-packet (\(message)); analyzed the \(capture.packets) packets before the cut"
+                )
             }
-        } catch where error.code == .readFailed {
+        } catch  where error.code == .readFailed {
             // A damaged packet record: keep everything read before it, as for a file cut short.
             capture.truncated = error.message
             summary.warnings.append(
-                "\(path): reading stopped at a damaged packet record after frame \(capture.packets) (\(error.message)); analyzed the \(capture.packets) packets before it")
+                "\(path): reading stopped at a damaged packet record after frame \(capture.packets) (\(error.message)); analyzed the \(capture.packets) packets before it"
+            )
         }
         summary.captures.append(capture)
         finishAll(emit)

@@ -51,7 +51,9 @@ extension FlowSession {
         }
     }
 
-    private mutating func clientHello(_ hello: ClientHello, side: Side, recordVersion: ProtocolVersion, _ packet: PacketInfo) {
+    private mutating func clientHello(
+        _ hello: ClientHello, side: Side, recordVersion: ProtocolVersion, _ packet: PacketInfo
+    ) {
         let entry = ClientHelloRecord(
             frame: packet.frame, timestamp: packet.timestamp, recordVersion: recordVersion, hello: hello)
         record.anomalies.append(contentsOf: hello.anomalies)
@@ -62,7 +64,9 @@ extension FlowSession {
         }
     }
 
-    private mutating func serverHello(_ hello: ServerHello, _ state: inout DirectionState, side: Side, _ packet: PacketInfo) {
+    private mutating func serverHello(
+        _ hello: ServerHello, _ state: inout DirectionState, side: Side, _ packet: PacketInfo
+    ) {
         let entry = ServerHelloRecord(frame: packet.frame, timestamp: packet.timestamp, hello: hello)
         record.anomalies.append(contentsOf: hello.anomalies)
         if hello.isHelloRetryRequest {
@@ -78,7 +82,8 @@ extension FlowSession {
 
     /// An SSL 2.0 record: the CLIENT-HELLO and SERVER-HELLO are read; later SSL 2.0
     /// messages are encrypted or carry keys, and are only counted.
-    mutating func handleSSLv2(_ deframed: DeframedRecord, side: Side, direction: StreamDirection, _ packet: PacketInfo) {
+    mutating func handleSSLv2(_ deframed: DeframedRecord, side: Side, direction: StreamDirection, _ packet: PacketInfo)
+    {
         guard !isDecided else { return }
         guard let body = deframed.body, let type = body.first else {
             // An encrypted SSL 2.0 record: once the server sends one after the
@@ -100,7 +105,8 @@ extension FlowSession {
                 let parsed = try ServerHello.parseSSLv2(body)
                 addStep(side, "server_hello", body.count, packet)
                 lastHandshakeStep = "server_hello"
-                record.serverHello = ServerHelloRecord(frame: packet.frame, timestamp: packet.timestamp, hello: parsed.hello)
+                record.serverHello = ServerHelloRecord(
+                    frame: packet.frame, timestamp: packet.timestamp, hello: parsed.hello)
                 record.sslv2CipherKind = parsed.hello.sslv2CipherKind
                 if let certificate = parsed.certificate {
                     record.serverCertificates = [certificate]

@@ -89,7 +89,9 @@ public struct FlowSession: StreamHandler {
         var state = take(direction)
         if !isDecided && state.phase != .stopped {
             let side = side(of: direction)
-            record.malformed.append("frame \(packet.frame): \(missingBytes) bytes of the \(side.rawValue)'s stream are missing from the capture; parsing of that direction stops there")
+            record.malformed.append(
+                "frame \(packet.frame): \(missingBytes) bytes of the \(side.rawValue)'s stream are missing from the capture; parsing of that direction stops there"
+            )
         }
         // Before the handshake is decided a gap ends parsing (the flow is incomplete). After
         // it, records are looked for again at segment starts, to keep closing alerts.
@@ -129,11 +131,16 @@ public struct FlowSession: StreamHandler {
         let client = initiatorIsClient ? initiator : responder
         let server = initiatorIsClient ? responder : initiator
         for (side, state) in [(Side.client, client), (Side.server, server)] where state.startedPlaintext {
-            result.plaintextSample[side] = PlaintextSniffer.describe(Array(state.sample.prefix(Int(clamping: state.plaintextBytes))))
+            result.plaintextSample[side] = PlaintextSniffer.describe(
+                Array(state.sample.prefix(Int(clamping: state.plaintextBytes))))
         }
         // Plaintext that TLS followed (STARTTLS) is not a failure to speak TLS.
         if result.outcome == .notTLS || (!result.upgradedFromPlaintext && result.sawTLS) {
-            if client.startedPlaintext { result.plaintextSide = .client } else if server.startedPlaintext { result.plaintextSide = .server }
+            if client.startedPlaintext {
+                result.plaintextSide = .client
+            } else if server.startedPlaintext {
+                result.plaintextSide = .server
+            }
         }
         return result
     }
@@ -184,7 +191,9 @@ public struct FlowSession: StreamHandler {
                 }
             } else {
                 record.malformedRecords += 1
-                record.malformed.append("frame \(packet.frame): \(side(of: direction).rawValue) record \(error); parsing of that direction stops there")
+                record.malformed.append(
+                    "frame \(packet.frame): \(side(of: direction).rawValue) record \(error); parsing of that direction stops there"
+                )
                 state.phase = .stopped
             }
         }
@@ -315,7 +324,8 @@ public struct FlowSession: StreamHandler {
         let server = initiatorIsClient ? responder : initiator
         // TLS 1.2 and earlier: both sides sent change_cipher_spec and their Finished after it.
         if client.sawCCS && server.sawCCS && client.encryptedAfterCCS > 0 && server.encryptedAfterCCS > 0 {
-            let abbreviated = record.serverCertificates.isEmpty && (record.serverHello.map { isResumption($0.hello) } ?? false)
+            let abbreviated =
+                record.serverCertificates.isEmpty && (record.serverHello.map { isResumption($0.hello) } ?? false)
             decide(abbreviated ? .resumed : .established, packet)
         }
     }
@@ -402,6 +412,8 @@ extension TCPFacts {
 
 /// Ports where TLS is expected from the first byte (IANA service names with TLS).
 enum TLSPorts {
-    static let list: [UInt16] = [443, 465, 563, 636, 853, 989, 990, 992, 993, 994, 995, 3269, 5061, 5223, 5671, 6514, 8443, 8883, 9443]
+    static let list: [UInt16] = [
+        443, 465, 563, 636, 853, 989, 990, 992, 993, 994, 995, 3269, 5061, 5223, 5671, 6514, 8443, 8883, 9443,
+    ]
     static func contains(_ port: UInt16) -> Bool { list.contains(port) }
 }

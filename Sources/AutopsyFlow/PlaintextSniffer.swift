@@ -20,7 +20,8 @@ enum PlaintextSniffer {
     static func protocolName(_ bytes: [UInt8]) -> String? {
         let text = String(decoding: bytes.prefix(16), as: UTF8.self)
         if text.hasPrefix("HTTP/") { return "HTTP" }
-        for method in ["GET ", "POST ", "HEAD ", "PUT ", "CONNECT ", "OPTIONS ", "DELETE "] where text.hasPrefix(method) {
+        for method in ["GET ", "POST ", "HEAD ", "PUT ", "CONNECT ", "OPTIONS ", "DELETE "] where text.hasPrefix(method)
+        {
             return "HTTP"
         }
         if text.hasPrefix("SSH-") { return "SSH" }

@@ -38,8 +38,12 @@ public struct IPAddress: Sendable, Hashable, Comparable, CustomStringConvertible
             return "\(v4 >> 24).\((v4 >> 16) & 0xff).\((v4 >> 8) & 0xff).\(v4 & 0xff)"
         }
         var groups: [UInt16] = []
-        for shift in stride(from: 48, through: 0, by: -16) { groups.append(UInt16(truncatingIfNeeded: high >> UInt64(shift))) }
-        for shift in stride(from: 48, through: 0, by: -16) { groups.append(UInt16(truncatingIfNeeded: low >> UInt64(shift))) }
+        for shift in stride(from: 48, through: 0, by: -16) {
+            groups.append(UInt16(truncatingIfNeeded: high >> UInt64(shift)))
+        }
+        for shift in stride(from: 48, through: 0, by: -16) {
+            groups.append(UInt16(truncatingIfNeeded: low >> UInt64(shift)))
+        }
         // Longest run of two or more zero groups, first one on a tie (RFC 5952, 4.2.3).
         var bestStart = -1
         var bestLength = 1

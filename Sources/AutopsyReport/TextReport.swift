@@ -14,7 +14,8 @@ public struct TextReport {
         var lines: [String] = []
         let name = record.serverName.map { "  \($0)" } ?? ""
         lines.append(
-            style.bold("#\(record.id)") + "  \(record.client.ip.description.bracketedIfV6(record.client.ip)):\(record.client.port) -> "
+            style.bold("#\(record.id)")
+                + "  \(record.client.ip.description.bracketedIfV6(record.client.ip)):\(record.client.port) -> "
                 + "\(record.server.ip.description.bracketedIfV6(record.server.ip)):\(record.server.port)\(name)  "
                 + outcomeText(record.outcome))
         lines.append("    " + style.dim(headline(record)))
@@ -38,7 +39,9 @@ public struct TextReport {
         if let alpn = record.nextProtocol { parts.append("ALPN \(alpn)") }
         if parts.isEmpty, let hello = record.clientHello?.hello {
             let versions = hello.offeredVersions.map(\.description)
-            parts.append("client offered \(versions.joined(separator: ", ")); \(hello.cipherSuites.filter { !$0.isGREASE }.count) suites")
+            parts.append(
+                "client offered \(versions.joined(separator: ", ")); \(hello.cipherSuites.filter { !$0.isGREASE }.count) suites"
+            )
         }
         let milliseconds = JSONWriter.formatFixed(record.duration * 1000, decimals: 1)
         parts.append("frames \(record.firstFrame)-\(record.lastFrame), \(milliseconds) ms")
@@ -51,7 +54,9 @@ public struct TextReport {
         if record.clientHello == nil, record.sawTLS {
             lines.append("The capture starts after the ClientHello; only later records were seen.")
         }
-        if record.upgradedFromPlaintext { lines.append("TLS started after plaintext on the same connection (STARTTLS or similar).") }
+        if record.upgradedFromPlaintext {
+            lines.append("TLS started after plaintext on the same connection (STARTTLS or similar).")
+        }
         if let retry = record.helloRetryRequest {
             let group = retry.hello.keyShareGroup?.description ?? "another group"
             lines.append("frame \(retry.frame): the server sent a HelloRetryRequest asking for \(group).")
@@ -65,20 +70,26 @@ public struct TextReport {
         switch record.outcome {
         case .reset:
             let who = record.tcp.serverRST ? "server" : "client"
-            lines.append("frame \(record.tcp.rstFrame ?? record.lastFrame): the \(who) reset the connection before the handshake finished.")
+            lines.append(
+                "frame \(record.tcp.rstFrame ?? record.lastFrame): the \(who) reset the connection before the handshake finished."
+            )
         case .noResponse:
             if let hello = record.clientHello {
                 let waited = JSONWriter.formatFixed(record.lastTimestamp.seconds(since: hello.timestamp), decimals: 3)
-                lines.append("The server never answered the ClientHello (frame \(hello.frame)); the client waited \(waited) s.")
+                lines.append(
+                    "The server never answered the ClientHello (frame \(hello.frame)); the client waited \(waited) s.")
             }
         case .incomplete:
             if let gap = record.tcp.gapFrame {
-                lines.append("frame \(gap): bytes are missing from the capture; the handshake cannot be followed past them.")
+                lines.append(
+                    "frame \(gap): bytes are missing from the capture; the handshake cannot be followed past them.")
             } else {
                 lines.append("The capture ends before the handshake finished.")
             }
         case .failed where record.alerts.isEmpty:
-            lines.append("The client answered the server's encrypted flight with one alert-sized encrypted record instead of its Finished.")
+            lines.append(
+                "The client answered the server's encrypted flight with one alert-sized encrypted record instead of its Finished."
+            )
         default:
             break
         }
@@ -92,9 +103,11 @@ public struct TextReport {
     private func alertSentence(_ alert: AlertRecord) -> String {
         let after = alert.stage == "none" ? "" : " after \(alert.stage)"
         guard let message = alert.alert else {
-            return "frame \(alert.frame): the \(alert.from.rawValue) sent an encrypted alert (\(alert.encryptedLength ?? 0) bytes)\(after)."
+            return
+                "frame \(alert.frame): the \(alert.from.rawValue) sent an encrypted alert (\(alert.encryptedLength ?? 0) bytes)\(after)."
         }
-        let text = "\(message.level.description) alert \(message.description.description) (\(message.description.rawValue))"
+        let text =
+            "\(message.level.description) alert \(message.description.description) (\(message.description.rawValue))"
         let line = "frame \(alert.frame): the \(alert.from.rawValue) sent \(text)\(after)."
         return message.level == .fatal ? style.red(line) : line
     }
@@ -103,7 +116,10 @@ public struct TextReport {
     public func summary(_ summary: AnalysisSummary) -> String {
         var lines: [String] = []
         let failed = summary.flows - (summary.outcomes[.established] ?? 0) - (summary.outcomes[.resumed] ?? 0)
-        lines.append(style.bold("Summary") + ": \(summary.flows) flows (\(summary.tlsFlows) with TLS) in \(summary.packets) packets; \(failed) did not complete a handshake.")
+        lines.append(
+            style.bold("Summary")
+                + ": \(summary.flows) flows (\(summary.tlsFlows) with TLS) in \(summary.packets) packets; \(failed) did not complete a handshake."
+        )
         let outcomes = Outcome.allCases.compactMap { outcome -> String? in
             guard let count = summary.outcomes[outcome], count > 0 else { return nil }
             return "\(outcome.rawValue) \(count)"
@@ -111,17 +127,22 @@ public struct TextReport {
         if !outcomes.isEmpty { lines.append("  outcomes: " + outcomes.joined(separator: ", ")) }
         let tcp = summary.tcp
         lines.append(
-            "  reassembly: \(tcp.segments) segments, \(tcp.retransmittedSegments) retransmitted, \(tcp.outOfOrderSegmentsBuffered) out of order, \(tcp.gaps) gaps, \(tcp.flowsWithoutSYN) flows without SYN")
+            "  reassembly: \(tcp.segments) segments, \(tcp.retransmittedSegments) retransmitted, \(tcp.outOfOrderSegmentsBuffered) out of order, \(tcp.gaps) gaps, \(tcp.flowsWithoutSYN) flows without SYN"
+        )
         var skipped: [String] = []
         if summary.nonTCPPackets > 0 { skipped.append("\(summary.nonTCPPackets) not TCP") }
         if summary.ipFragments > 0 { skipped.append("\(summary.ipFragments) IP fragments") }
         if summary.malformedPackets > 0 { skipped.append("\(summary.malformedPackets) malformed") }
         if summary.truncatedSegments > 0 { skipped.append("\(summary.truncatedSegments) cut by the snap length") }
         if !skipped.isEmpty { lines.append("  packets skipped: " + skipped.joined(separator: ", ")) }
-        if summary.malformedRecords > 0 { lines.append("  malformed TLS records or messages: \(summary.malformedRecords)") }
+        if summary.malformedRecords > 0 {
+            lines.append("  malformed TLS records or messages: \(summary.malformedRecords)")
+        }
         let limits = tcp.perDirectionLimitHits + tcp.totalLimitEvictions + tcp.maxFlowsEvictions
         if limits > 0 {
-            lines.append("  limits hit: \(tcp.perDirectionLimitHits) out-of-order buffers, \(tcp.totalLimitEvictions) total-memory evictions, \(tcp.maxFlowsEvictions) flow-table evictions")
+            lines.append(
+                "  limits hit: \(tcp.perDirectionLimitHits) out-of-order buffers, \(tcp.totalLimitEvictions) total-memory evictions, \(tcp.maxFlowsEvictions) flow-table evictions"
+            )
         }
         if let dropped = summary.droppedByKernel { lines.append("  dropped by the kernel: \(dropped)") }
         for warning in summary.warnings { lines.append(style.yellow("  warning: " + warning)) }

@@ -84,7 +84,8 @@ struct LimitOptions: ParsableArguments {
     @Option(help: "Out-of-order bytes buffered per direction before the hole is skipped as a gap (default 262144).")
     var maxOooBytesPerDirection: Int?
 
-    @Option(help: "Out-of-order bytes buffered over all flows before the largest holder is evicted (default 268435456).")
+    @Option(
+        help: "Out-of-order bytes buffered over all flows before the largest holder is evicted (default 268435456).")
     var maxOooBytesTotal: Int?
 
     @Option(help: "Bytes of one unfinished TLS record held per direction (default 18432).")

@@ -18,16 +18,36 @@ import Testing
     }
 
     static let expectations: [Expectation] = [
-        .init(file: "tls13_ok.pcap", outcome: .established, version: "TLS 1.3", cipher: "TLS_AES_256_GCM_SHA384", serverName: "srv-000000.bench.example", alerts: []),
-        .init(file: "tls13_ok_curl.pcap", outcome: .established, version: "TLS 1.3", cipher: "TLS_AES_256_GCM_SHA384", serverName: "srv-000000.bench.example", alerts: []),
-        .init(file: "tls12_ok_chain3.pcap", outcome: .established, version: "TLS 1.2", cipher: "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", serverName: "srv-000000.bench.example", alerts: []),
-        .init(file: "tls12_resumed.pcap", outcome: .resumed, version: "TLS 1.2", cipher: nil, serverName: "srv-000000.bench.example", alerts: []),
-        .init(file: "tls13_hrr.pcap", outcome: .established, version: "TLS 1.3", cipher: nil, serverName: "srv-000000.bench.example", alerts: []),
-        .init(file: "alert_handshake_failure.pcap", outcome: .failed, version: nil, cipher: nil, serverName: "srv-000000.bench.example", alerts: ["server:fatal:40"]),
-        .init(file: "alert_unknown_ca.pcap", outcome: .failed, version: "TLS 1.2", cipher: nil, serverName: "srv-000000.bench.example", alerts: ["client:fatal:48"]),
-        .init(file: "alert_protocol_version.pcap", outcome: .failed, version: nil, cipher: nil, serverName: "srv-000000.bench.example", alerts: ["server:fatal:70"]),
-        .init(file: "rst_after_client_hello.pcap", outcome: .reset, version: nil, cipher: nil, serverName: "srv-000000.bench.example", alerts: []),
-        .init(file: "ch_no_response.pcap", outcome: .noResponse, version: nil, cipher: nil, serverName: "srv-000000.bench.example", alerts: []),
+        .init(
+            file: "tls13_ok.pcap", outcome: .established, version: "TLS 1.3", cipher: "TLS_AES_256_GCM_SHA384",
+            serverName: "srv-000000.bench.example", alerts: []),
+        .init(
+            file: "tls13_ok_curl.pcap", outcome: .established, version: "TLS 1.3", cipher: "TLS_AES_256_GCM_SHA384",
+            serverName: "srv-000000.bench.example", alerts: []),
+        .init(
+            file: "tls12_ok_chain3.pcap", outcome: .established, version: "TLS 1.2",
+            cipher: "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", serverName: "srv-000000.bench.example", alerts: []),
+        .init(
+            file: "tls12_resumed.pcap", outcome: .resumed, version: "TLS 1.2", cipher: nil,
+            serverName: "srv-000000.bench.example", alerts: []),
+        .init(
+            file: "tls13_hrr.pcap", outcome: .established, version: "TLS 1.3", cipher: nil,
+            serverName: "srv-000000.bench.example", alerts: []),
+        .init(
+            file: "alert_handshake_failure.pcap", outcome: .failed, version: nil, cipher: nil,
+            serverName: "srv-000000.bench.example", alerts: ["server:fatal:40"]),
+        .init(
+            file: "alert_unknown_ca.pcap", outcome: .failed, version: "TLS 1.2", cipher: nil,
+            serverName: "srv-000000.bench.example", alerts: ["client:fatal:48"]),
+        .init(
+            file: "alert_protocol_version.pcap", outcome: .failed, version: nil, cipher: nil,
+            serverName: "srv-000000.bench.example", alerts: ["server:fatal:70"]),
+        .init(
+            file: "rst_after_client_hello.pcap", outcome: .reset, version: nil, cipher: nil,
+            serverName: "srv-000000.bench.example", alerts: []),
+        .init(
+            file: "ch_no_response.pcap", outcome: .noResponse, version: nil, cipher: nil,
+            serverName: "srv-000000.bench.example", alerts: []),
     ]
 
     static func analyze(_ path: String) throws -> (records: [FlowRecord], summary: AnalysisSummary) {
@@ -62,7 +82,8 @@ import Testing
 
     @Test func helloRetryRequestFlowKeepsBothClientHellos() throws {
         guard let shared = TestPaths.shared else { return }
-        let record = try #require(try Self.analyze(shared.appendingPathComponent("bench/templates/tls13_hrr.pcap").path).records.first)
+        let record = try #require(
+            try Self.analyze(shared.appendingPathComponent("bench/templates/tls13_hrr.pcap").path).records.first)
         #expect(record.helloRetryRequest != nil)
         #expect(record.retryClientHello != nil)
         #expect(record.curve?.description == "secp256r1")
@@ -70,7 +91,8 @@ import Testing
 
     @Test func tls12ChainIsReadInClear() throws {
         guard let shared = TestPaths.shared else { return }
-        let record = try #require(try Self.analyze(shared.appendingPathComponent("bench/templates/tls12_ok_chain3.pcap").path).records.first)
+        let record = try #require(
+            try Self.analyze(shared.appendingPathComponent("bench/templates/tls12_ok_chain3.pcap").path).records.first)
         #expect(record.serverCertificates.count == 3)
         #expect(record.newSessionTicket != nil)
         #expect(record.curve != nil)

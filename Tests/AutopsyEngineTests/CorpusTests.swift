@@ -13,7 +13,8 @@ import Testing
     }()
 
     @Test func theCorpusIsThere() {
-        #expect(Self.captures.count > 100, "shared/corpus beside the repository (or TLSAUTOPSY_SHARED) holds the corpus")
+        #expect(
+            Self.captures.count > 100, "shared/corpus beside the repository (or TLSAUTOPSY_SHARED) holds the corpus")
     }
 
     @Test(arguments: captures)

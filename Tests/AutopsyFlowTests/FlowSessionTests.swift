@@ -60,14 +60,20 @@ enum Flights {
         var hello = Wire.u16(0x0303) + [UInt8](repeating: 0x44, count: 32) + Wire.vec8([UInt8](repeating: 9, count: 32))
         hello += Wire.u16(0xc02f) + Wire.u8(0) + Wire.vec16(Wire.ext(0xff01, [0]))
         let certificate = Wire.vec24(Wire.vec24([UInt8](repeating: 0x30, count: 300)))
-        let keyExchange = Wire.u8(3) + Wire.u16(0x001d) + Wire.vec8([UInt8](repeating: 4, count: 32)) + [UInt8](repeating: 1, count: 72)
+        let keyExchange =
+            Wire.u8(3) + Wire.u16(0x001d) + Wire.vec8([UInt8](repeating: 4, count: 32))
+            + [UInt8](repeating: 1, count: 72)
         return Wire.record(
-            22, Wire.handshake(2, hello) + Wire.handshake(11, certificate) + Wire.handshake(12, keyExchange) + Wire.handshake(14, []))
+            22,
+            Wire.handshake(2, hello) + Wire.handshake(11, certificate) + Wire.handshake(12, keyExchange)
+                + Wire.handshake(14, []))
     }
-    static let clientFinish = Wire.record(22, Wire.handshake(16, Wire.vec8([UInt8](repeating: 7, count: 32))))
+    static let clientFinish =
+        Wire.record(22, Wire.handshake(16, Wire.vec8([UInt8](repeating: 7, count: 32))))
         + Wire.record(20, [1]) + Wire.record(22, [UInt8](repeating: 0xe1, count: 40))
     static let serverFinish = Wire.record(20, [1]) + Wire.record(22, [UInt8](repeating: 0xe2, count: 40))
-    static let tls13ServerFlight = Wire.record(22, Wire.handshake(2, Wire.serverHelloBody())) + Wire.record(20, [1])
+    static let tls13ServerFlight =
+        Wire.record(22, Wire.handshake(2, Wire.serverHelloBody())) + Wire.record(20, [1])
         + Wire.record(23, [UInt8](repeating: 0xe3, count: 2000))
     static let tls13ClientFinished = Wire.record(20, [1]) + Wire.record(23, [UInt8](repeating: 0xe4, count: 53))
     static let tls13ClientAlertSized = Wire.record(20, [1]) + Wire.record(23, [UInt8](repeating: 0xe5, count: 19))
@@ -93,7 +99,10 @@ enum Flights {
         #expect(record.serverHello?.frame == 3)
         #expect(record.decidedFrame == 5)
         #expect(record.tcp.clientFIN && record.tcp.serverFIN)
-        #expect(record.steps.map(\.kind).prefix(5) == ["client_hello", "server_hello", "certificate", "server_key_exchange", "server_hello_done"])
+        #expect(
+            record.steps.map(\.kind).prefix(5) == [
+                "client_hello", "server_hello", "certificate", "server_key_exchange", "server_hello_done",
+            ])
     }
 
     /// Drip-feed and blast: byte by byte, in small pieces and whole give the same record.
@@ -151,7 +160,8 @@ enum Flights {
 
     @Test func starttlsUpgradeIsFollowed() {
         let record = Conversation(steps: [
-            .data(.responder, Array("220 mail.example.com ESMTP\r\n".utf8)), .data(.initiator, Array("STARTTLS\r\n".utf8)),
+            .data(.responder, Array("220 mail.example.com ESMTP\r\n".utf8)),
+            .data(.initiator, Array("STARTTLS\r\n".utf8)),
             .data(.responder, Array("220 Go ahead\r\n".utf8)), .data(.initiator, Flights.clientHello),
             .data(.responder, Flights.tls12ServerFlight()), .data(.initiator, Flights.clientFinish),
             .data(.responder, Flights.serverFinish),
@@ -163,7 +173,8 @@ enum Flights {
 
     @Test func aCaptureStartingMidFlowIsPartial() {
         var conversation = Conversation(steps: [
-            .data(.initiator, [0x01, 0x02] + Wire.record(23, [1, 2, 3])), .data(.responder, Wire.record(23, [4, 5, 6])),
+            .data(.initiator, [0x01, 0x02] + Wire.record(23, [1, 2, 3])),
+            .data(.responder, Wire.record(23, [4, 5, 6])),
             .data(.initiator, Wire.record(23, [7, 8, 9])),
         ])
         conversation.syn = false
@@ -176,7 +187,10 @@ enum Flights {
         ([Conversation.Step.data(.initiator, Flights.clientHello), .rst(.responder)], Outcome.reset),
         ([.data(.initiator, Flights.clientHello), .fin(.initiator)], .noResponse),
         ([.data(.initiator, Flights.clientHello), .gap(.responder, 1460), .data(.responder, [1, 2, 3])], .incomplete),
-        ([.data(.initiator, Flights.clientHello), .data(.responder, Array(Flights.tls12ServerFlight().prefix(40)))], .incomplete),
+        (
+            [.data(.initiator, Flights.clientHello), .data(.responder, Array(Flights.tls12ServerFlight().prefix(40)))],
+            .incomplete
+        ),
     ])
     func undecidedFlowsEndAsTheWireSays(steps: [Conversation.Step], expected: Outcome) {
         #expect(Conversation(steps: steps).run().outcome == expected)

@@ -26,7 +26,10 @@ import Testing
         #expect(json.text == "{\"z\":1,\"a\":null,\"m\":[2,true]}")
     }
 
-    @Test(arguments: [(0.0123, 4, "0.0123"), (1.5, 0, "2"), (12.345678, 6, "12.345678"), (-0.25, 2, "-0.25"), (0.0000004, 6, "0.000000")])
+    @Test(arguments: [
+        (0.0123, 4, "0.0123"), (1.5, 0, "2"), (12.345678, 6, "12.345678"), (-0.25, 2, "-0.25"),
+        (0.0000004, 6, "0.000000"),
+    ])
     func fixedDecimalsAreDeterministic(value: Double, decimals: Int, expected: String) {
         #expect(JSONWriter.formatFixed(value, decimals: decimals) == expected)
     }

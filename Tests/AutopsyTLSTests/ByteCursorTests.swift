@@ -8,7 +8,7 @@ import Testing
         #expect(try cursor.readUInt8("a") == 0x01)
         #expect(try cursor.readUInt16("b") == 0x0203)
         #expect(try cursor.readUInt24("c") == 0x040506)
-        #expect(try cursor.readUInt32("d") == 0x0708090a)
+        #expect(try cursor.readUInt32("d") == 0x0708_090a)
         #expect(cursor.isAtEnd)
     }
 

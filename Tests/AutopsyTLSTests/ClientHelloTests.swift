@@ -26,7 +26,9 @@ import Testing
     }
 
     @Test func helloWithoutExtensionsIsValidBeforeTLS12() throws {
-        let body = Wire.u16(0x0301) + [UInt8](repeating: 1, count: 32) + Wire.vec8([]) + Wire.vec16(Wire.u16(0x002f)) + Wire.vec8([0])
+        let body =
+            Wire.u16(0x0301) + [UInt8](repeating: 1, count: 32) + Wire.vec8([]) + Wire.vec16(Wire.u16(0x002f))
+            + Wire.vec8([0])
         let hello = try ClientHello.parse(body)
         #expect(hello.extensions.types.isEmpty)
         #expect(hello.offeredVersions == [.tls10])
@@ -62,11 +64,16 @@ import Testing
 
     @Test func oddExtensionsAreAnomaliesNotErrors() throws {
         var extensions: [UInt8] = []
-        extensions += Wire.ext(0x0029, Wire.vec16(Wire.vec16([1, 2, 3]) + Wire.u16(0) + Wire.u16(0)) + Wire.vec16(Wire.vec8([UInt8](repeating: 0, count: 32))))
+        extensions += Wire.ext(
+            0x0029,
+            Wire.vec16(Wire.vec16([1, 2, 3]) + Wire.u16(0) + Wire.u16(0))
+                + Wire.vec16(Wire.vec8([UInt8](repeating: 0, count: 32))))
         extensions += Wire.ext(0x0000, Wire.vec16(Wire.u8(0) + Wire.vec16(Array("10.0.0.1".utf8))))
         extensions += Wire.ext(0x000a, [0x00])  // malformed supported_groups
         extensions += Wire.ext(0x000a, Wire.vec16(Wire.u16(0x001d)))  // duplicate
-        let body = Wire.u16(0x0303) + [UInt8](repeating: 1, count: 32) + Wire.vec8([]) + Wire.vec16(Wire.u16(0x1301)) + Wire.vec8([0]) + Wire.vec16(extensions)
+        let body =
+            Wire.u16(0x0303) + [UInt8](repeating: 1, count: 32) + Wire.vec8([]) + Wire.vec16(Wire.u16(0x1301))
+            + Wire.vec8([0]) + Wire.vec16(extensions)
         let hello = try ClientHello.parse(body)
         let kinds = Set(hello.anomalies.map(\.kind))
         #expect(kinds.contains(.preSharedKeyNotLast))
@@ -85,8 +92,12 @@ import Testing
     }
 
     @Test func echOuterFieldsAreNoted() throws {
-        let ech = Wire.u8(0) + Wire.u16(0x0001) + Wire.u16(0x0001) + Wire.u8(0x42) + Wire.vec16([UInt8](repeating: 7, count: 32)) + Wire.vec16([UInt8](repeating: 8, count: 200))
-        let body = Wire.u16(0x0303) + [UInt8](repeating: 1, count: 32) + Wire.vec8([]) + Wire.vec16(Wire.u16(0x1301)) + Wire.vec8([0]) + Wire.vec16(Wire.ext(0xfe0d, ech))
+        let ech =
+            Wire.u8(0) + Wire.u16(0x0001) + Wire.u16(0x0001) + Wire.u8(0x42)
+            + Wire.vec16([UInt8](repeating: 7, count: 32)) + Wire.vec16([UInt8](repeating: 8, count: 200))
+        let body =
+            Wire.u16(0x0303) + [UInt8](repeating: 1, count: 32) + Wire.vec8([]) + Wire.vec16(Wire.u16(0x1301))
+            + Wire.vec8([0]) + Wire.vec16(Wire.ext(0xfe0d, ech))
         let info = try #require(try ClientHello.parse(body).extensions.encryptedClientHello)
         #expect(info.type == 0)
         #expect(info.kdf == 1)
@@ -109,7 +120,9 @@ import Testing
         // An HRR's key_share holds only the selected group (RFC 8446, 4.2.8).
         var extensions = Wire.ext(0x002b, Wire.u16(0x0304)) + Wire.ext(0x0033, Wire.u16(0x0017))
         extensions = Wire.vec16(extensions)
-        let body = Wire.u16(0x0303) + ServerHello.helloRetryRequestRandom + Wire.vec8([]) + Wire.u16(0x1302) + Wire.u8(0) + extensions
+        let body =
+            Wire.u16(0x0303) + ServerHello.helloRetryRequestRandom + Wire.vec8([]) + Wire.u16(0x1302) + Wire.u8(0)
+            + extensions
         let hello = try ServerHello.parse(body)
         #expect(hello.isHelloRetryRequest)
         #expect(hello.keyShareGroup?.rawValue == 0x0017)
@@ -130,7 +143,9 @@ import Testing
         let first = [UInt8](repeating: 0x30, count: 40)
         let second = [UInt8](repeating: 0x31, count: 10)
         let tls12 = Wire.vec24(Wire.vec24(first) + Wire.vec24(second))
-        let tls13 = Wire.vec8([]) + Wire.vec24(Wire.vec24(first) + Wire.vec16([]) + Wire.vec24(second) + Wire.vec16([0, 5, 0, 0]))
+        let tls13 =
+            Wire.vec8([])
+            + Wire.vec24(Wire.vec24(first) + Wire.vec16([]) + Wire.vec24(second) + Wire.vec16([0, 5, 0, 0]))
         #expect(try CertificateMessage.parse(tls12, tls13: false).certificates == [first, second])
         let parsed = try CertificateMessage.parse(tls13, tls13: true)
         #expect(parsed.certificates == [first, second])
@@ -152,7 +167,9 @@ import Testing
     }
 
     @Test func certificateRequestCountsAuthorities() throws {
-        let body = Wire.vec8([1, 64]) + Wire.vec16(Wire.u16(0x0401)) + Wire.vec16(Wire.vec16([0x30, 0]) + Wire.vec16([0x30, 1, 0]))
+        let body =
+            Wire.vec8([1, 64]) + Wire.vec16(Wire.u16(0x0401))
+            + Wire.vec16(Wire.vec16([0x30, 0]) + Wire.vec16([0x30, 1, 0]))
         let request = try CertificateRequest.parse(body, tls12: true)
         #expect(request.certificateTypes == [1, 64])
         #expect(request.authorityCount == 2)

@@ -25,7 +25,10 @@ import Testing
         var seen: [Seen] = []
         for chunk in chunks {
             deframer.feed(chunk) { record in
-                seen.append(Seen(type: record.header.contentType.rawValue, length: record.header.length, body: record.body, offset: record.streamOffset))
+                seen.append(
+                    Seen(
+                        type: record.header.contentType.rawValue, length: record.header.length, body: record.body,
+                        offset: record.streamOffset))
                 return .plaintext
             }
         }
@@ -92,12 +95,20 @@ import Testing
 
     @Test func sslv2ClientHelloIsRecognised() {
         // SSL 2.0 record: length 0x802e, msg CLIENT-HELLO (1), version 3.1, 21 bytes of specs, no session, 16-byte challenge.
-        let specs: [UInt8] = [0x01, 0x00, 0x80, 0x00, 0x00, 0x35, 0x00, 0x00, 0x2f, 0x00, 0x00, 0x0a, 0x07, 0x00, 0xc0, 0x00, 0x00, 0x05, 0x00, 0x00, 0xff]
-        let message: [UInt8] = [0x01, 0x03, 0x01] + Wire.u16(specs.count) + Wire.u16(0) + Wire.u16(16) + specs + [UInt8](repeating: 0xab, count: 16)
+        let specs: [UInt8] = [
+            0x01, 0x00, 0x80, 0x00, 0x00, 0x35, 0x00, 0x00, 0x2f, 0x00, 0x00, 0x0a, 0x07, 0x00, 0xc0, 0x00, 0x00, 0x05,
+            0x00, 0x00, 0xff,
+        ]
+        let message: [UInt8] =
+            [0x01, 0x03, 0x01] + Wire.u16(specs.count) + Wire.u16(0) + Wire.u16(16) + specs
+            + [UInt8](repeating: 0xab, count: 16)
         let bytes = [UInt8(0x80 | (message.count >> 8)), UInt8(message.count & 0xff)] + message
         var deframer = RecordDeframer()
         var records: [DeframedRecord] = []
-        deframer.feed(bytes) { records.append($0); return .plaintext }
+        deframer.feed(bytes) {
+            records.append($0)
+            return .plaintext
+        }
         #expect(records.count == 1)
         #expect(records.first?.isSSLv2 == true)
         #expect(records.first?.body == message)
@@ -120,8 +131,14 @@ import Testing
             var joiner = HandshakeJoiner()
             var types: [UInt8] = []
             var lengths: [Int] = []
-            joiner.append(Array(all[..<cut])) { types.append($0.type.rawValue); lengths.append($0.body.count) }
-            joiner.append(Array(all[cut...])) { types.append($0.type.rawValue); lengths.append($0.body.count) }
+            joiner.append(Array(all[..<cut])) {
+                types.append($0.type.rawValue)
+                lengths.append($0.body.count)
+            }
+            joiner.append(Array(all[cut...])) {
+                types.append($0.type.rawValue)
+                lengths.append($0.body.count)
+            }
             #expect(types == [2, 11, 14], "cut at \(cut)")
             #expect(lengths == [70, 300, 0])
             #expect(!joiner.hasPartialMessage)

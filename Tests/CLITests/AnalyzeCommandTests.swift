@@ -24,7 +24,11 @@ import Testing
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
             if object["type"] as? String == "flow" { outcomes.append(object["outcome"] as? String ?? "?") }
         }
-        #expect(outcomes == ["established", "established", "failed", "failed", "failed", "not_tls", "no_response", "reset", "established", "resumed"])
+        #expect(
+            outcomes == [
+                "established", "established", "failed", "failed", "failed", "not_tls", "no_response", "reset",
+                "established", "resumed",
+            ])
         let last = String(lines.last ?? "")
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
         #expect(summary["type"] as? String == "summary")
@@ -34,7 +38,12 @@ import Testing
     @Test func jsonKeepsTheContractsFieldOrder() throws {
         let result = try BinaryRunner.run(["analyze", "--format", "json", Self.demo])
         let first = try #require(result.stdout.split(separator: "\n").first.map(String.init))
-        let keys = ["\"type\"", "\"id\"", "\"ts\"", "\"duration\"", "\"first_frame\"", "\"last_frame\"", "\"client\"", "\"server\"", "\"vlan\"", "\"outcome\"", "\"established\"", "\"version\"", "\"cipher\"", "\"curve\"", "\"server_name\"", "\"next_protocol\"", "\"resumed\"", "\"client_hello\"", "\"server_hello\"", "\"certificates\"", "\"client_certificates\"", "\"alerts\"", "\"tcp\"", "\"diagnoses\""]
+        let keys = [
+            "\"type\"", "\"id\"", "\"ts\"", "\"duration\"", "\"first_frame\"", "\"last_frame\"", "\"client\"",
+            "\"server\"", "\"vlan\"", "\"outcome\"", "\"established\"", "\"version\"", "\"cipher\"", "\"curve\"",
+            "\"server_name\"", "\"next_protocol\"", "\"resumed\"", "\"client_hello\"", "\"server_hello\"",
+            "\"certificates\"", "\"client_certificates\"", "\"alerts\"", "\"tcp\"", "\"diagnoses\"",
+        ]
         let positions = keys.map { first.range(of: $0)?.lowerBound }
         #expect(!positions.contains(nil))
         let found = positions.compactMap { $0 }

@@ -113,7 +113,8 @@ public struct ByteCursor: Sendable {
         }
         guard allowed.contains(length) else {
             start = lengthOffset
-            throw ParseError(kind: .lengthOutOfRange(length: length, allowed: allowed), field: field, offset: lengthOffset)
+            throw ParseError(
+                kind: .lengthOutOfRange(length: length, allowed: allowed), field: field, offset: lengthOffset)
         }
         do {
             return try readCursor(count: length, field)

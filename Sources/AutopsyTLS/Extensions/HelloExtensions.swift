@@ -110,7 +110,8 @@ public struct HelloExtensions: Sendable, Hashable {
     }
 
     static func looksLikeIPAddress(_ name: [UInt8]) -> Bool {
-        let isDotted = name.allSatisfy { $0 == 0x2e || (0x30...0x39).contains($0) } && name.filter { $0 == 0x2e }.count == 3
+        let isDotted =
+            name.allSatisfy { $0 == 0x2e || (0x30...0x39).contains($0) } && name.filter { $0 == 0x2e }.count == 3
         let isV6 = name.contains(0x3a)
         return isDotted || isV6
     }

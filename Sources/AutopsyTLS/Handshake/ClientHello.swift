@@ -52,7 +52,8 @@ public struct ClientHello: Sendable, Hashable {
         let legacyVersion = ProtocolVersion(rawValue: try cursor.readUInt16("legacy_version"))
         let random = try cursor.readBytes(count: 32, "random")
         var sessionIDCursor = try cursor.readVector(lengthBytes: 1, allowed: 0...32, "legacy_session_id")
-        var hello = ClientHello(legacyVersion: legacyVersion, random: random, sessionID: sessionIDCursor.readRemaining())
+        var hello = ClientHello(
+            legacyVersion: legacyVersion, random: random, sessionID: sessionIDCursor.readRemaining())
         var suites = try cursor.readVector(lengthBytes: 2, allowed: 2...0xfffe, "cipher_suites")
         hello.cipherSuites = try suites.readUInt16List("cipher_suites").map(CipherSuite.init(rawValue:))
         var compression = try cursor.readVector(lengthBytes: 1, allowed: 1...0xff, "legacy_compression_methods")

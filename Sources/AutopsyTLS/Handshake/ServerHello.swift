@@ -94,7 +94,8 @@ public struct ServerHello: Sendable, Hashable {
     {
         let random = try cursor.readBytes(count: 32, "random")
         let suite = CipherSuite(rawValue: try cursor.readUInt16("cipher_suite"))
-        var hello = ServerHello(legacyVersion: version, random: random, sessionID: [], cipherSuite: suite, compressionMethod: 0)
+        var hello = ServerHello(
+            legacyVersion: version, random: random, sessionID: [], cipherSuite: suite, compressionMethod: 0)
         if !cursor.isAtEnd {
             var extensions = try cursor.readVector(lengthBytes: 2, allowed: 0...0xffff, "extensions")
             hello.extensions = try HelloExtensions.parse(&extensions, side: .server, anomalies: &hello.anomalies)
@@ -111,7 +112,8 @@ public struct ServerHello: Sendable, Hashable {
     /// char CIPHER-SPECS-LENGTH-MSB/LSB; char CONNECTION-ID-LENGTH-MSB/LSB;
     /// char CERTIFICATE-DATA[]; char CIPHER-SPECS-DATA[]; char CONNECTION-ID-DATA[]
     /// ```
-    public static func parseSSLv2(_ message: [UInt8]) throws(ParseError) -> (hello: ServerHello, certificate: [UInt8]?) {
+    public static func parseSSLv2(_ message: [UInt8]) throws(ParseError) -> (hello: ServerHello, certificate: [UInt8]?)
+    {
         var cursor = ByteCursor(message)
         let type = try cursor.readUInt8("sslv2.msg_type")
         guard type == 4 else {
@@ -128,10 +130,13 @@ public struct ServerHello: Sendable, Hashable {
         let connectionID = try cursor.readBytes(count: connectionIDLength, "sslv2.connection_id")
         var first: UInt32 = 0
         if specs.remaining >= 3 {
-            first = UInt32(try specs.readUInt8("sslv2.cipher_spec")) << 16 | UInt32(try specs.readUInt16("sslv2.cipher_spec"))
+            first =
+                UInt32(try specs.readUInt8("sslv2.cipher_spec")) << 16
+                | UInt32(try specs.readUInt16("sslv2.cipher_spec"))
         }
         var hello = ServerHello(
-            legacyVersion: version, random: connectionID, sessionID: [], cipherSuite: CipherSuite(rawValue: UInt16(truncatingIfNeeded: first)),
+            legacyVersion: version, random: connectionID, sessionID: [],
+            cipherSuite: CipherSuite(rawValue: UInt16(truncatingIfNeeded: first)),
             compressionMethod: 0)
         hello.isSSLv2 = true
         hello.sslv2CipherKind = first

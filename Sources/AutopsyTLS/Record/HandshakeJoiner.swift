@@ -55,7 +55,8 @@ public struct HandshakeJoiner: Sendable {
                 let length = Int(try cursor.readUInt24("handshake.length"))
                 guard length <= maxMessageBytes else {
                     error = ParseError(
-                        kind: .lengthOutOfRange(length: length, allowed: 0...maxMessageBytes), field: "handshake.length",
+                        kind: .lengthOutOfRange(length: length, allowed: 0...maxMessageBytes),
+                        field: "handshake.length",
                         offset: consumed + 1)
                     buffer = []
                     consumed = 0

@@ -126,7 +126,10 @@ public struct RecordDeframer: Sendable {
             let length = Int(headerBytes.0 & 0x7f) << 8 | Int(headerBytes.1)
             let messageType = headerBytes.2
             guard length >= 1, (1...8).contains(messageType) else {
-                fail(ParseError(kind: .invalidValue(UInt64(messageType)), field: "sslv2.msg_type", offset: Int(truncatingIfNeeded: startOffset)))
+                fail(
+                    ParseError(
+                        kind: .invalidValue(UInt64(messageType)), field: "sslv2.msg_type",
+                        offset: Int(truncatingIfNeeded: startOffset)))
                 return
             }
             let header = RecordHeader(contentType: .handshake, version: .ssl2, length: length)
@@ -174,7 +177,9 @@ public struct RecordDeframer: Sendable {
             sslv2Allowed = false
             return
         }
-        let length = twoByte ? Int(headerBytes.0 & 0x7f) << 8 | Int(headerBytes.1) : Int(headerBytes.0 & 0x3f) << 8 | Int(headerBytes.1)
+        let length =
+            twoByte
+            ? Int(headerBytes.0 & 0x7f) << 8 | Int(headerBytes.1) : Int(headerBytes.0 & 0x3f) << 8 | Int(headerBytes.1)
         headerCount = 0
         let header = RecordHeader(contentType: .handshake, version: .ssl2, length: length)
         let keep = mode == .plaintext && length <= maxBodyBytes
@@ -198,7 +203,8 @@ public struct RecordDeframer: Sendable {
     ) {
         state = .header
         recordCount += 1
-        let record = DeframedRecord(header: header, body: keep ? body : nil, isSSLv2: isSSLv2, streamOffset: startOffset)
+        let record = DeframedRecord(
+            header: header, body: keep ? body : nil, isSSLv2: isSSLv2, streamOffset: startOffset)
         body = []
         mode = sink(record)
     }

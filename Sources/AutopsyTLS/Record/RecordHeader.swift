@@ -45,7 +45,8 @@ public struct RecordHeader: Sendable, Hashable {
             throw ParseError(kind: .invalidValue(UInt64(type)), field: "record.type", offset: offset)
         }
         guard version >> 8 == 3 else {
-            throw ParseError(kind: .invalidValue(UInt64(version)), field: "record.legacy_record_version", offset: offset + 1)
+            throw ParseError(
+                kind: .invalidValue(UInt64(version)), field: "record.legacy_record_version", offset: offset + 1)
         }
         let minimum = type == ContentType.applicationData.rawValue ? 0 : 1
         guard length >= minimum, length <= maximumLength else {
@@ -53,7 +54,8 @@ public struct RecordHeader: Sendable, Hashable {
                 kind: .lengthOutOfRange(length: length, allowed: minimum...maximumLength), field: "record.length",
                 offset: offset + 3)
         }
-        return RecordHeader(contentType: ContentType(rawValue: type), version: ProtocolVersion(rawValue: version), length: length)
+        return RecordHeader(
+            contentType: ContentType(rawValue: type), version: ProtocolVersion(rawValue: version), length: length)
     }
 
     /// Whether `bytes` start like a TLS record carrying a handshake (type 22, version 3.x)
