@@ -65,6 +65,7 @@ test: deps ## Tool tests; unit, golden and CLI tests; corpus agreement when SHAR
 	$(MAKE) --no-print-directory test-tools
 	$(TEST_ENV) $(SWIFT) build --build-tests
 	$(TEST_ENV) $(SWIFT) test
+	$(MAKE) --no-print-directory lint
 	@if [ -d "$(SHARED)/corpus" ]; then \
 	    echo "$(SWIFT) build -c release"; $(SWIFT) build -c release; \
 	    echo "$(AGREEMENT) --min $(MIN_AGREEMENT)"; $(AGREEMENT) --min $(MIN_AGREEMENT); \

@@ -10,15 +10,15 @@ extension HalfStream {
     ///   get reported.
     /// - In order (starts at or before `next`, ends after it): delivered from the span,
     ///   trimmed of bytes already delivered; buffered copies of the same bytes win.
-    /// - Ahead: copied into the buffer (only bytes not buffered yet), or, once the
-    ///   handler is decided, delivered at once after a gap. Past `limit` buffered bytes
-    ///   the lowest hole is given up as a gap.
+    /// - Ahead: copied into the buffer (only bytes not buffered yet). Past `limit`
+    ///   buffered bytes (`decidedLimit` once the handler is decided) the lowest hole is
+    ///   given up as a gap.
     /// - Behind (every byte already delivered): a retransmission, ignored. A keep-alive
     ///   (at most one byte, one byte behind) is counted apart and not a retransmission.
     /// - More than `SeqNum.plausibleWindow` away, with an implausible length, or past
     ///   this side's delivered FIN: malformed, ignored.
     mutating func receive<H: StreamHandler>(
-        _ segment: TCPSegment, payload: Span<UInt8>, packet: PacketInfo, limit: Int,
+        _ segment: TCPSegment, payload: Span<UInt8>, packet: PacketInfo, limit: Int, decidedLimit: Int,
         handler: inout H?, direction: StreamDirection, counters: inout TCPCounters
     ) {
         let captured = payload.count
@@ -80,7 +80,7 @@ extension HalfStream {
             report(retransmission: false)
             return
         }
-        if offset <= 0 || decided {
+        if offset <= 0 {
             report(retransmission: false)
             if fin { _ = recordFIN(at: dataStart.advanced(by: onWire), packet: packet) }
             if offset > 0 {
@@ -101,7 +101,9 @@ extension HalfStream {
         }
         if added > 0 { counters.outOfOrderSegmentsBuffered += 1 }
         report(retransmission: false)
-        while pendingCost > limit, skipHole(handler: &handler, direction: direction, counters: &counters) {
+        // A decided flow needs its bytes only to follow record headers: it gets a smaller buffer.
+        let effectiveLimit = decided ? min(limit, decidedLimit) : limit
+        while pendingCost > effectiveLimit, skipHole(handler: &handler, direction: direction, counters: &counters) {
             counters.perDirectionLimitHits += 1
         }
     }

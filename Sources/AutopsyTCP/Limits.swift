@@ -6,6 +6,9 @@
 public struct Limits: Sendable, Hashable {
     /// Out-of-order bytes buffered per direction before the hole is skipped as a gap.
     public var outOfOrderBytesPerDirection: Int = 256 * 1024
+    /// Out-of-order bytes buffered per direction once a flow's handshake is decided (only
+    /// record headers are followed then, for closing alerts).
+    public var outOfOrderBytesAfterDecision: Int = 16 * 1024
     /// Out-of-order bytes buffered over all flows before the flow holding the most is evicted.
     public var outOfOrderBytesTotal: Int = 256 * 1024 * 1024
     /// Bytes of one unfinished TLS record held per direction (2^14 + 2048 body + 5 header, rounded up).

@@ -76,9 +76,9 @@ public protocol StreamHandler {
     /// A FIN (`reset == false`) or RST (`reset == true`) from one side.
     mutating func closed(from direction: StreamDirection, reset: Bool, packet: PacketInfo)
     /// True once the handshake is decided and the handler has dropped its parse state.
-    /// From then on the table buffers no out-of-order data for the flow: a segment ahead
-    /// of the expected sequence number is delivered at once after a `gap`, and late
-    /// ones are ignored as retransmissions. The flow stays in the table (as a small
-    /// entry) until it closes, idles out or the capture ends.
+    /// From then on the table buffers at most `Limits.outOfOrderBytesAfterDecision` of
+    /// out-of-order data per direction: the handler only follows record headers. The
+    /// flow stays in the table (as a small entry) until it closes, idles out or the
+    /// capture ends.
     var isDecided: Bool { get }
 }

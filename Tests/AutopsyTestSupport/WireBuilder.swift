@@ -4,6 +4,7 @@ public enum Wire {
     public static func u16(_ value: Int) -> [UInt8] {
         [UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value)]
     }
+    public static func u32(_ value: Int) -> [UInt8] { u16(value >> 16) + u16(value) }
     public static func u24(_ value: Int) -> [UInt8] {
         [
             UInt8(truncatingIfNeeded: value >> 16), UInt8(truncatingIfNeeded: value >> 8),
