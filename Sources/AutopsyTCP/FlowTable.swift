@@ -101,7 +101,8 @@ public struct FlowTable<Handler: StreamHandler> {
         let half = 2 * slot + Int(direction.rawValue)
         let costBefore = halves[half].pendingCost
         halves[half].receive(
-            segment, payload: payload, packet: packet, limit: limits.outOfOrderBytesPerDirection, decidedLimit: limits.outOfOrderBytesAfterDecision,
+            segment, payload: payload, packet: packet, limit: limits.outOfOrderBytesPerDirection,
+            decidedLimit: limits.outOfOrderBytesAfterDecision,
             handler: &handlers[slot], direction: direction, counters: &counters)
         account(slot, costChange: halves[half].pendingCost - costBefore)
         if halves[2 * slot].finDelivered && halves[2 * slot + 1].finDelivered {

@@ -28,7 +28,8 @@ import Testing
             file: "tls12_ok_chain3.pcap", outcome: .established, version: "TLS 1.2",
             cipher: "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", serverName: "srv-000000.bench.example", alerts: []),
         .init(
-            file: "tls12_resumed.pcap", outcome: .resumed, version: "TLS 1.2", cipher: "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            file: "tls12_resumed.pcap", outcome: .resumed, version: "TLS 1.2",
+            cipher: "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
             serverName: "srv-000000.bench.example", alerts: []),
         .init(
             file: "tls13_hrr.pcap", outcome: .established, version: "TLS 1.3", cipher: "TLS_AES_256_GCM_SHA384",
@@ -37,7 +38,8 @@ import Testing
             file: "alert_handshake_failure.pcap", outcome: .failed, version: nil, cipher: nil,
             serverName: "srv-000000.bench.example", alerts: ["server:fatal:40"]),
         .init(
-            file: "alert_unknown_ca.pcap", outcome: .failed, version: "TLS 1.2", cipher: "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            file: "alert_unknown_ca.pcap", outcome: .failed, version: "TLS 1.2",
+            cipher: "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
             serverName: "srv-000000.bench.example", alerts: ["client:fatal:48"]),
         .init(
             file: "alert_protocol_version.pcap", outcome: .failed, version: nil, cipher: nil,

@@ -23,8 +23,12 @@ import Testing
         + [0x01, 0x00, 0x80] + [UInt8](repeating: 0xcd, count: 16)
 
     static let cases: [Case] = [
-        Case(name: "ClientHello", bytes: Wire.clientHelloBody(), prefixesMayParse: true) { _ = try ClientHello.parse($0) },
-        Case(name: "ServerHello", bytes: Wire.serverHelloBody(), prefixesMayParse: true) { _ = try ServerHello.parse($0) },
+        Case(name: "ClientHello", bytes: Wire.clientHelloBody(), prefixesMayParse: true) {
+            _ = try ClientHello.parse($0)
+        },
+        Case(name: "ServerHello", bytes: Wire.serverHelloBody(), prefixesMayParse: true) {
+            _ = try ServerHello.parse($0)
+        },
         Case(name: "SSL 2.0 CLIENT-HELLO", bytes: sslv2Hello, prefixesMayParse: false) {
             _ = try ClientHello.parseSSLv2($0)
         },
@@ -36,7 +40,8 @@ import Testing
             prefixesMayParse: false
         ) { _ = try CertificateMessage.parse($0, tls13: false) },
         Case(
-            name: "Certificate (TLS 1.3)", bytes: Wire.vec8([]) + Wire.vec24(Wire.vec24([0x30, 1]) + Wire.vec16([0, 5, 0, 0])),
+            name: "Certificate (TLS 1.3)",
+            bytes: Wire.vec8([]) + Wire.vec24(Wire.vec24([0x30, 1]) + Wire.vec16([0, 5, 0, 0])),
             prefixesMayParse: false
         ) { _ = try CertificateMessage.parse($0, tls13: true) },
         Case(
@@ -52,7 +57,10 @@ import Testing
             name: "ServerKeyExchange (ECDHE)", bytes: Wire.u8(3) + Wire.u16(0x0017) + Wire.vec8([4, 1, 2]),
             prefixesMayParse: true
         ) { _ = try ServerKeyExchange.parse($0, dhe: false) },
-        Case(name: "ServerKeyExchange (DHE)", bytes: Wire.vec16([0, 0xff, 0xfe]) + Wire.vec16([2]), prefixesMayParse: true) {
+        Case(
+            name: "ServerKeyExchange (DHE)", bytes: Wire.vec16([0, 0xff, 0xfe]) + Wire.vec16([2]),
+            prefixesMayParse: true
+        ) {
             _ = try ServerKeyExchange.parse($0, dhe: true)
         },
         Case(name: "NewSessionTicket", bytes: Wire.u32(7200) + Wire.vec16([1, 2, 3, 4]), prefixesMayParse: false) {
