@@ -149,7 +149,9 @@ public struct FlowSession: StreamHandler {
         let client = initiatorIsClient ? initiator : responder
         let server = initiatorIsClient ? responder : initiator
         if record.clientHello == nil {
-            if record.sawTLS { return .partial }
+            // TLS without a ClientHello: the capture began mid-flow (partial), or the hello
+            // itself was lost or cut by the snap length (incomplete).
+            if record.sawTLS { return record.tcp.syn ? .incomplete : .partial }
             return client.startedPlaintext || server.startedPlaintext ? .notTLS : .incomplete
         }
         if server.startedPlaintext && record.serverHello == nil && record.helloRetryRequest == nil { return .notTLS }
@@ -173,6 +175,7 @@ public struct FlowSession: StreamHandler {
         deframer.feed(bytes) { deframed in
             handle(deframed, &state, direction, packet)
         }
+        if deframer.sawValidHeader { record.sawTLS = true }
         if let error = deframer.error, state.phase == .tls {
             if deframer.recordCount == 0 {
                 // The direction did not start with TLS. The plaintext may have been short and

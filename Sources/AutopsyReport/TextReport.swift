@@ -52,7 +52,11 @@ public struct TextReport {
     private func story(_ record: FlowRecord) -> [String] {
         var lines: [String] = []
         if record.clientHello == nil, record.sawTLS {
-            lines.append("The capture starts after the ClientHello; only later records were seen.")
+            if record.tcp.syn {
+                lines.append("The ClientHello is not whole in the capture (lost, or cut by the snap length).")
+            } else {
+                lines.append("The capture starts after the ClientHello; only later records were seen.")
+            }
         }
         if record.upgradedFromPlaintext {
             lines.append("TLS started after plaintext on the same connection (STARTTLS or similar).")

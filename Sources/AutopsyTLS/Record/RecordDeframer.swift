@@ -58,6 +58,14 @@ public struct RecordDeframer: Sendable {
         return nil
     }
 
+    /// Whether a valid record header has been read: the stream speaks TLS, even when no
+    /// record is complete yet (a capture cut by the snap length).
+    public var sawValidHeader: Bool {
+        if recordCount > 0 { return true }
+        if case .body = state { return true }
+        return false
+    }
+
     /// Whether a record has been started but not finished (the stream ended mid-record).
     public var isMidRecord: Bool {
         switch state {
