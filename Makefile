@@ -22,7 +22,7 @@ AGREEMENT    := $(PYTHON) Tests/Tools/corpus-agreement.py --bin $(BIN) --shared 
 # A crashing test reports instead of waiting on the backtracer.
 TEST_ENV     := SWIFT_BACKTRACE=enable=no
 
-.PHONY: help deps build demo test test-tools lint format install clean golden registries agreement
+.PHONY: help deps build demo test test-tools lint format install clean registries agreement
 
 help: ## List the targets
 	@echo "usage: make TARGET [VARIABLE=value ...]"
@@ -61,7 +61,7 @@ demo: build ## Analyze the bundled demo capture (DEMO_PCAP)
 	@[ -f "$(DEMO_PCAP)" ] || { echo "demo: no capture at $(DEMO_PCAP)" >&2; exit 1; }
 	$(BIN) analyze $(DEMO_PCAP)
 
-test: deps ## Tool tests; unit, golden and CLI tests; corpus agreement when SHARED/corpus exists
+test: deps ## Tool tests, unit, engine and CLI tests, lint; corpus agreement when SHARED/corpus exists
 	$(MAKE) --no-print-directory test-tools
 	$(TEST_ENV) $(SWIFT) build --build-tests
 	$(TEST_ENV) $(SWIFT) test
@@ -89,12 +89,6 @@ install: build ## Install the binary to DESTDIR/PREFIX/bin
 clean: ## Remove build products (keeps fetched dependencies)
 	$(SWIFT) package clean
 	rm -rf Tests/Tools/__pycache__
-
-golden: deps ## Re-record the golden files, then fail so that the diff gets reviewed
-	UPDATE_GOLDEN=1 $(TEST_ENV) $(SWIFT) test --filter GoldenTests || true
-	@if command -v git >/dev/null 2>&1 && [ -d .git ]; then git status --short -- Fixtures/expected; fi
-	@echo "golden: files re-recorded under Fixtures/expected/; review 'git diff Fixtures/expected', commit, then run make test" >&2
-	@exit 1
 
 registries: ## Regenerate the IANA registries (Tests/Tools/gen-registries.py)
 	$(PYTHON) Tests/Tools/gen-registries.py
