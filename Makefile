@@ -16,7 +16,7 @@ DEMO_PCAP   ?= Fixtures/captures/demo/demo.pcap
 MIN_AGREEMENT ?= 0.99
 
 BIN          := .build/release/tlsautopsy
-APT_PACKAGES := libpcap-dev ca-certificates tcpdump python3
+APT_PACKAGES := libpcap-dev ca-certificates tcpdump python3 openssl
 LINT_PATHS   := Sources $(wildcard Tests/*Tests)
 AGREEMENT    := $(PYTHON) Tests/Tools/corpus-agreement.py --bin $(BIN) --shared $(SHARED)
 # A crashing test reports instead of waiting on the backtracer.

@@ -7,7 +7,8 @@ let package = Package(
         .executable(name: "tlsautopsy", targets: ["tlsautopsy"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // Pure targets: the hostile-input boundary. They import nothing, not even Foundation.
@@ -18,7 +19,11 @@ let package = Package(
         .systemLibrary(name: "CLibpcap", providers: [.apt(["libpcap-dev"])]),
         .target(name: "AutopsyCapture", dependencies: ["CLibpcap", "AutopsyPackets"]),
         // Per-flow sessions and the flow record.
-        .target(name: "AutopsyFlow", dependencies: ["AutopsyPackets", "AutopsyTCP", "AutopsyTLS"]),
+        .target(
+            name: "AutopsyFlow",
+            dependencies: [
+                "AutopsyPackets", "AutopsyTCP", "AutopsyTLS", .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .target(name: "AutopsyReport", dependencies: ["AutopsyFlow", "AutopsyPackets", "AutopsyTLS"]),
         .target(
             name: "AutopsyEngine",
@@ -35,7 +40,7 @@ let package = Package(
         .testTarget(name: "AutopsyTLSTests", dependencies: ["AutopsyTLS", "AutopsyTestSupport"]),
         .testTarget(name: "AutopsyCaptureTests", dependencies: ["AutopsyCapture"]),
         .target(name: "AutopsyTestSupport", path: "Tests/AutopsyTestSupport"),
-        .testTarget(name: "AutopsyFlowTests", dependencies: ["AutopsyFlow", "AutopsyTestSupport"]),
+        .testTarget(name: "AutopsyFlowTests", dependencies: ["AutopsyFlow", "AutopsyEngine", "AutopsyTestSupport"]),
         .testTarget(name: "AutopsyReportTests", dependencies: ["AutopsyReport", "AutopsyFlow"]),
         .testTarget(name: "CLITests", dependencies: ["tlsautopsy", "AutopsyTestSupport"]),
         .testTarget(

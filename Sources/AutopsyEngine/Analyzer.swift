@@ -11,6 +11,9 @@ public struct AnalysisOptions: Sendable {
     public var filter: String?
     /// Finished records that may wait for an earlier, still open flow before it is passed over.
     public var maxWaitingRecords = 10_000
+    /// Report each flow as soon as its handshake is decided (live capture), instead of
+    /// when its connection ends, in the order the flows began (offline).
+    public var streaming = false
 
     /// The defaults.
     public init() {}
@@ -29,6 +32,7 @@ public final class Analyzer {
     private var table: FlowTable<FlowSession>
     private var queue: EmissionQueue
     private let counter = FlowCounter()
+    private let decisions: DecisionSink?
     /// The counts so far.
     public private(set) var summary = AnalysisSummary()
 
@@ -37,9 +41,11 @@ public final class Analyzer {
         self.options = options
         let counter = self.counter
         let limits = options.limits
+        let decisions = options.streaming ? DecisionSink() : nil
+        self.decisions = decisions
         table = FlowTable(limits: limits) { start in
             counter.next += 1
-            return FlowSession(start: start, sequence: UInt64(counter.next), limits: limits)
+            return FlowSession(start: start, sequence: UInt64(counter.next), limits: limits, decisions: decisions)
         }
         queue = EmissionQueue(maxWaiting: options.maxWaitingRecords)
     }
@@ -97,6 +103,13 @@ public final class Analyzer {
             table.ingest(segment, payload: payload, packet: packet) { session, flowEnd, _ in
                 self.finished(session, flowEnd, emit)
             }
+            if let decisions, !decisions.records.isEmpty {
+                for var record in decisions.drain() {
+                    record.id = Int(record.sequence)
+                    summary.add(record)
+                    emit(record)
+                }
+            }
         case .notTCP:
             summary.nonTCPPackets += 1
         case .fragment:
@@ -125,10 +138,36 @@ public final class Analyzer {
     }
 
     private func finished(_ session: consuming FlowSession, _ end: FlowEnd, _ emit: (FlowRecord) -> Void) {
-        let reportable = session.isReportable
+        let reportable = session.isReportable && !session.reportedAtDecision
         var record = session.finish(end)
         record.id = Int(record.sequence)
         if reportable { summary.add(record) }
-        queue.finished(record.id, reportable ? record : nil, emit: emit)
+        if options.streaming {
+            if reportable { emit(record) }
+        } else {
+            queue.finished(record.id, reportable ? record : nil, emit: emit)
+        }
+    }
+
+    /// Counts libpcap's drops into the summary (live capture).
+    public func recordStatistics(_ statistics: CaptureStatistics?) {
+        guard let statistics else { return }
+        summary.droppedByKernel = Int(clamping: statistics.droppedByKernel)
+        summary.droppedByInterface = Int(clamping: statistics.droppedByInterface)
+    }
+
+    /// Notes a warning for the summary.
+    public func warn(_ warning: String) {
+        summary.warnings.append(warning)
+    }
+
+    /// Counts a capture source in the summary.
+    public func addCapture(_ capture: CaptureSummary) {
+        summary.captures.append(capture)
+    }
+
+    /// The reassembly counters as they stand (for periodic summaries).
+    public func refreshCounters() {
+        summary.tcp = table.counters
     }
 }

@@ -41,6 +41,15 @@ public struct ClientHelloRecord: Sendable, Hashable {
     }
 }
 
+extension ClientHelloRecord {
+    /// Fills in JA3 and JA4 from the hello.
+    mutating func fingerprint() {
+        ja3String = JA3.string(hello)
+        ja3 = JA3.hash(hello)
+        ja4 = JA4.fingerprint(hello)
+    }
+}
+
 /// The ServerHello (or HelloRetryRequest) facts of the flow record.
 public struct ServerHelloRecord: Sendable, Hashable {
     /// Frame that completed the message.

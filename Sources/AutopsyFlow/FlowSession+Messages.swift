@@ -54,12 +54,14 @@ extension FlowSession {
     private mutating func clientHello(
         _ hello: ClientHello, side: Side, recordVersion: ProtocolVersion, _ packet: PacketInfo
     ) {
-        let entry = ClientHelloRecord(
+        var entry = ClientHelloRecord(
             frame: packet.frame, timestamp: packet.timestamp, recordVersion: recordVersion, hello: hello)
+        entry.fingerprint()
         record.anomalies.append(contentsOf: hello.anomalies)
         if record.clientHello == nil {
             record.clientHello = entry
-        } else if helloRetrySeen && record.retryClientHello == nil {
+        } else if record.retryClientHello == nil {
+            // The second ClientHello answers a HelloRetryRequest, even one the capture missed.
             record.retryClientHello = entry
         }
     }
@@ -67,7 +69,9 @@ extension FlowSession {
     private mutating func serverHello(
         _ hello: ServerHello, _ state: inout DirectionState, side: Side, _ packet: PacketInfo
     ) {
-        let entry = ServerHelloRecord(frame: packet.frame, timestamp: packet.timestamp, hello: hello)
+        var entry = ServerHelloRecord(frame: packet.frame, timestamp: packet.timestamp, hello: hello)
+        entry.ja3sString = JA3.serverString(hello)
+        entry.ja3s = JA3.serverHash(hello)
         record.anomalies.append(contentsOf: hello.anomalies)
         if hello.isHelloRetryRequest {
             helloRetrySeen = true
@@ -99,8 +103,10 @@ extension FlowSession {
                 let hello = try ClientHello.parseSSLv2(body)
                 addStep(.client, "client_hello", body.count, packet)
                 lastHandshakeStep = "client_hello"
-                record.clientHello = ClientHelloRecord(
+                var entry = ClientHelloRecord(
                     frame: packet.frame, timestamp: packet.timestamp, recordVersion: .ssl2, hello: hello)
+                entry.fingerprint()
+                record.clientHello = entry
             case 4 where record.serverHello == nil:
                 let parsed = try ServerHello.parseSSLv2(body)
                 addStep(side, "server_hello", body.count, packet)

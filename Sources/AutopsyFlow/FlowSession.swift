@@ -27,9 +27,16 @@ public struct FlowSession: StreamHandler {
     /// Whether the client's first encrypted record after a TLS 1.3 ServerHello was alert-sized.
     public internal(set) var tls13ClientAlertSized = false
 
+    /// Where a snapshot of the record goes the moment the handshake is decided (live
+    /// capture reports flows then, not when their connection ends); nil offline.
+    let decisions: DecisionSink?
+    /// Whether the record was handed to `decisions` already.
+    public private(set) var reportedAtDecision = false
+
     /// Starts a session for a flow the table just created.
-    public init(start: FlowStart, sequence: UInt64, limits: Limits) {
+    public init(start: FlowStart, sequence: UInt64, limits: Limits, decisions: DecisionSink? = nil) {
         self.limits = limits
+        self.decisions = decisions
         let sizes = (record: limits.partialRecordBytes, message: limits.handshakeMessageBytes)
         initiator = DirectionState(limits: sizes)
         responder = DirectionState(limits: sizes)
@@ -353,6 +360,10 @@ public struct FlowSession: StreamHandler {
         record.resumed = outcome == .resumed
         record.decidedFrame = packet.frame
         isDecided = true
+        if let decisions {
+            decisions.records.append(record)
+            reportedAtDecision = true
+        }
         // Drop the parse state: nothing more is joined, and bodies are no longer kept.
         initiator.joiner = HandshakeJoiner(maxMessageBytes: 0)
         responder.joiner = HandshakeJoiner(maxMessageBytes: 0)

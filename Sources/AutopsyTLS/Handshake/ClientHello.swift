@@ -22,6 +22,8 @@ public struct ClientHello: Sendable, Hashable {
     public var cipherSuites: [CipherSuite] = []
     /// SSL 2.0 cipher kinds offered in an SSL 2.0 CLIENT-HELLO (3-byte codes whose first byte is not 0).
     public var sslv2CipherKinds: [UInt32] = []
+    /// Every cipher spec of an SSL 2.0 CLIENT-HELLO, TLS suites (first byte 0) included, in wire order.
+    public var sslv2CipherSpecs: [UInt32] = []
     /// Offered compression methods.
     public var compressionMethods: [UInt8] = []
     /// Extensions, as they came.
@@ -109,6 +111,7 @@ public struct ClientHello: Sendable, Hashable {
         while !specs.isAtEnd {
             let high = try specs.readUInt8("sslv2.cipher_spec")
             let low = try specs.readUInt16("sslv2.cipher_spec")
+            hello.sslv2CipherSpecs.append(UInt32(high) << 16 | UInt32(low))
             if high == 0 {
                 hello.cipherSuites.append(CipherSuite(rawValue: low))
             } else {

@@ -1,0 +1,181 @@
+import AutopsyTestSupport
+import Foundation
+import Testing
+
+/// `tlsautopsy sniff` on loopback, as root: real openssl servers and clients, flows
+/// reported live, a clean stop on SIGINT.
+@Suite(.serialized) struct SniffCommandTests {
+    static let isRoot = getuid() == 0
+
+    /// Runs a program to its end with a time limit; returns its exit status.
+    @discardableResult
+    static func run(_ program: String, _ arguments: [String], input: String = "", seconds: Double = 5) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        let stdin = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try? stdin.fileHandleForWriting.close()
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    static func start(_ program: String, _ arguments: [String], stdout: URL? = nil, stderr: URL? = nil) throws
+        -> Process
+    {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try stdout.map { try FileHandle(forWritingTo: $0) } ?? FileHandle.nullDevice
+        process.standardError = try stderr.map { try FileHandle(forWritingTo: $0) } ?? FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    static func waitFor(_ file: URL, containing text: String, seconds: Double = 10) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if let content = try? String(contentsOf: file, encoding: .utf8), content.contains(text) { return true }
+            usleep(50_000)
+        }
+        return false
+    }
+
+    @Test(
+        .enabled(if: isRoot, "live capture needs root (CAP_NET_RAW and CAP_NET_ADMIN); run make test as root"),
+        .timeLimit(.minutes(1)))
+    func reportsEachFlowAndStopsCleanlyOnSIGINT() throws {
+        let openssl = "/usr/bin/openssl"
+        try #require(FileManager.default.isExecutableFile(atPath: openssl), "openssl is installed by make deps")
+        let binary = try #require(BinaryRunner.binary)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tlsautopsy-sniff-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let key = directory.appendingPathComponent("key.pem").path
+        let certificate = directory.appendingPathComponent("cert.pem").path
+        try #require(
+            try Self.run(
+                openssl,
+                [
+                    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key,
+                    "-out", certificate, "-days", "30", "-subj", "/CN=sniff.test",
+                ]) == 0)
+        // Ports from the process id, so parallel runs on one machine do not collide.
+        let base = 40_000 + Int(getpid() % 5_000) * 2
+        let any = try Self.start(
+            openssl, ["s_server", "-accept", "127.0.0.1:\(base)", "-cert", certificate, "-key", key, "-www", "-quiet"])
+        let tls13Only = try Self.start(
+            openssl,
+            [
+                "s_server", "-accept", "127.0.0.1:\(base + 1)", "-cert", certificate, "-key", key, "-tls1_3", "-www",
+                "-quiet",
+            ])
+        defer {
+            any.terminate()
+            tls13Only.terminate()
+        }
+        let out = directory.appendingPathComponent("out.ndjson")
+        let err = directory.appendingPathComponent("err.txt")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        let sniff = try Self.start(
+            binary.path, ["sniff", "-i", "lo", "--format", "json", "tcp portrange \(base)-\(base + 1)"], stdout: out,
+            stderr: err)
+        #expect(Self.waitFor(err, containing: "listening on lo"))
+        usleep(500_000)
+
+        let connect = "127.0.0.1:\(base)"
+        // 1. TLS 1.3, trusted.  2. TLS 1.2, trusted.  3. TLS 1.2 to a TLS 1.3-only server: alert 70.
+        // 4. TLS 1.2 without the CA, verification required: the client sends a certificate alert.
+        try Self.run(
+            openssl, ["s_client", "-connect", connect, "-servername", "sniff.test", "-CAfile", certificate],
+            input: "Q\n")
+        try Self.run(openssl, ["s_client", "-connect", connect, "-tls1_2", "-CAfile", certificate], input: "Q\n")
+        try Self.run(openssl, ["s_client", "-connect", "127.0.0.1:\(base + 1)", "-tls1_2"], input: "Q\n")
+        try Self.run(openssl, ["s_client", "-connect", connect, "-tls1_2", "-verify_return_error"], input: "Q\n")
+
+        // Each flow is printed as soon as it is decided, before any stop.
+        #expect(Self.waitFor(out, containing: "\"id\":4,"), "the fourth flow is reported live")
+        kill(sniff.processIdentifier, SIGINT)
+        sniff.waitUntilExit()
+        #expect(sniff.terminationStatus == 0)
+
+        let lines = try String(contentsOf: out, encoding: .utf8).split(separator: "\n")
+        var flows: [[String: Any]] = []
+        var summary: [String: Any]?
+        for line in lines {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            if object["type"] as? String == "flow" { flows.append(object) } else { summary = object }
+        }
+        #expect(flows.map { $0["outcome"] as? String } == ["established", "established", "failed", "failed"])
+        #expect(flows.map { $0["version"] as? String } == ["TLS 1.3", "TLS 1.2", nil, "TLS 1.2"])
+        let alerts = flows.map { flow in
+            (flow["alerts"] as? [[String: Any]] ?? []).compactMap { alert -> String? in
+                guard let code = alert["code"] as? Int, let from = alert["from"] as? String else { return nil }
+                return "\(from):\(code)"
+            }
+        }
+        #expect(alerts[2] == ["server:70"])
+        #expect(alerts[3].first?.hasPrefix("client:") == true)
+        let final = try #require(summary)
+        #expect(final["flows"] as? Int == 4)
+        #expect(final["dropped_by_kernel"] as? Int == 0)
+    }
+
+    @Test(.enabled(if: isRoot, "opening an interface needs root"))
+    func anUnknownInterfaceListsTheOnesThatExist() throws {
+        let result = try BinaryRunner.run(["sniff", "-i", "nosuch0"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("nosuch0: no such interface (available:"))
+        #expect(result.stderr.contains("lo"))
+    }
+
+    @Test(.enabled(if: isRoot, "opening an interface needs root"))
+    func aBadFilterGivesLibpcapsMessageWithTheExpression() throws {
+        let result = try BinaryRunner.run(["sniff", "-i", "lo", "tcp", "prot", "443"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("'tcp prot 443': invalid BPF filter"))
+    }
+
+    @Test func listsInterfaces() throws {
+        let result = try BinaryRunner.run(["sniff", "-D"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains(".lo"))
+    }
+
+    @Test func optionsAreChecked() throws {
+        #expect(try BinaryRunner.run(["sniff"]).status == 2)
+        #expect(try BinaryRunner.run(["sniff", "-i", "lo", "--summary-every", "soon"]).status == 2)
+        #expect(try BinaryRunner.run(["sniff", "-i", "lo", "-c", "0"]).status == 2)
+    }
+
+    @Test(.enabled(if: isRoot, "live capture needs root"), .timeLimit(.minutes(1)))
+    func countWriteFileAndPrivilegeDrop() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tlsautopsy-w-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: directory.path)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("saved.pcap")
+        // -c 2 stops after two packets (connection attempts to a closed port on loopback); -Z nobody drops root
+        // before the file is opened, so the file belongs to nobody.
+        let ping = try Self.start(
+            "/bin/bash",
+            ["-c", "sleep 1; for i in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/9) 2>/dev/null; sleep 0.2; done"])
+        defer { ping.terminate() }
+        let result = try BinaryRunner.run([
+            "sniff", "-i", "lo", "-c", "2", "-w", file.path, "-Z", "nobody", "--duration", "20", "tcp port 9",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let attributes = try FileManager.default.attributesOfItem(atPath: file.path)
+        #expect(attributes[.ownerAccountName] as? String == "nobody")
+        #expect(((attributes[.size] as? Int) ?? 0) > 24)
+    }
+}
