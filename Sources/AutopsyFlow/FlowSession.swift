@@ -363,6 +363,16 @@ public struct FlowSession: StreamHandler {
         if let decisions {
             decisions.records.append(record)
             reportedAtDecision = true
+            // The record is out: keep only what later packets update, so a long live run holds
+            // a few hundred bytes per open connection.
+            record.clientHello = nil
+            record.retryClientHello = nil
+            record.serverHello = nil
+            record.helloRetryRequest = nil
+            record.serverCertificates = []
+            record.clientCertificates = []
+            record.steps = []
+            record.anomalies = []
         }
         // Drop the parse state: nothing more is joined, and bodies are no longer kept.
         initiator.joiner = HandshakeJoiner(maxMessageBytes: 0)

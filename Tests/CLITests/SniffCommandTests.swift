@@ -86,9 +86,20 @@ import Testing
         let err = directory.appendingPathComponent("err.txt")
         FileManager.default.createFile(atPath: out.path, contents: nil)
         FileManager.default.createFile(atPath: err.path, contents: nil)
+        // A silent server that never answers: its flow must time out on the capture clock
+        // while the client keeps the connection open and no packet comes.
+        let silent = try Self.start(
+            "/usr/bin/env",
+            [
+                "python3", "-c",
+                "import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); "
+                    + "s.bind(('127.0.0.1', \(base + 2))); s.listen(); c=s.accept(); time.sleep(60)",
+            ])
+        defer { silent.terminate() }
         let sniff = try Self.start(
-            binary.path, ["sniff", "-i", "lo", "--format", "json", "tcp portrange \(base)-\(base + 1)"], stdout: out,
-            stderr: err)
+            binary.path,
+            ["sniff", "-i", "lo", "--format", "json", "--idle-timeout", "2", "tcp portrange \(base)-\(base + 2)"],
+            stdout: out, stderr: err)
         #expect(Self.waitFor(err, containing: "listening on lo"))
         usleep(500_000)
 
@@ -104,6 +115,18 @@ import Testing
 
         // Each flow is printed as soon as it is decided, before any stop.
         #expect(Self.waitFor(out, containing: "\"id\":4,"), "the fourth flow is reported live")
+        // 5. A ClientHello to the silent server; the client waits with the connection open.
+        usleep(300_000)
+        let waiting = try Self.start(
+            "/usr/bin/env",
+            [
+                "python3", "-c",
+                "import socket,ssl; c=ssl.create_default_context(); c.check_hostname=False; c.verify_mode=ssl.CERT_NONE; "
+                    + "s=socket.create_connection(('127.0.0.1', \(base + 2))); s.settimeout(60); "
+                    + "c.wrap_socket(s, server_hostname='silent.test')",
+            ])
+        defer { waiting.terminate() }
+        #expect(Self.waitFor(out, containing: "\"no_response\"", seconds: 15), "the idle flow times out while open")
         kill(sniff.processIdentifier, SIGINT)
         sniff.waitUntilExit()
         #expect(sniff.terminationStatus == 0)
@@ -115,8 +138,9 @@ import Testing
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
             if object["type"] as? String == "flow" { flows.append(object) } else { summary = object }
         }
-        #expect(flows.map { $0["outcome"] as? String } == ["established", "established", "failed", "failed"])
-        #expect(flows.map { $0["version"] as? String } == ["TLS 1.3", "TLS 1.2", nil, "TLS 1.2"])
+        #expect(
+            flows.map { $0["outcome"] as? String } == ["established", "established", "failed", "failed", "no_response"])
+        #expect(flows.map { $0["version"] as? String } == ["TLS 1.3", "TLS 1.2", nil, "TLS 1.2", nil])
         let alerts = flows.map { flow in
             (flow["alerts"] as? [[String: Any]] ?? []).compactMap { alert -> String? in
                 guard let code = alert["code"] as? Int, let from = alert["from"] as? String else { return nil }
@@ -126,7 +150,7 @@ import Testing
         #expect(alerts[2] == ["server:70"])
         #expect(alerts[3].first?.hasPrefix("client:") == true)
         let final = try #require(summary)
-        #expect(final["flows"] as? Int == 4)
+        #expect(final["flows"] as? Int == 5)
         #expect(final["dropped_by_kernel"] as? Int == 0)
     }
 
