@@ -24,14 +24,15 @@ let package = Package(
             dependencies: [
                 "AutopsyPackets", "AutopsyTCP", "AutopsyTLS", .product(name: "Crypto", package: "swift-crypto"),
             ]),
-        .target(name: "AutopsyReport", dependencies: ["AutopsyFlow", "AutopsyPackets", "AutopsyTLS"]),
+        .target(name: "AutopsyDiagnosis", dependencies: ["AutopsyFlow", "AutopsyPackets", "AutopsyTLS"]),
+        .target(name: "AutopsyReport", dependencies: ["AutopsyFlow", "AutopsyDiagnosis", "AutopsyPackets", "AutopsyTLS"]),
         .target(
             name: "AutopsyEngine",
-            dependencies: ["AutopsyCapture", "AutopsyPackets", "AutopsyTCP", "AutopsyFlow"]),
+            dependencies: ["AutopsyCapture", "AutopsyPackets", "AutopsyTCP", "AutopsyFlow", "AutopsyDiagnosis"]),
         .executableTarget(
             name: "tlsautopsy",
             dependencies: [
-                "AutopsyEngine", "AutopsyFlow", "AutopsyReport", "AutopsyTCP",
+                "AutopsyEngine", "AutopsyFlow", "AutopsyReport", "AutopsyTCP", "AutopsyDiagnosis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -42,6 +43,9 @@ let package = Package(
         .target(name: "AutopsyTestSupport", path: "Tests/AutopsyTestSupport"),
         .testTarget(name: "AutopsyFlowTests", dependencies: ["AutopsyFlow", "AutopsyEngine", "AutopsyTestSupport"]),
         .testTarget(name: "AutopsyReportTests", dependencies: ["AutopsyReport", "AutopsyFlow"]),
+        .testTarget(
+            name: "AutopsyDiagnosisTests",
+            dependencies: ["AutopsyDiagnosis", "AutopsyEngine", "AutopsyFlow", "AutopsyTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["tlsautopsy", "AutopsyTestSupport"]),
         .testTarget(
             name: "AutopsyEngineTests",

@@ -1,4 +1,5 @@
 import AutopsyCapture
+import AutopsyDiagnosis
 import AutopsyFlow
 import AutopsyPackets
 import AutopsyTCP
@@ -33,6 +34,10 @@ public final class Analyzer {
     private var queue: EmissionQueue
     private let counter = FlowCounter()
     private let decisions: DecisionSink?
+    /// What finished flows taught about each server, for the diagnosis rules.
+    private let context = DiagnosisContext()
+    /// The patterns across flows.
+    private var patternFinder = PatternFinder()
     /// The counts so far.
     public private(set) var summary = AnalysisSummary()
 
@@ -106,8 +111,8 @@ public final class Analyzer {
             if let decisions, !decisions.records.isEmpty {
                 for var record in decisions.drain() {
                     record.id = Int(record.sequence)
-                    summary.add(record)
-                    emit(record)
+                    context.learn(record)
+                    deliver(record, emit)
                 }
             }
         case .notTCP:
@@ -132,20 +137,29 @@ public final class Analyzer {
             self.finished(session, flowEnd, emit)
         }
         queue.flush(through: counter.next) { record in
-            emit(record)
+            deliver(record, emit)
         }
-        summary.tcp = table.counters
+        refreshCounters()
+    }
+
+    /// Diagnoses a record with what the capture taught so far, counts it, and hands it out.
+    private func deliver(_ record: FlowRecord, _ emit: (FlowRecord) -> Void) {
+        var record = record
+        record.diagnoses = Diagnoser.diagnose(record, context: context)
+        summary.add(record)
+        patternFinder.add(record)
+        emit(record)
     }
 
     private func finished(_ session: consuming FlowSession, _ end: FlowEnd, _ emit: (FlowRecord) -> Void) {
         let reportable = session.isReportable && !session.reportedAtDecision
         var record = session.finish(end)
         record.id = Int(record.sequence)
-        if reportable { summary.add(record) }
+        if reportable { context.learn(record) }
         if options.streaming {
-            if reportable { emit(record) }
+            if reportable { deliver(record, emit) }
         } else {
-            queue.finished(record.id, reportable ? record : nil, emit: emit)
+            queue.finished(record.id, reportable ? record : nil) { deliver($0, emit) }
         }
     }
 
@@ -166,8 +180,9 @@ public final class Analyzer {
         summary.captures.append(capture)
     }
 
-    /// The reassembly counters as they stand (for periodic summaries).
+    /// The reassembly counters and patterns as they stand (for periodic summaries).
     public func refreshCounters() {
         summary.tcp = table.counters
+        summary.patterns = patternFinder.patterns()
     }
 }

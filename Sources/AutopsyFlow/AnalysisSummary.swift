@@ -41,6 +41,10 @@ public struct AnalysisSummary: Sendable, Hashable {
     public var tlsFlows = 0
     /// Reported flows per outcome.
     public var outcomes: [Outcome: Int] = [:]
+    /// Diagnoses given, by id.
+    public var diagnoses: [String: Int] = [:]
+    /// Patterns across flows (set at the end of the run, or in periodic summaries).
+    public var patterns: [PatternStatement] = []
     /// Records or handshake messages that did not parse.
     public var malformedRecords = 0
     /// Reassembly counters.
@@ -61,5 +65,6 @@ public struct AnalysisSummary: Sendable, Hashable {
         if record.sawTLS { tlsFlows += 1 }
         outcomes[record.outcome, default: 0] += 1
         malformedRecords += record.malformedRecords
+        for diagnosis in record.diagnoses { diagnoses[diagnosis.id, default: 0] += 1 }
     }
 }

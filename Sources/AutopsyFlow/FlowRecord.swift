@@ -108,8 +108,73 @@ public struct ExchangeStep: Sendable, Hashable {
     public var length: Int
 }
 
+/// What one side's packets looked like, to tell its own packets from injected ones.
+public struct SideStats: Sendable, Hashable {
+    /// Packets seen from this side (RSTs not counted).
+    public var packets = 0
+    /// Lowest TTL / hop limit seen.
+    public var minTTL: UInt8 = 255
+    /// Highest TTL / hop limit seen.
+    public var maxTTL: UInt8 = 0
+    /// IPv4 identification of the last packet (nil for IPv6).
+    public var lastIPID: UInt16?
+    /// Whether every IPv4 id seen was 0 (stacks that set DF and leave the id 0).
+    public var allIPIDsZero = true
+    /// Capture time of the last packet.
+    public var lastTimestamp: Timestamp?
+
+    /// No packets yet.
+    public init() {}
+
+    mutating func add(_ packet: PacketInfo) {
+        packets += 1
+        minTTL = min(minTTL, packet.ttl)
+        maxTTL = max(maxTTL, packet.ttl)
+        if let id = packet.ipID {
+            lastIPID = id
+            if id != 0 { allIPIDsZero = false }
+        }
+        lastTimestamp = packet.timestamp
+    }
+}
+
+/// The first RST of the flow, with what is needed to judge whether the side it claims
+/// to come from really sent it.
+public struct ResetFacts: Sendable, Hashable {
+    /// The side whose address the RST carries.
+    public var from: Side
+    /// Its frame.
+    public var frame: UInt64
+    /// Its capture time.
+    public var timestamp: Timestamp
+    /// Its TTL / hop limit.
+    public var ttl: UInt8
+    /// Its IPv4 identification.
+    public var ipID: UInt16?
+    /// Nanoseconds since the other side's last packet before it.
+    public var sinceOtherSide: Int64?
+}
+
 /// TCP facts of the flow.
 public struct TCPFacts: Sendable, Hashable {
+    /// The client's packets.
+    public var clientStats = SideStats()
+    /// The server's packets.
+    public var serverStats = SideStats()
+    /// The first reset.
+    public var reset: ResetFacts?
+    /// Capture time of the client's SYN and of the server's SYN-ACK, for the round trip.
+    public var synTime: Timestamp?
+    /// Capture time of the server's SYN-ACK.
+    public var synAckTime: Timestamp?
+
+    /// The server's round trip seen from the capture point: SYN to SYN-ACK, in nanoseconds.
+    public var handshakeRTT: Int64? {
+        guard let syn = synTime, let synAck = synAckTime else { return nil }
+        let value = synAck.nanoseconds(since: syn)
+        return value >= 0 ? value : nil
+    }
+
     /// Whether the connection's SYN was seen.
     public var syn = false
     /// Whether the client sent an RST.
@@ -212,6 +277,8 @@ public struct FlowRecord: Sendable, Hashable {
     public var sawTLS = false
     /// Why the flow left the table.
     public var end: String = ""
+    /// What went wrong, when anything did (filled in by the diagnosis rules).
+    public var diagnoses: [Diagnosis] = []
 
     /// Creates an empty record for a flow.
     public init(

@@ -56,7 +56,20 @@ public struct FlowSession: StreamHandler {
         if packet.timestamp > record.lastTimestamp { record.lastTimestamp = packet.timestamp }
         if packet.frame > record.lastFrame { record.lastFrame = packet.frame }
         if retransmission { record.tcp.retransmissions += 1 }
-        if packet.flags.contains(.syn) && !packet.flags.contains(.ack) { record.tcp.syn = true }
+        if packet.flags.contains(.syn) && !packet.flags.contains(.ack) {
+            record.tcp.syn = true
+            if record.tcp.synTime == nil { record.tcp.synTime = packet.timestamp }
+        }
+        if packet.flags.contains(.syn) && packet.flags.contains(.ack) && record.tcp.synAckTime == nil {
+            record.tcp.synAckTime = packet.timestamp
+        }
+        if !packet.flags.contains(.rst) {
+            if side(of: direction) == .client {
+                record.tcp.clientStats.add(packet)
+            } else {
+                record.tcp.serverStats.add(packet)
+            }
+        }
     }
 
     /// Feeds in-order bytes of one direction to its record deframer.
@@ -114,7 +127,14 @@ public struct FlowSession: StreamHandler {
         case (.client, false): record.tcp.clientFIN = true
         case (.server, false): record.tcp.serverFIN = true
         }
-        if reset && record.tcp.rstFrame == nil { record.tcp.rstFrame = packet.frame }
+        if reset && record.tcp.rstFrame == nil {
+            record.tcp.rstFrame = packet.frame
+            let side = side(of: direction)
+            let other = side == .client ? record.tcp.serverStats : record.tcp.clientStats
+            record.tcp.reset = ResetFacts(
+                from: side, frame: packet.frame, timestamp: packet.timestamp, ttl: packet.ttl, ipID: packet.ipID,
+                sinceOtherSide: other.lastTimestamp.map { packet.timestamp.nanoseconds(since: $0) })
+        }
         if packet.frame > record.lastFrame { record.lastFrame = packet.frame }
         if packet.timestamp > record.lastTimestamp { record.lastTimestamp = packet.timestamp }
     }
@@ -428,6 +448,12 @@ extension TCPFacts {
         var result = facts
         result.clientRST = facts.serverRST
         result.serverRST = facts.clientRST
+        result.clientStats = facts.serverStats
+        result.serverStats = facts.clientStats
+        if var reset = facts.reset {
+            reset.from = reset.from == .client ? .server : .client
+            result.reset = reset
+        }
         result.clientFIN = facts.serverFIN
         result.serverFIN = facts.clientFIN
         return result

@@ -1,3 +1,4 @@
+import AutopsyDiagnosis
 import AutopsyFlow
 import AutopsyPackets
 import AutopsyTLS
@@ -35,6 +36,16 @@ public enum FlowJSON {
         alerts(&json, record.alerts)
         tcp(&json, record.tcp)
         json.beginArray("diagnoses")
+        for diagnosis in record.diagnoses {
+            json.beginObject()
+            json.string("id", diagnosis.id)
+            json.string("summary", diagnosis.summary)
+            json.strings("evidence", diagnosis.evidence)
+            json.string("remedy", diagnosis.remedy)
+            json.string("check", diagnosis.check)
+            json.bool("inferred", diagnosis.inferred)
+            json.endObject()
+        }
         json.endArray()
         // Fields beyond the contract's example, in a fixed order.
         if record.serverHello != nil, let retry = record.helloRetryRequest {
@@ -68,8 +79,21 @@ public enum FlowJSON {
         for outcome in Outcome.allCases { json.int(outcome.rawValue, summary.outcomes[outcome] ?? 0) }
         json.endObject()
         json.beginObject("diagnoses")
+        let known = DiagnosisID.allCases.map(\.rawValue)
+        for id in known { json.int(id, summary.diagnoses[id] ?? 0) }
+        for id in summary.diagnoses.keys.sorted() where !known.contains(id) { json.int(id, summary.diagnoses[id]) }
         json.endObject()
         json.beginArray("patterns")
+        for pattern in summary.patterns {
+            json.beginObject()
+            json.string("server", pattern.server)
+            json.string("server_name", pattern.serverName)
+            json.string("statement", pattern.statement)
+            json.int("failed", pattern.failed)
+            json.int("succeeded", pattern.succeeded)
+            json.string("attribute", pattern.attribute)
+            json.endObject()
+        }
         json.endArray()
         json.beginObject("malformed")
         json.int("packets", summary.malformedPackets)

@@ -4,7 +4,8 @@ import AutopsyTLS
 
 /// The report a person reads: one short block per flow, then the summary.
 public struct TextReport {
-    let style: Style
+    /// The colours in use.
+    public let style: Style
 
     /// Creates a report writer.
     public init(style: Style) { self.style = style }
@@ -20,10 +21,31 @@ public struct TextReport {
                 + outcomeText(record.outcome))
         lines.append("    " + style.dim(headline(record)))
         for line in story(record) { lines.append("    " + line) }
+        for diagnosis in record.diagnoses { lines.append(contentsOf: diagnosisLines(diagnosis, indent: "    ")) }
         return lines.joined(separator: "\n") + "\n\n"
     }
 
-    private func outcomeText(_ outcome: Outcome) -> String {
+    /// A diagnosis: id and summary, evidence, remedy and check.
+    func diagnosisLines(_ diagnosis: Diagnosis, indent: String) -> [String] {
+        var lines = [indent + style.bold(diagnosis.id) + ": " + diagnosis.summary]
+        for evidence in diagnosis.evidence { lines.append(indent + "  - " + evidence) }
+        lines.append(indent + "  what to do: " + diagnosis.remedy)
+        lines.append(indent + "  check: " + diagnosis.check)
+        return lines
+    }
+
+    /// "#3  10.0.0.1:51514 -> 10.0.0.2:443  api.example.com  failed".
+    func title(_ record: FlowRecord) -> String {
+        let name = record.serverName.map { "  \($0)" } ?? ""
+        return style.bold("#\(record.id)") + "  \(endpoint(record.client)) -> \(endpoint(record.server))\(name)  "
+            + outcomeText(record.outcome) + "  " + style.dim(TimeFormat.timeOfDay(record.firstTimestamp))
+    }
+
+    func endpoint(_ endpoint: Endpoint) -> String {
+        endpoint.ip.isIPv6 ? "[\(endpoint.ip)]:\(endpoint.port)" : "\(endpoint.ip):\(endpoint.port)"
+    }
+
+    func outcomeText(_ outcome: Outcome) -> String {
         switch outcome {
         case .established, .resumed: return style.green(outcome.rawValue)
         case .failed, .reset, .noResponse, .notTLS: return style.red(outcome.rawValue)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AutopsyDiagnosis
 import AutopsyEngine
 import AutopsyFlow
 import AutopsyReport
@@ -10,8 +11,9 @@ struct Analyze: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Analyze the TLS handshakes in capture files.",
         discussion: """
-            Exit status: 0 when every file was analyzed, 2 when a file could not be read \
-            (missing, not a capture, unsupported link type) or an option is wrong.
+            Exit status: 0 when every file was analyzed; 1 when --fail-on matched a \
+            diagnosis; 2 when a file could not be read (missing, not a capture, unsupported \
+            link type) or an option is wrong.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -30,6 +32,14 @@ struct Analyze: ParsableCommand {
     @Option(help: "Colour in the text report: auto (only on a terminal, never with NO_COLOR), always or never.")
     var color: String = "auto"
 
+    @Flag(name: [.customShort("v"), .long], help: "Text report: list every flow, not only the failures by cause.")
+    var verbose = false
+
+    @Option(
+        name: .customLong("fail-on"),
+        help: "Exit with status 1 when a diagnosis with one of these ids is found (comma-separated), or 'any'.")
+    var failOn: String?
+
     @OptionGroup(title: "Limits")
     var limits: LimitOptions
 
@@ -37,6 +47,16 @@ struct Analyze: ParsableCommand {
         guard ColorPolicy(rawValue: color) != nil else {
             throw ValidationError("--color must be auto, always or never, not '\(color)'.")
         }
+        if let failOn {
+            let known = Set(DiagnosisID.allCases.map(\.rawValue))
+            for id in Self.ids(failOn) where id != "any" && !known.contains(id) {
+                throw ValidationError("--fail-on: '\(id)' is not a diagnosis id (see shared ids in README).")
+            }
+        }
+    }
+
+    static func ids(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     func run() throws {
@@ -48,10 +68,19 @@ struct Analyze: ParsableCommand {
         let useColor = (ColorPolicy(rawValue: color) ?? .auto).enabled(
             isTerminal: isatty(STDOUT_FILENO) == 1, environment: ProcessInfo.processInfo.environment)
         let report = TextReport(style: Style(enabled: useColor))
+        var onCall = OnCallReport(style: Style(enabled: useColor))
+        let failIDs = failOn.map(Self.ids) ?? []
+        var failHit = false
+        let verbose = self.verbose
         let emit: (FlowRecord) -> Void = { record in
+            if record.diagnoses.contains(where: { failIDs.contains("any") || failIDs.contains($0.id) }) {
+                failHit = true
+            }
             switch format {
             case .json: output.write(FlowJSON.line(record) + "\n")
-            case .text: output.write(report.block(record))
+            case .text:
+                if verbose { output.write(report.block(record)) }
+                onCall.add(record)
             }
         }
         var failures = 0
@@ -66,13 +95,14 @@ struct Analyze: ParsableCommand {
         }
         switch format {
         case .json: output.write(FlowJSON.summary(analyzer.summary) + "\n")
-        case .text: output.write(report.summary(analyzer.summary))
+        case .text: output.write(onCall.render(analyzer.summary))
         }
         output.flush()
         for warning in analyzer.summary.warnings where format == .json {
             FileHandle.standardError.write(Data(("tlsautopsy: warning: " + warning + "\n").utf8))
         }
         if failures > 0 { throw ExitCode(2) }
+        if failHit { throw ExitCode(1) }
     }
 }
 

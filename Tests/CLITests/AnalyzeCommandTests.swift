@@ -56,8 +56,16 @@ import Testing
         #expect(!result.stdout.contains("\u{1b}["))
         #expect(result.stdout.contains("the client sent fatal alert unknown_ca (48)"))
         #expect(result.stdout.contains("the server sent fatal alert protocol_version (70)"))
-        #expect(result.stdout.contains("The server never answered the ClientHello"))
+        #expect(result.stdout.contains("never answered the ClientHello"))
+        #expect(result.stdout.hasPrefix("10 TLS flows, 6 failed"))
+        #expect(result.stdout.contains("Failures by cause"))
+        #expect(result.stdout.contains("check: openssl s_client -connect 127.0.0.1:44404 -servername demo.tlsautopsy.test"))
         #expect(result.stdout.contains("Summary: 10 flows"))
+        // Without --verbose, successful flows are not listed one by one; with it, every flow is.
+        #expect(!result.stdout.contains("#1  "))
+        let verbose = try BinaryRunner.run(["analyze", "--verbose", Self.demo])
+        #expect(verbose.stdout.contains("#1  "))
+        #expect(verbose.stdout.contains("#10  "))
         let forced = try BinaryRunner.run(["analyze", "--color", "always", Self.demo])
         #expect(forced.stdout.contains("\u{1b}["))
     }
@@ -108,6 +116,15 @@ import Testing
         let bad = try BinaryRunner.run(["analyze", "--max-flows", "0", Self.demo])
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("--max-flows"))
+    }
+
+    @Test func failOnSetsTheExitStatusForScripts() throws {
+        #expect(try BinaryRunner.run(["analyze", "--format", "json", "--fail-on", "any", Self.demo]).status == 1)
+        #expect(try BinaryRunner.run(["analyze", "--format", "json", "--fail-on", "not_tls,alpn_mismatch", Self.demo]).status == 1)
+        #expect(try BinaryRunner.run(["analyze", "--format", "json", "--fail-on", "alpn_mismatch", Self.demo]).status == 0)
+        let bad = try BinaryRunner.run(["analyze", "--fail-on", "no_such_id", Self.demo])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("no_such_id"))
     }
 
     @Test func theSameCaptureGivesTheSameBytes() throws {

@@ -1,0 +1,37 @@
+import AutopsyFlow
+
+/// One diagnosis rule: turns what a flow showed (and what other flows taught) into a
+/// diagnosis, or nil when its evidence is not there. One type per id.
+public protocol DiagnosisRule: Sendable {
+    /// The id this rule gives.
+    var id: DiagnosisID { get }
+    /// The diagnosis for `flow`, or nil.
+    func diagnose(_ flow: FlowRecord, _ context: DiagnosisContext) -> Diagnosis?
+}
+
+extension DiagnosisRule {
+    func make(
+        _ summary: String, evidence: [String], remedy: String, check: String, inferred: Bool = false
+    ) -> Diagnosis {
+        Diagnosis(
+            id: id.rawValue, summary: summary, evidence: evidence, remedy: remedy, check: check, inferred: inferred)
+    }
+}
+
+/// Runs every rule over a flow; `handshake_failure` only when nothing more specific fits.
+public enum Diagnoser {
+    /// The rules, most specific first.
+    public static let rules: [any DiagnosisRule] = [
+        NotTLSRule(), NoServerResponseRule(), ConnectionResetRule(), InappropriateFallbackRule(),
+        ProtocolVersionMismatchRule(), CipherSuiteMismatchRule(), KeyExchangeGroupMismatchRule(), SNIMissingRule(),
+        UnknownServerNameRule(), ALPNMismatchRule(), ClientCertificateRequiredRule(), CertificateRejectedRule(),
+    ]
+
+    /// The diagnoses of one flow. A successful handshake gets none.
+    public static func diagnose(_ flow: FlowRecord, context: DiagnosisContext) -> [Diagnosis] {
+        guard flow.didFail else { return [] }
+        var found = rules.compactMap { $0.diagnose(flow, context) }
+        if found.isEmpty, let fallback = HandshakeFailureRule().diagnose(flow, context) { found.append(fallback) }
+        return found
+    }
+}

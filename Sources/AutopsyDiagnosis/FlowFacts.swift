@@ -1,0 +1,64 @@
+import AutopsyFlow
+import AutopsyPackets
+import AutopsyTLS
+
+/// Facts the rules ask of a flow, in the words evidence lines use.
+extension FlowRecord {
+    /// The first plaintext fatal alert (or, failing that, the first plaintext alert before
+    /// the handshake was decided), with who sent it.
+    var failingAlert: AlertRecord? {
+        alerts.first { $0.isFatal && $0.stage != "after_handshake" }
+            ?? alerts.first { !$0.isEncrypted && $0.stage != "after_handshake" }
+    }
+
+    /// Whether the handshake did not complete.
+    var didFail: Bool { outcome != .established && outcome != .resumed }
+
+    /// The client's offer.
+    var offer: ClientHello? { clientHello?.hello }
+
+    /// The highest version the client offered.
+    var highestOfferedVersion: ProtocolVersion? {
+        offer?.offeredVersions.filter { $0.ordinal != nil }.max { ($0.ordinal ?? 0) < ($1.ordinal ?? 0) }
+    }
+
+    /// "10.0.0.2:443" or "[2001:db8::2]:443".
+    var serverAddress: String {
+        server.ip.isIPv6 ? "[\(server.ip)]:\(server.port)" : "\(server.ip):\(server.port)"
+    }
+
+    /// The openssl s_client line for this flow, with extra options.
+    func opensslCheck(_ options: String = "") -> String {
+        var command = "openssl s_client -connect \(serverAddress)"
+        if let name = serverName { command += " -servername \(name)" }
+        if !options.isEmpty { command += " " + options }
+        return command
+    }
+
+    /// "frame 6: the server sent fatal alert handshake_failure (40) right after the ClientHello".
+    func alertEvidence(_ alert: AlertRecord) -> String {
+        guard let message = alert.alert else {
+            return "frame \(alert.frame): the \(alert.from.rawValue) sent an encrypted alert (\(alert.encryptedLength ?? 0) bytes)"
+        }
+        let step = alert.stage == "client_hello" ? " right after the ClientHello" : " after \(alert.stage)"
+        return "frame \(alert.frame): the \(alert.from.rawValue) sent \(AlertMeaning.name(message))\(step)"
+    }
+
+    /// "frame 4: the client offered TLS 1.2, TLS 1.1".
+    var offerEvidence: String? {
+        guard let hello = clientHello else { return nil }
+        let versions = hello.hello.offeredVersions.map(\.description).joined(separator: ", ")
+        return "frame \(hello.frame): the client offered \(versions)"
+    }
+}
+
+/// Lists as text: "a, b and c".
+func listed(_ items: [String], limit: Int = 6) -> String {
+    let shown = Array(items.prefix(limit))
+    let more = items.count > limit ? " and \(items.count - limit) more" : ""
+    if shown.count <= 1 { return (shown.first ?? "none") + more }
+    if more.isEmpty {
+        return shown.dropLast().joined(separator: ", ") + " and " + (shown.last ?? "")
+    }
+    return shown.joined(separator: ", ") + more
+}

@@ -1,0 +1,206 @@
+import AutopsyFlow
+import AutopsyPackets
+import AutopsyTLS
+
+/// Finds, for each server with both successes and failures, the client attribute or
+/// time window that best separates the failed flows from the successful ones, and states
+/// it in words with counts. Memory: counts per server, attribute and value only.
+public struct PatternFinder {
+    /// The attributes compared, in the order ties are broken.
+    enum Attribute: String, CaseIterable {
+        case clientMaxVersion = "client_max_version"
+        case offersTLS13 = "offers_tls13"
+        case suiteClass = "suite_class"
+        case sniPresent = "sni_present"
+        case alpn = "alpn"
+        case groups = "groups"
+        case ja4 = "ja4"
+        case clientNetwork = "client_network"
+        case vlan = "vlan"
+        case timeWindow = "time_window"
+    }
+
+    struct Tally {
+        var failed: [String: Int] = [:]
+        var succeeded: [String: Int] = [:]
+    }
+
+    struct ServerTally {
+        var failed = 0
+        var succeeded = 0
+        var attributes: [Attribute: Tally] = [:]
+        /// Version ordinal of the highest offer, per outcome, for threshold statements.
+        var failedMaxVersion = 0
+        var succeededMinVersion = Int.max
+        var firstFailure: Timestamp?
+        var lastFailure: Timestamp?
+        var minutes: [Int64: (flows: Int, failed: Int)] = [:]
+    }
+
+    private var servers: [ServerKey: ServerTally] = [:]
+    /// Servers tracked at most (hostile captures cannot grow this without bound).
+    public static let maxServers = 100_000
+
+    /// An empty finder.
+    public init() {}
+
+    /// Counts one flow (only flows with a ClientHello, and a decided or failed outcome).
+    public mutating func add(_ flow: FlowRecord) {
+        guard flow.clientHello != nil, flow.outcome != .partial else { return }
+        let key = ServerKey(flow)
+        if servers[key] == nil && servers.count >= Self.maxServers { return }
+        let failed = flow.didFail
+        var tally = servers[key, default: ServerTally()]
+        if failed { tally.failed += 1 } else { tally.succeeded += 1 }
+        for attribute in Attribute.allCases {
+            let value = Self.value(attribute, of: flow)
+            if failed {
+                tally.attributes[attribute, default: Tally()].failed[value, default: 0] += 1
+            } else {
+                tally.attributes[attribute, default: Tally()].succeeded[value, default: 0] += 1
+            }
+        }
+        let ordinal = flow.highestOfferedVersion?.ordinal ?? 0
+        if failed {
+            tally.failedMaxVersion = max(tally.failedMaxVersion, ordinal)
+            tally.firstFailure = tally.firstFailure.map { min($0, flow.firstTimestamp) } ?? flow.firstTimestamp
+            tally.lastFailure = tally.lastFailure.map { max($0, flow.firstTimestamp) } ?? flow.firstTimestamp
+        } else {
+            tally.succeededMinVersion = min(tally.succeededMinVersion, ordinal)
+        }
+        let minute = flow.firstTimestamp.seconds / 60
+        let bucket = tally.minutes[minute] ?? (0, 0)
+        if tally.minutes.count < 10_000 || tally.minutes[minute] != nil {
+            tally.minutes[minute] = (bucket.flows + 1, bucket.failed + (failed ? 1 : 0))
+        }
+        servers[key] = tally
+    }
+
+    /// The value of an attribute for a flow, as text.
+    static func value(_ attribute: Attribute, of flow: FlowRecord) -> String {
+        let offer = flow.offer
+        switch attribute {
+        case .clientMaxVersion: return flow.highestOfferedVersion?.description ?? "unknown"
+        case .offersTLS13: return offer?.offeredVersions.contains { $0.isTLS13OrDraft } == true ? "yes" : "no"
+        case .suiteClass:
+            let suites = (offer?.cipherSuites ?? []).filter { !$0.isGREASE && !$0.isSCSV }
+            return !suites.isEmpty && suites.allSatisfy(\.isLegacy) ? "legacy only" : "modern"
+        case .sniPresent: return flow.serverName == nil ? "no" : "yes"
+        case .alpn: return offer?.extensions.alpnNames?.joined(separator: ",") ?? "none"
+        case .groups:
+            return (offer?.extensions.supportedGroups ?? []).filter { !$0.isGREASE }.map(\.description).joined(
+                separator: ",")
+        case .ja4: return flow.clientHello?.ja4 ?? "none"
+        case .clientNetwork: return network(flow.client.ip)
+        case .vlan: return flow.vlan.first.map { String($0) } ?? "none"
+        case .timeWindow: return String(flow.firstTimestamp.seconds / 60)
+        }
+    }
+
+    /// The client's /24 (IPv4) or /64 (IPv6).
+    static func network(_ ip: IPAddress) -> String {
+        if let v4 = ip.ipv4 {
+            return IPAddress(ipv4: v4 & 0xffff_ff00).description + "/24"
+        }
+        return IPAddress(ipv6High: ip.high, low: 0).description + "/64"
+    }
+
+    /// The statements, one per server where an attribute separates failures from
+    /// successes well (90 % of flows or more), in server order.
+    public func patterns() -> [PatternStatement] {
+        var result: [PatternStatement] = []
+        for key in servers.keys.sorted() {
+            guard let tally = servers[key], tally.failed > 0, tally.succeeded > 0 else { continue }
+            if let statement = Self.best(tally, key: key) { result.append(statement) }
+        }
+        return result
+    }
+
+    private static func best(_ tally: ServerTally, key: ServerKey) -> PatternStatement? {
+        let total = tally.failed + tally.succeeded
+        var bestScore = 0
+        var bestAttribute: Attribute?
+        for attribute in Attribute.allCases {
+            guard let counts = tally.attributes[attribute] else { continue }
+            // Values seen only in failures count for the split, as do successes whose value no failure has.
+            let failedOnly = counts.failed.filter { counts.succeeded[$0.key] == nil }.values.reduce(0, +)
+            let succeededOnly = counts.succeeded.filter { counts.failed[$0.key] == nil }.values.reduce(0, +)
+            let score = failedOnly + succeededOnly
+            // Splitting by minute or by fingerprint is only telling when the values are few.
+            if attribute == .timeWindow || attribute == .ja4 || attribute == .groups,
+                counts.failed.count > 3
+            {
+                continue
+            }
+            if score > bestScore {
+                bestScore = score
+                bestAttribute = attribute
+            }
+        }
+        guard let attribute = bestAttribute, bestScore * 10 >= total * 9, let counts = tally.attributes[attribute]
+        else { return nil }
+        let text = statement(attribute, counts: counts, tally: tally)
+        return PatternStatement(
+            server: key.address, serverName: key.serverName, statement: text, failed: tally.failed,
+            succeeded: tally.succeeded, attribute: attribute.rawValue)
+    }
+
+    private static func statement(_ attribute: Attribute, counts: Tally, tally: ServerTally) -> String {
+        let failedValues = counts.failed.keys.sorted()
+        let succeededValues = counts.succeeded.keys.sorted()
+        let failedOnly = counts.failed.filter { counts.succeeded[$0.key] == nil }.values.reduce(0, +)
+        let succeededOnly = counts.succeeded.filter { counts.failed[$0.key] == nil }.values.reduce(0, +)
+        let f = failedOnly == tally.failed ? "All \(tally.failed) failed flows" : "\(failedOnly) of \(tally.failed) failed flows"
+        let s =
+            succeededOnly == tally.succeeded
+            ? "all \(tally.succeeded) successful ones" : "\(succeededOnly) of \(tally.succeeded) successful ones"
+        switch attribute {
+        case .clientMaxVersion:
+            return "\(f) offered at most \(listed(failedValues)); \(s) offered \(listed(succeededValues))."
+        case .offersTLS13:
+            return failedValues == ["no"]
+                ? "\(f) did not offer TLS 1.3; \(s) did." : "\(f) offered TLS 1.3; \(s) did not."
+        case .suiteClass:
+            return failedValues == ["legacy only"]
+                ? "\(f) offered only legacy cipher suites (RSA key exchange, CBC, 3DES, RC4); \(s) offered modern ones."
+                : "\(f) offered modern cipher suites; \(s) offered only legacy ones."
+        case .sniPresent:
+            return failedValues == ["no"] ? "\(f) had no SNI; \(s) had SNI." : "\(f) had SNI; \(s) had none."
+        case .alpn:
+            return "\(f) offered ALPN \(listed(failedValues)); \(s) offered \(listed(succeededValues))."
+        case .groups:
+            return "\(f) offered the groups \(listed(failedValues, limit: 2)); \(s) offered \(listed(succeededValues, limit: 2))."
+        case .ja4:
+            return "\(f) came from clients with JA4 \(listed(failedValues, limit: 3)); \(s) from others."
+        case .clientNetwork:
+            return "\(f) came from \(listed(failedValues, limit: 4)); \(s) from other networks."
+        case .vlan:
+            return "\(f) came from VLAN \(listed(failedValues)); \(s) from other VLANs."
+        case .timeWindow:
+            let window = timeWindow(tally)
+            return "\(f) happened \(window)\(rateNote(tally)); \(s) at other times."
+        }
+    }
+
+    private static func timeWindow(_ tally: ServerTally) -> String {
+        guard let first = tally.firstFailure, let last = tally.lastFailure else { return "in a short time window" }
+        return "between \(clock(first)) and \(clock(last)) UTC"
+    }
+
+    /// ", when the handshake rate was 5x normal" when the failing minutes were busier.
+    private static func rateNote(_ tally: ServerTally) -> String {
+        let busy = tally.minutes.values.filter { $0.failed > 0 }.map(\.flows)
+        let quiet = tally.minutes.values.filter { $0.failed == 0 }.map(\.flows)
+        guard !busy.isEmpty, !quiet.isEmpty else { return "" }
+        let busyRate = Double(busy.reduce(0, +)) / Double(busy.count)
+        let quietRate = Double(quiet.reduce(0, +)) / Double(quiet.count)
+        guard quietRate > 0, busyRate >= 2 * quietRate else { return "" }
+        return ", when the handshake rate was \(Int(busyRate / quietRate))x that of the other minutes"
+    }
+
+    static func clock(_ time: Timestamp) -> String {
+        let day = ((time.seconds % 86_400) + 86_400) % 86_400
+        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(two(day / 3600)):\(two(day / 60 % 60)):\(two(day % 60))"
+    }
+}

@@ -1,0 +1,61 @@
+import AutopsyFlow
+import AutopsyTLS
+
+/// `protocol_version_mismatch`: a protocol_version alert; or the client's highest offered
+/// version is below every version this server negotiated elsewhere; or the server chose
+/// a version the client never offered.
+struct ProtocolVersionMismatchRule: DiagnosisRule {
+    let id = DiagnosisID.protocolVersionMismatch
+
+    func diagnose(_ flow: FlowRecord, _ context: DiagnosisContext) -> Diagnosis? {
+        guard let offer = flow.offer else { return nil }
+        let alert = flow.failingAlert
+        let profile = context.profile(for: flow)
+        let highest = flow.highestOfferedVersion
+        var evidence: [String] = []
+        if let alert { evidence.append(flow.alertEvidence(alert)) }
+        if let line = flow.offerEvidence { evidence.append(line) }
+        let isVersionAlert = alert?.alert?.description.rawValue == 70
+        var belowServer = false
+        if let profile, let highest, let highestOrdinal = highest.ordinal {
+            let lowestAccepted = profile.versions.compactMap(\.ordinal).min()
+            if let lowestAccepted, highestOrdinal < lowestAccepted {
+                belowServer = true
+                evidence.append(
+                    "in \(profile.successes) successful handshakes this server negotiated only \(listed(profile.versionNames)): nothing as low as \(highest)"
+                )
+            }
+        }
+        var unoffered = false
+        if let chosen = flow.serverHello?.hello.selectedVersion, !offer.offeredVersions.contains(chosen),
+            !(chosen.isTLS13OrDraft && offer.offeredVersions.contains(where: \.isTLS13OrDraft))
+        {
+            unoffered = true
+            evidence.append("frame \(flow.serverHello?.frame ?? 0): the server chose \(chosen), which the client did not offer")
+        }
+        guard isVersionAlert || (belowServer && flow.outcome == .failed) || unoffered else { return nil }
+        if profile == nil && !unoffered {
+            evidence.append("no handshake to this server succeeded in the capture: this conclusion rests on the alert and the offer alone")
+        }
+        let top = highest?.description ?? "an old version"
+        let summary =
+            unoffered
+            ? "The server chose a protocol version the client did not offer."
+            : "The client and the server share no protocol version: the client offers at most \(top)."
+        let flags: [ProtocolVersion: String] = [.tls13: "-tls1_3", .tls12: "-tls1_2", .tls11: "-tls1_1", .tls10: "-tls1"]
+        let clientFlag = highest.flatMap { flags[$0] }.map { $0 + "   # the client's best version: fails the same way" } ?? ""
+        return make(
+            summary, evidence: evidence,
+            remedy: Self.remedy(highest: highest, profile: profile),
+            check: flow.opensslCheck(clientFlag), inferred: profile == nil && !isVersionAlert)
+    }
+
+    static func remedy(highest: ProtocolVersion?, profile: ServerProfile?) -> String {
+        let old = (highest?.ordinal ?? 0) < (ProtocolVersion.tls12.ordinal ?? 0)
+        if old {
+            return "Enable TLS 1.2 or later on the client (update its TLS library or its configured minimum/maximum version); if old clients must be served, allow their version on the server, knowing it is deprecated (RFC 8996)."
+        }
+        let wanted = profile.map { listed($0.versionNames) } ?? "a newer version"
+        return "Enable \(wanted) on the client (update its TLS library or its maximum version), or allow \(highest?.description ?? "the client's version") on the server."
+    }
+}

@@ -1,0 +1,104 @@
+import AutopsyFlow
+import AutopsyPackets
+import AutopsyTLS
+
+/// A server as clients name it: address, port and SNI.
+public struct ServerKey: Sendable, Hashable, Comparable {
+    /// The server's address.
+    public var ip: IPAddress
+    /// The server's port.
+    public var port: UInt16
+    /// The SNI clients sent (nil: none).
+    public var serverName: String?
+
+    /// The key of a flow's server.
+    public init(_ record: FlowRecord) {
+        ip = record.server.ip
+        port = record.server.port
+        serverName = record.serverName
+    }
+
+    /// Orders by address, port, then name (deterministic output).
+    public static func < (lhs: ServerKey, rhs: ServerKey) -> Bool {
+        (lhs.ip, lhs.port, lhs.serverName ?? "") < (rhs.ip, rhs.port, rhs.serverName ?? "")
+    }
+
+    /// "10.0.0.2:443".
+    public var address: String { ip.isIPv6 ? "[\(ip)]:\(port)" : "\(ip):\(port)" }
+}
+
+/// What a server accepted in the handshakes that succeeded: learned from the capture.
+public struct ServerProfile: Sendable {
+    /// Successful handshakes seen.
+    public var successes = 0
+    /// Versions it negotiated.
+    public var versions: Set<ProtocolVersion> = []
+    /// Suites it chose.
+    public var suites: Set<CipherSuite> = []
+    /// Groups it used.
+    public var groups: Set<NamedGroup> = []
+    /// ALPN protocols it selected.
+    public var alpn: Set<String> = []
+    /// Successes whose ClientHello carried SNI, and those without.
+    public var successesWithSNI = 0
+    /// Successes without SNI.
+    public var successesWithoutSNI = 0
+    /// Names asked for in successful flows.
+    public var names: Set<String> = []
+
+    /// An empty profile.
+    public init() {}
+
+    mutating func learn(_ record: FlowRecord) {
+        successes += 1
+        if let version = record.version { versions.insert(version) }
+        if let suite = record.cipher { suites.insert(suite) }
+        if let group = record.curve { groups.insert(group) }
+        if let protocolName = record.nextProtocol { alpn.insert(protocolName) }
+        if let name = record.serverName {
+            successesWithSNI += 1
+            names.insert(name)
+        } else {
+            successesWithoutSNI += 1
+        }
+    }
+
+    /// The versions as sorted text.
+    var versionNames: [String] {
+        versions.sorted { ($0.ordinal ?? 0) < ($1.ordinal ?? 0) }.map(\.description)
+    }
+}
+
+/// What the capture taught about each server so far: profiles by (address, port, SNI)
+/// and by (address, port) alone.
+public final class DiagnosisContext {
+    private var profiles: [ServerKey: ServerProfile] = [:]
+    private var byAddress: [ServerKey: ServerProfile] = [:]
+
+    /// An empty context.
+    public init() {}
+
+    /// Learns from a finished flow: only successful handshakes teach what a server accepts.
+    public func learn(_ record: FlowRecord) {
+        guard record.outcome == .established || record.outcome == .resumed else { return }
+        profiles[ServerKey(record), default: ServerProfile()].learn(record)
+        var key = ServerKey(record)
+        key.serverName = nil
+        byAddress[key, default: ServerProfile()].learn(record)
+    }
+
+    /// What this flow's server (same address, port and SNI) accepted elsewhere, when it
+    /// succeeded at least once; else what the same address and port accepted.
+    public func profile(for record: FlowRecord) -> ServerProfile? {
+        if let profile = profiles[ServerKey(record)], profile.successes > 0 { return profile }
+        return addressProfile(for: record)
+    }
+
+    /// What the same address and port accepted, whatever the SNI.
+    public func addressProfile(for record: FlowRecord) -> ServerProfile? {
+        var key = ServerKey(record)
+        key.serverName = nil
+        guard let profile = byAddress[key], profile.successes > 0 else { return nil }
+        return profile
+    }
+}

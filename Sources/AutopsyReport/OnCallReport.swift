@@ -1,0 +1,97 @@
+import AutopsyDiagnosis
+import AutopsyFlow
+
+/// The report a person on call reads at the end of a run: a headline (flows, failures,
+/// top causes), the patterns across flows, then the failing flows grouped by diagnosis,
+/// each with its evidence and check command. Memory is bounded: a few example flows are
+/// kept per cause, the rest are counted.
+public struct OnCallReport {
+    let text: TextReport
+    /// Example flows kept in full per diagnosis.
+    public let examplesPerCause: Int
+    private var groups: [String: (count: Int, examples: [FlowRecord])] = [:]
+    private var undiagnosed: (count: Int, examples: [FlowRecord]) = (0, [])
+
+    /// Creates a collector.
+    public init(style: Style, examplesPerCause: Int = 5) {
+        text = TextReport(style: style)
+        self.examplesPerCause = examplesPerCause
+    }
+
+    /// Notes a flow; only failures are kept.
+    public mutating func add(_ record: FlowRecord) {
+        guard record.outcome != .established && record.outcome != .resumed else { return }
+        guard let cause = record.diagnoses.first?.id else {
+            undiagnosed.count += 1
+            if undiagnosed.examples.count < examplesPerCause { undiagnosed.examples.append(record) }
+            return
+        }
+        var group = groups[cause] ?? (0, [])
+        group.count += 1
+        if group.examples.count < examplesPerCause { group.examples.append(record) }
+        groups[cause] = group
+    }
+
+    /// The causes, most frequent first (ties in id order).
+    var causes: [(id: String, count: Int)] {
+        groups.map { (id: $0.key, count: $0.value.count) }.sorted {
+            $0.count != $1.count ? $0.count > $1.count : $0.id < $1.id
+        }
+    }
+
+    /// The whole report, summary last.
+    public func render(_ summary: AnalysisSummary) -> String {
+        var lines: [String] = []
+        let style = text.style
+        let failed = summary.flows - (summary.outcomes[.established] ?? 0) - (summary.outcomes[.resumed] ?? 0)
+        var headline = "\(summary.flows) TLS flows, \(failed) failed"
+        if !causes.isEmpty {
+            headline += ": " + causes.prefix(3).map { "\($0.count) \($0.id)" }.joined(separator: ", ")
+            if causes.count > 3 { headline += ", ..." }
+        }
+        lines.append(style.bold(headline))
+        lines.append("")
+        if !summary.patterns.isEmpty {
+            lines.append(style.bold("Patterns"))
+            for pattern in summary.patterns {
+                let name = pattern.serverName.map { " (\($0))" } ?? ""
+                lines.append("  \(pattern.server)\(name): \(pattern.statement)")
+            }
+            lines.append("")
+        }
+        if !causes.isEmpty || undiagnosed.count > 0 {
+            lines.append(style.bold("Failures by cause"))
+            for cause in causes {
+                guard let group = groups[cause.id], let first = group.examples.first?.diagnoses.first else { continue }
+                let noun = cause.count == 1 ? "flow" : "flows"
+                lines.append("")
+                lines.append(style.red("\(cause.id)") + " (\(cause.count) \(noun)): \(first.summary)")
+                for record in group.examples { lines.append(contentsOf: example(record, cause: cause.id)) }
+                if group.count > group.examples.count {
+                    lines.append("    ... and \(group.count - group.examples.count) more (--verbose lists every flow)")
+                }
+            }
+            if undiagnosed.count > 0 {
+                lines.append("")
+                lines.append(style.yellow("not diagnosed") + " (\(undiagnosed.count)): the capture does not show enough")
+                for record in undiagnosed.examples { lines.append("  " + text.title(record)) }
+            }
+            lines.append("")
+        }
+        lines.append(text.summary(summary))
+        return lines.joined(separator: "\n")
+    }
+
+    private func example(_ record: FlowRecord, cause: String) -> [String] {
+        var lines = ["  " + text.title(record)]
+        for diagnosis in record.diagnoses where diagnosis.id == cause {
+            for evidence in diagnosis.evidence { lines.append("    - " + evidence) }
+            lines.append("    what to do: " + diagnosis.remedy)
+            lines.append("    check: " + diagnosis.check)
+        }
+        for other in record.diagnoses where other.id != cause {
+            lines.append("    also \(other.id): \(other.summary)")
+        }
+        return lines
+    }
+}

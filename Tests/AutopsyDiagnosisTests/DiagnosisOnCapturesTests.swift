@@ -1,0 +1,82 @@
+import AutopsyDiagnosis
+import AutopsyEngine
+import AutopsyFlow
+import AutopsyTestSupport
+import Foundation
+import Testing
+
+/// Diagnoses over real captures made by real TLS stacks: each failing flow gets the
+/// diagnosis the wire supports, and no successful flow gets one.
+@Suite struct DiagnosisOnCapturesTests {
+    static func analyze(_ path: String) throws -> (records: [FlowRecord], summary: AnalysisSummary) {
+        let analyzer = Analyzer(options: AnalysisOptions())
+        var records: [FlowRecord] = []
+        try analyzer.analyze(path: path) { records.append($0) }
+        return (records, analyzer.summary)
+    }
+
+    @Test func demoCaptureFlowsGetTheirDiagnoses() throws {
+        let path = TestPaths.fixtures.appendingPathComponent("captures/demo/demo.pcap").path
+        let (records, summary) = try Self.analyze(path)
+        #expect(
+            records.map { $0.diagnoses.map(\.id) } == [
+                [], [], ["certificate_rejected"], ["protocol_version_mismatch"], ["cipher_suite_mismatch"], ["not_tls"],
+                ["no_server_response"], ["connection_reset"], [], [],
+            ])
+        #expect(summary.diagnoses["not_tls"] == 1)
+        for record in records {
+            for diagnosis in record.diagnoses {
+                #expect(!diagnosis.evidence.isEmpty)
+                #expect(diagnosis.evidence.contains { $0.contains("frame") })
+                #expect(diagnosis.check.contains(record.server.ip.description))
+                #expect(diagnosis.check.contains(String(record.server.port)))
+                if let name = record.serverName, diagnosis.check.hasPrefix("openssl") {
+                    #expect(diagnosis.check.contains("-servername \(name)"))
+                }
+            }
+        }
+    }
+
+    @Test(arguments: [
+        ("tls13_ok.pcap", [String]()), ("tls12_ok_chain3.pcap", []), ("tls12_resumed.pcap", []), ("tls13_hrr.pcap", []),
+        ("alert_handshake_failure.pcap", ["handshake_failure"]), ("alert_unknown_ca.pcap", ["certificate_rejected"]),
+        ("alert_protocol_version.pcap", ["protocol_version_mismatch"]),
+        ("rst_after_client_hello.pcap", ["connection_reset"]), ("ch_no_response.pcap", ["no_server_response"]),
+    ])
+    func benchTemplates(file: String, expected: [String]) throws {
+        guard let shared = TestPaths.shared else {
+            Issue.record("shared/ is not beside the repository; set TLSAUTOPSY_SHARED")
+            return
+        }
+        let (records, _) = try Self.analyze(shared.appendingPathComponent("bench/templates/\(file)").path)
+        #expect(records.first?.diagnoses.map(\.id) == expected)
+    }
+
+    /// Many clients to one server, some failing: the pattern names what separates them.
+    @Test func benchCapturePatternsAndLearning() throws {
+        guard let shared = TestPaths.shared else { return }
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("bench-mix-\(getpid()).pcap")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let generator = Process()
+        generator.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        generator.arguments = [
+            "python3", shared.appendingPathComponent("bench/make-bench-pcap.py").path, "--flows", "300",
+            "--app-bytes-per-flow", "0", "--servers", "1", "--sni-pool", "1", "--seed", "3",
+            "--mix", "tls13_ok=6,alert_protocol_version=2", "--out", output.path,
+        ]
+        generator.standardError = FileHandle.nullDevice
+        try generator.run()
+        generator.waitUntilExit()
+        try #require(generator.terminationStatus == 0)
+        let (records, summary) = try Self.analyze(output.path)
+        let failed = records.filter { $0.outcome == .failed }
+        #expect(!failed.isEmpty)
+        #expect(failed.allSatisfy { $0.diagnoses.map(\.id) == ["protocol_version_mismatch"] })
+        // Once a success has been seen, the evidence cites what this server negotiated.
+        #expect(failed.last?.diagnoses.first?.evidence.contains { $0.contains("this server negotiated only TLS 1.3") } == true)
+        let pattern = try #require(summary.patterns.first)
+        #expect(["client_max_version", "offers_tls13"].contains(pattern.attribute))
+        #expect(pattern.statement.contains("All \(failed.count) failed flows"))
+        #expect(pattern.failed == failed.count)
+    }
+}
