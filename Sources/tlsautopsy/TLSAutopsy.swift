@@ -13,7 +13,7 @@ struct TLSAutopsy: ParsableCommand {
             sent it and at which step), reset, no_response, not_tls, incomplete or partial.
             """,
         version: "0.1.0",
-        subcommands: [Analyze.self, Sniff.self],
+        subcommands: [Analyze.self, Sniff.self, Explain.self],
         defaultSubcommand: nil
     )
 

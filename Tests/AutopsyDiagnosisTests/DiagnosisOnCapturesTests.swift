@@ -74,9 +74,14 @@ import Testing
         #expect(failed.allSatisfy { $0.diagnoses.map(\.id) == ["protocol_version_mismatch"] })
         // Once a success has been seen, the evidence cites what this server negotiated.
         #expect(failed.last?.diagnoses.first?.evidence.contains { $0.contains("this server negotiated only TLS 1.3") } == true)
-        let pattern = try #require(summary.patterns.first)
-        #expect(["client_max_version", "offers_tls13"].contains(pattern.attribute))
-        #expect(pattern.statement.contains("All \(failed.count) failed flows"))
-        #expect(pattern.failed == failed.count)
+        // The generator spreads flows over ports 443, 8443 and a few others: one pattern per server.
+        #expect(!summary.patterns.isEmpty)
+        for pattern in summary.patterns {
+            #expect(["client_max_version", "offers_tls13"].contains(pattern.attribute))
+            #expect(pattern.statement.hasPrefix("All \(pattern.failed) failed flows offered at most TLS 1.2"))
+            #expect(pattern.statement.contains("all \(pattern.succeeded) successful ones offered TLS 1.3"))
+        }
+        #expect(summary.patterns.map(\.failed).reduce(0, +) <= failed.count)
+        #expect((summary.patterns.map(\.failed).max() ?? 0) * 2 >= failed.count)
     }
 }

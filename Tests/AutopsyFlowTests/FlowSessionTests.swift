@@ -36,10 +36,12 @@ struct Conversation {
             let info = packet(index + 2)
             switch step {
             case .data(let direction, let bytes):
+                // One segment per step; its bytes reach the session in pieces, as reassembly
+                // may deliver them.
+                session.segment(from: direction, packet: info, payloadLength: bytes.count, retransmission: false)
                 let size = chunk ?? max(bytes.count, 1)
                 for offset in stride(from: 0, to: bytes.count, by: size) {
                     let piece = Array(bytes[offset..<min(offset + size, bytes.count)])
-                    session.segment(from: direction, packet: info, payloadLength: piece.count, retransmission: false)
                     session.data(piece.span, from: direction, packet: info)
                 }
             case .fin(let direction):

@@ -127,6 +127,19 @@ import Testing
         #expect(bad.stderr.contains("no_such_id"))
     }
 
+    @Test func explainDrawsOneFlowAsALadder() throws {
+        let result = try BinaryRunner.run(["explain", Self.demo, "--flow", "3"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("ClientHello (TLS 1.2; SNI selfsigned.tlsautopsy.test"))
+        #expect(result.stdout.contains("<"))
+        #expect(result.stdout.contains("ServerHelloDone"))
+        #expect(result.stdout.contains("Alert unknown_ca (fatal) -"))
+        #expect(result.stdout.contains("certificate_rejected"))
+        let missing = try BinaryRunner.run(["explain", Self.demo, "--flow", "99"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("no TLS flow with id 99"))
+    }
+
     @Test func theSameCaptureGivesTheSameBytes() throws {
         let first = try BinaryRunner.run(["analyze", "--format", "json", Self.demo])
         let second = try BinaryRunner.run(["analyze", "--format", "json", Self.demo])
