@@ -22,7 +22,7 @@ AGREEMENT    := $(PYTHON) Tests/Tools/corpus-agreement.py --bin $(BIN) --shared 
 # A crashing test reports instead of waiting on the backtracer.
 TEST_ENV     := SWIFT_BACKTRACE=enable=no
 
-.PHONY: help deps build demo test test-tools lint format install clean registries agreement
+.PHONY: help deps build demo test test-tools lint format install clean golden fixtures registries agreement
 
 help: ## List the targets
 	@echo "usage: make TARGET [VARIABLE=value ...]"
@@ -89,6 +89,15 @@ install: build ## Install the binary to DESTDIR/PREFIX/bin
 clean: ## Remove build products (keeps fetched dependencies)
 	$(SWIFT) package clean
 	rm -rf Tests/Tools/__pycache__
+
+golden: deps ## Re-record Fixtures/expected/*.ndjson and *.txt, then fail so that the diff gets reviewed
+	UPDATE_GOLDEN=1 $(TEST_ENV) $(SWIFT) test --filter GoldenTests.matchesItsGoldenFiles || true
+	@git status --short -- Fixtures/expected 2>/dev/null || true
+	@echo "golden: re-recorded under Fixtures/expected/; review 'git diff Fixtures/expected', commit, then run make test" >&2
+	@exit 1
+
+fixtures: ## Re-create every capture of Fixtures/captures with real TLS stacks (as root; about 2 minutes)
+	bash Fixtures/make-fixtures.sh
 
 registries: ## Regenerate the IANA registries (Tests/Tools/gen-registries.py)
 	$(PYTHON) Tests/Tools/gen-registries.py

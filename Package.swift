@@ -48,6 +48,9 @@ let package = Package(
             dependencies: ["AutopsyDiagnosis", "AutopsyEngine", "AutopsyFlow", "AutopsyTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["tlsautopsy", "AutopsyTestSupport"]),
         .testTarget(
+            name: "GoldenTests",
+            dependencies: ["AutopsyEngine", "AutopsyFlow", "AutopsyReport", "AutopsyTestSupport"]),
+        .testTarget(
             name: "AutopsyEngineTests",
             dependencies: ["AutopsyEngine", "AutopsyFlow", "AutopsyTestSupport"]),
     ]

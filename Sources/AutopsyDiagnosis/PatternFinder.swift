@@ -32,10 +32,22 @@ public struct PatternFinder {
         /// Version ordinal of the highest offer, per outcome, for threshold statements.
         var failedMaxVersion = 0
         var succeededMinVersion = Int.max
+        var failedMaxVersionName = "unknown"
+        var succeededMinVersionName = "unknown"
         var firstFailure: Timestamp?
         var lastFailure: Timestamp?
         var minutes: [Int64: (flows: Int, failed: Int)] = [:]
+        /// Start times of the flows (nanoseconds since the epoch) and whether each failed the
+        /// way overload does (reset, no answer, internal_error), for the time windows.
+        var events: [(time: Int64, overloadFailure: Bool)] = []
+        /// The SNI all flows shared, nil once two differ (or one had none).
+        var name: String?
+        var sawName = false
+        var namesDiffer = false
     }
+
+    /// Flows remembered per server for the time windows.
+    public static let maxEventsPerServer = 200_000
 
     private var servers: [ServerKey: ServerTally] = [:]
     /// Servers tracked at most (hostile captures cannot grow this without bound).
@@ -47,11 +59,20 @@ public struct PatternFinder {
     /// Counts one flow (only flows with a ClientHello, and a decided or failed outcome).
     public mutating func add(_ flow: FlowRecord) {
         guard flow.clientHello != nil, flow.outcome != .partial else { return }
-        let key = ServerKey(flow)
+        // Grouped by address and port: the SNI is one of the attributes that may separate
+        // failures from successes ("fails only without SNI").
+        var key = ServerKey(flow)
+        key.serverName = nil
         if servers[key] == nil && servers.count >= Self.maxServers { return }
         let failed = flow.didFail
         var tally = servers[key, default: ServerTally()]
         if failed { tally.failed += 1 } else { tally.succeeded += 1 }
+        if !tally.sawName {
+            tally.sawName = true
+            tally.name = flow.serverName
+        } else if tally.name != flow.serverName {
+            tally.namesDiffer = true
+        }
         for attribute in Attribute.allCases {
             let value = Self.value(attribute, of: flow)
             if failed {
@@ -61,12 +82,21 @@ public struct PatternFinder {
             }
         }
         let ordinal = flow.highestOfferedVersion?.ordinal ?? 0
+        let versionName = flow.highestOfferedVersion?.description ?? "unknown"
+        if failed && ordinal >= tally.failedMaxVersion { tally.failedMaxVersionName = versionName }
+        if !failed && ordinal < tally.succeededMinVersion { tally.succeededMinVersionName = versionName }
         if failed {
             tally.failedMaxVersion = max(tally.failedMaxVersion, ordinal)
             tally.firstFailure = tally.firstFailure.map { min($0, flow.firstTimestamp) } ?? flow.firstTimestamp
             tally.lastFailure = tally.lastFailure.map { max($0, flow.firstTimestamp) } ?? flow.firstTimestamp
         } else {
             tally.succeededMinVersion = min(tally.succeededMinVersion, ordinal)
+        }
+        if tally.events.count < Self.maxEventsPerServer {
+            let time = flow.firstTimestamp.nanoseconds(since: .zero)
+            let alert = flow.failingAlert?.alert?.description.rawValue
+            let overload = flow.outcome == .reset || flow.outcome == .noResponse || alert == 80
+            tally.events.append((time, overload))
         }
         let minute = flow.firstTimestamp.seconds / 60
         let bucket = tally.minutes[minute] ?? (0, 0)
@@ -111,12 +141,18 @@ public struct PatternFinder {
         var result: [PatternStatement] = []
         for key in servers.keys.sorted() {
             guard let tally = servers[key], tally.failed > 0, tally.succeeded > 0 else { continue }
-            if let statement = Self.best(tally, key: key) { result.append(statement) }
+            let split = Self.best(tally, key: key)
+            if split?.perfect != true, let overload = Self.overload(tally, key: key) {
+                result.append(overload)
+            } else if let split {
+                result.append(split.statement)
+            }
         }
         return result
     }
 
-    private static func best(_ tally: ServerTally, key: ServerKey) -> PatternStatement? {
+    /// The best separating attribute's statement, and whether it separates every flow.
+    private static func best(_ tally: ServerTally, key: ServerKey) -> (statement: PatternStatement, perfect: Bool)? {
         let total = tally.failed + tally.succeeded
         var bestScore = 0
         var bestAttribute: Attribute?
@@ -140,9 +176,12 @@ public struct PatternFinder {
         guard let attribute = bestAttribute, bestScore * 10 >= total * 9, let counts = tally.attributes[attribute]
         else { return nil }
         let text = statement(attribute, counts: counts, tally: tally)
-        return PatternStatement(
-            server: key.address, serverName: key.serverName, statement: text, failed: tally.failed,
-            succeeded: tally.succeeded, attribute: attribute.rawValue)
+        // Failures in the busiest minutes: the server_overload pattern of the diagnoses spec.
+        let name = attribute == .timeWindow && !rateNote(tally).isEmpty ? "server_overload" : attribute.rawValue
+        let statement = PatternStatement(
+            server: key.address, serverName: tally.namesDiffer ? nil : tally.name, statement: text, failed: tally.failed,
+            succeeded: tally.succeeded, attribute: name)
+        return (statement, bestScore == total)
     }
 
     private static func statement(_ attribute: Attribute, counts: Tally, tally: ServerTally) -> String {
@@ -150,12 +189,22 @@ public struct PatternFinder {
         let succeededValues = counts.succeeded.keys.sorted()
         let failedOnly = counts.failed.filter { counts.succeeded[$0.key] == nil }.values.reduce(0, +)
         let succeededOnly = counts.succeeded.filter { counts.failed[$0.key] == nil }.values.reduce(0, +)
-        let f = failedOnly == tally.failed ? "All \(tally.failed) failed flows" : "\(failedOnly) of \(tally.failed) failed flows"
+        let f =
+            failedOnly == tally.failed
+            ? (tally.failed == 1 ? "The one failed flow" : "All \(tally.failed) failed flows")
+            : "\(failedOnly) of \(tally.failed) failed flows"
         let s =
             succeededOnly == tally.succeeded
-            ? "all \(tally.succeeded) successful ones" : "\(succeededOnly) of \(tally.succeeded) successful ones"
+            ? (tally.succeeded == 1 ? "the one successful flow" : "all \(tally.succeeded) successful ones")
+            : "\(succeededOnly) of \(tally.succeeded) successful ones"
         switch attribute {
         case .clientMaxVersion:
+            if tally.failedMaxVersion < tally.succeededMinVersion && failedOnly == tally.failed
+                && succeededOnly == tally.succeeded
+            {
+                let later = succeededValues.count > 1 ? " or later" : ""
+                return "\(f) offered at most \(tally.failedMaxVersionName); \(s) offered \(tally.succeededMinVersionName)\(later)."
+            }
             return "\(f) offered at most \(listed(failedValues)); \(s) offered \(listed(succeededValues))."
         case .offersTLS13:
             return failedValues == ["no"]
@@ -202,5 +251,58 @@ public struct PatternFinder {
         let day = ((time.seconds % 86_400) + 86_400) % 86_400
         func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
         return "\(two(day / 3600)):\(two(day / 60 % 60)):\(two(day % 60))"
+    }
+
+    /// `server_overload`: failures of the overload kind (resets, no answer, internal_error)
+    /// came in the time windows when the server's handshake rate peaked, at least twice
+    /// its rate in the other windows, while handshakes succeeded at other times.
+    static func overload(_ tally: ServerTally, key: ServerKey) -> PatternStatement? {
+        let failures = tally.events.filter(\.overloadFailure)
+        guard failures.count >= 2, let first = tally.events.map(\.time).min(), let last = tally.events.map(\.time).max()
+        else { return nil }
+        let window = niceWindow((last - first) / 15)
+        var flows: [Int64: Int] = [:]
+        var failing: Set<Int64> = []
+        for event in tally.events {
+            let slot = (event.time - first) / window
+            flows[slot, default: 0] += 1
+            if event.overloadFailure { failing.insert(slot) }
+        }
+        let busy = failing.map { flows[$0] ?? 0 }
+        let quiet = flows.filter { !failing.contains($0.key) }.map(\.value)
+        guard !quiet.isEmpty else { return nil }
+        let busyRate = Double(busy.reduce(0, +)) / Double(max(busy.count, 1))
+        let quietRate = Double(quiet.reduce(0, +)) / Double(quiet.count)
+        guard busyRate >= 2 * quietRate else { return nil }
+        let times = failures.map(\.time)
+        let from = Timestamp(seconds: (times.min() ?? first) / 1_000_000_000, nanoseconds: 0)
+        let to = Timestamp(seconds: (times.max() ?? last) / 1_000_000_000, nanoseconds: 0)
+        let unit = windowName(window)
+        let ratio = Int((busyRate / quietRate).rounded())
+        let when = from == to ? "at \(clock(from)) UTC" : "between \(clock(from)) and \(clock(to)) UTC"
+        let statement =
+            "All \(failures.count) resets and unanswered or internal_error handshakes came \(when), "
+            + "when the server got \(Int(busyRate.rounded())) handshakes per \(unit), \(ratio)x its rate in the other \(unit)s; "
+            + "\(tally.succeeded) handshakes succeeded, most of them at quieter times."
+        return PatternStatement(
+            server: key.address, serverName: tally.namesDiffer ? nil : tally.name, statement: statement, failed: tally.failed,
+            succeeded: tally.succeeded, attribute: "server_overload")
+    }
+
+    /// A window of 1, 5, 10 or 30 seconds, 1, 5, 15 or 60 minutes: the first not below `nanoseconds`.
+    static func niceWindow(_ nanoseconds: Int64) -> Int64 {
+        let sizes: [Int64] = [1, 5, 10, 30, 60, 300, 900, 3600]
+        for size in sizes where size * 1_000_000_000 >= nanoseconds { return size * 1_000_000_000 }
+        return 3600 * 1_000_000_000
+    }
+
+    static func windowName(_ window: Int64) -> String {
+        switch window / 1_000_000_000 {
+        case 1: return "second"
+        case 60: return "minute"
+        case 3600: return "hour"
+        case let seconds where seconds < 60: return "\(seconds) seconds"
+        case let seconds: return "\(seconds / 60) minutes"
+        }
     }
 }

@@ -12,6 +12,10 @@ public struct AnalysisOptions: Sendable {
     public var filter: String?
     /// Finished records that may wait for an earlier, still open flow before it is passed over.
     public var maxWaitingRecords = 10_000
+    /// PEM files of extra trust anchors (`--ca-file`), for the certificate checks.
+    public var caFiles: [String] = []
+    /// Whether the system's trust store is used too (`--no-system-trust` turns it off).
+    public var systemTrust = true
     /// Report each flow as soon as its handshake is decided (live capture), instead of
     /// when its connection ends, in the order the flows began (offline).
     public var streaming = false

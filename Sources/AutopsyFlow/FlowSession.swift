@@ -45,6 +45,18 @@ public struct FlowSession: StreamHandler {
             client: Endpoint(ip: start.initiator, port: start.initiatorPort),
             server: Endpoint(ip: start.responder, port: start.responderPort), vlan: start.vlan.ids)
         record.tcp.syn = start.sawSYN
+        // Without a SYN the first packet may come from either side: until a ClientHello says
+        // otherwise, the side on the service port (a TLS port, or the lower port below 1024)
+        // is the server.
+        if !start.sawSYN && Self.looksLikeServerPort(start.initiatorPort, versus: start.responderPort) {
+            initiatorIsClient = false
+            swap(&record.client, &record.server)
+        }
+    }
+
+    static func looksLikeServerPort(_ port: UInt16, versus other: UInt16) -> Bool {
+        if TLSPorts.contains(port) != TLSPorts.contains(other) { return TLSPorts.contains(port) }
+        return port < 1024 && port < other
     }
 
     // MARK: StreamHandler
@@ -207,7 +219,8 @@ public struct FlowSession: StreamHandler {
             if deframer.recordCount == 0 {
                 // The direction did not start with TLS. The plaintext may have been short and
                 // in earlier chunks (a 1-byte STARTTLS answer): this chunk may start TLS itself.
-                state.startedPlaintext = true
+                // Without the SYN the stream may simply start mid-record: not plaintext, just unaligned.
+                state.startedPlaintext = record.tcp.syn
                 state.plaintextBytes = state.bytes &- UInt64(bytes.count)
                 if !isFirstChunk && Self.chunkStartsRecord(bytes, strict: true) {
                     deframer = RecordDeframer(maxBodyBytes: limits.partialRecordBytes)
@@ -372,6 +385,15 @@ public struct FlowSession: StreamHandler {
     mutating func decide(_ outcome: Outcome, _ packet: PacketInfo) {
         guard !isDecided else { return }
         var outcome = outcome
+        // A client that answers a plaintext reply (an SSH banner, an HTTP error) with an
+        // alert: the failure is that the server does not speak TLS.
+        let server = initiatorIsClient ? responder : initiator
+        if outcome == .failed && record.serverHello == nil && server.startedPlaintext {
+            outcome = .notTLS
+            record.plaintextSide = .server
+            record.plaintextSample[.server] = PlaintextSniffer.describe(
+                Array(server.sample.prefix(Int(clamping: server.plaintextBytes))))
+        }
         if outcome == .established, let hello = record.serverHello?.hello, isResumption(hello) {
             outcome = .resumed
         }

@@ -1,0 +1,74 @@
+import AutopsyEngine
+import AutopsyFlow
+import AutopsyReport
+import AutopsyTestSupport
+import Foundation
+import Testing
+
+/// Every bundled capture against its golden NDJSON and text report, byte for byte.
+/// `make golden` (UPDATE_GOLDEN=1) re-records them and fails the run, so that every
+/// golden change is a reviewed diff.
+@Suite struct GoldenTests {
+    static let captures: [URL] = TestPaths.files(
+        under: TestPaths.fixtures.appendingPathComponent("captures"), suffixes: [".pcap", ".pcapng"])
+
+    static var updating: Bool { ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" }
+
+    /// The name a capture's goldens carry: its path under Fixtures/captures, '/' as '__'.
+    static func name(_ capture: URL) -> String {
+        let base = TestPaths.fixtures.appendingPathComponent("captures").path + "/"
+        return capture.path.replacingOccurrences(of: base, with: "").replacingOccurrences(of: "/", with: "__")
+    }
+
+    /// NDJSON and text report of one capture, with repository paths made relative.
+    static func render(_ capture: URL) throws -> (json: String, text: String) {
+        var options = AnalysisOptions()
+        options.caFiles = GoldenOptions.caFiles
+        let analyzer = Analyzer(options: options)
+        var json = ""
+        var report = OnCallReport(style: Style(enabled: false))
+        let blocks = TextReport(style: Style(enabled: false))
+        var verbose = ""
+        try analyzer.analyze(path: capture.path) { record in
+            json += FlowJSON.line(record) + "\n"
+            verbose += blocks.block(record)
+            report.add(record)
+        }
+        json += FlowJSON.summary(analyzer.summary) + "\n"
+        let text = verbose + report.render(analyzer.summary)
+        let root = TestPaths.repositoryRoot.path + "/"
+        return (json.replacingOccurrences(of: root, with: ""), text.replacingOccurrences(of: root, with: ""))
+    }
+
+    @Test func thereAreCapturesToCompare() {
+        #expect(Self.captures.count >= 40)
+    }
+
+    @Test(arguments: captures)
+    func matchesItsGoldenFiles(_ capture: URL) throws {
+        let (json, text) = try Self.render(capture)
+        let expected = TestPaths.fixtures.appendingPathComponent("expected")
+        let jsonFile = expected.appendingPathComponent(Self.name(capture) + ".ndjson")
+        let textFile = expected.appendingPathComponent(Self.name(capture) + ".txt")
+        if Self.updating {
+            try FileManager.default.createDirectory(at: expected, withIntermediateDirectories: true)
+            try json.write(to: jsonFile, atomically: true, encoding: .utf8)
+            try text.write(to: textFile, atomically: true, encoding: .utf8)
+            Issue.record("re-recorded \(Self.name(capture)): review the diff (git diff Fixtures/expected), then run make test")
+            return
+        }
+        let goldenJSON = try? String(contentsOf: jsonFile, encoding: .utf8)
+        let goldenText = try? String(contentsOf: textFile, encoding: .utf8)
+        #expect(goldenJSON != nil, "no golden file for \(Self.name(capture)): run make golden")
+        #expect(json == goldenJSON, "\(Self.name(capture)).ndjson differs: run make golden and review the diff")
+        #expect(text == goldenText, "\(Self.name(capture)).txt differs: run make golden and review the diff")
+    }
+}
+
+/// The trust anchors the fixtures' certificate expectations assume.
+enum GoldenOptions {
+    static var caFiles: [String] {
+        let pem = TestPaths.fixtures.appendingPathComponent("lib/trust-anchors.pem").path
+        return FileManager.default.fileExists(atPath: pem) ? [pem] : []
+    }
+}
