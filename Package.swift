@@ -9,6 +9,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     ],
     targets: [
         // Pure targets: the hostile-input boundary. They import nothing, not even Foundation.
@@ -18,21 +20,36 @@ let package = Package(
         // The only code that touches libpcap.
         .systemLibrary(name: "CLibpcap", providers: [.apt(["libpcap-dev"])]),
         .target(name: "AutopsyCapture", dependencies: ["CLibpcap", "AutopsyPackets"]),
+        // Certificate summaries and chain checks: the only target that imports swift-certificates.
+        .target(
+            name: "AutopsyX509",
+            dependencies: [
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                "AutopsyPackets",
+            ]),
         // Per-flow sessions and the flow record.
         .target(
             name: "AutopsyFlow",
             dependencies: [
-                "AutopsyPackets", "AutopsyTCP", "AutopsyTLS", .product(name: "Crypto", package: "swift-crypto"),
+                "AutopsyPackets", "AutopsyTCP", "AutopsyTLS", "AutopsyX509",
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
-        .target(name: "AutopsyDiagnosis", dependencies: ["AutopsyFlow", "AutopsyPackets", "AutopsyTLS"]),
-        .target(name: "AutopsyReport", dependencies: ["AutopsyFlow", "AutopsyDiagnosis", "AutopsyPackets", "AutopsyTLS"]),
+        .target(name: "AutopsyDiagnosis", dependencies: ["AutopsyFlow", "AutopsyPackets", "AutopsyTLS", "AutopsyX509"]),
+        .target(
+            name: "AutopsyReport",
+            dependencies: ["AutopsyFlow", "AutopsyDiagnosis", "AutopsyPackets", "AutopsyTLS", "AutopsyX509"]),
         .target(
             name: "AutopsyEngine",
-            dependencies: ["AutopsyCapture", "AutopsyPackets", "AutopsyTCP", "AutopsyFlow", "AutopsyDiagnosis"]),
+            dependencies: [
+                "AutopsyCapture", "AutopsyPackets", "AutopsyTCP", "AutopsyFlow", "AutopsyDiagnosis", "AutopsyX509",
+            ]),
         .executableTarget(
             name: "tlsautopsy",
             dependencies: [
-                "AutopsyEngine", "AutopsyFlow", "AutopsyReport", "AutopsyTCP", "AutopsyDiagnosis",
+                "AutopsyEngine", "AutopsyFlow", "AutopsyReport", "AutopsyTCP", "AutopsyDiagnosis", "AutopsyX509",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -40,6 +57,15 @@ let package = Package(
         .testTarget(name: "AutopsyTCPTests", dependencies: ["AutopsyTCP"]),
         .testTarget(name: "AutopsyTLSTests", dependencies: ["AutopsyTLS", "AutopsyTestSupport"]),
         .testTarget(name: "AutopsyCaptureTests", dependencies: ["AutopsyCapture"]),
+        .testTarget(
+            name: "AutopsyX509Tests",
+            dependencies: [
+                "AutopsyX509", "AutopsyEngine", "AutopsyFlow", "AutopsyPackets", "AutopsyTestSupport",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]),
         .target(name: "AutopsyTestSupport", path: "Tests/AutopsyTestSupport"),
         .testTarget(name: "AutopsyFlowTests", dependencies: ["AutopsyFlow", "AutopsyEngine", "AutopsyTestSupport"]),
         .testTarget(name: "AutopsyReportTests", dependencies: ["AutopsyReport", "AutopsyFlow"]),

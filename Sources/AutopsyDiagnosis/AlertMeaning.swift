@@ -15,7 +15,8 @@ enum AlertMeaning {
         case 43: return "unsupported_certificate: the key or signature type is not acceptable to the client"
         case 44: return "certificate_revoked: the client found the certificate revoked (OCSP or CRL)"
         case 45:
-            return "certificate_expired: OpenSSL sends it when a certificate is expired or not yet valid by the client's clock"
+            return
+                "certificate_expired: OpenSSL sends it when a certificate is expired or not yet valid by the client's clock"
         case 46:
             return
                 "certificate_unknown: Java, Go and rustls send it for an untrusted or otherwise unacceptable certificate"

@@ -24,13 +24,26 @@ public enum Diagnoser {
     public static let rules: [any DiagnosisRule] = [
         NotTLSRule(), NoServerResponseRule(), ConnectionResetRule(), InappropriateFallbackRule(),
         ProtocolVersionMismatchRule(), CipherSuiteMismatchRule(), KeyExchangeGroupMismatchRule(), SNIMissingRule(),
-        UnknownServerNameRule(), ALPNMismatchRule(), ClientCertificateRequiredRule(), CertificateRejectedRule(),
+        UnknownServerNameRule(), ALPNMismatchRule(), ClientCertificateRequiredRule(), TLSInterceptionRule(),
+        ClientClockSkewRule(), CertificateExpiredRule(), CertificateNotYetValidRule(), CertificateNameMismatchRule(),
+        CertificateChainIncompleteRule(), CertificateUntrustedRule(),
     ]
 
-    /// The diagnoses of one flow. A successful handshake gets none.
+    /// Ids that explain a certificate rejection more precisely than `certificate_rejected`.
+    static let certificateIDs: Set<String> = [
+        DiagnosisID.certificateExpired, .certificateNotYetValid, .certificateNameMismatch, .certificateChainIncomplete,
+        .certificateUntrusted, .clientClockSkew, .tlsInterception,
+    ].reduce(into: []) { $0.insert($1.rawValue) }
+
+    /// The diagnoses of one flow. A successful handshake gets none, unless it was
+    /// intercepted (a suspicious success).
     public static func diagnose(_ flow: FlowRecord, context: DiagnosisContext) -> [Diagnosis] {
-        guard flow.didFail else { return [] }
+        guard flow.didFail else {
+            return TLSInterceptionRule().diagnose(flow, context).map { [$0] } ?? []
+        }
         var found = rules.compactMap { $0.diagnose(flow, context) }
+        let specific = found.contains { certificateIDs.contains($0.id) }
+        if !specific, let rejected = CertificateRejectedRule().diagnose(flow, context) { found.append(rejected) }
         if found.isEmpty, let fallback = HandshakeFailureRule().diagnose(flow, context) { found.append(fallback) }
         return found
     }

@@ -38,7 +38,8 @@ extension FlowRecord {
     /// "frame 6: the server sent fatal alert handshake_failure (40) right after the ClientHello".
     func alertEvidence(_ alert: AlertRecord) -> String {
         guard let message = alert.alert else {
-            return "frame \(alert.frame): the \(alert.from.rawValue) sent an encrypted alert (\(alert.encryptedLength ?? 0) bytes)"
+            return
+                "frame \(alert.frame): the \(alert.from.rawValue) sent an encrypted alert (\(alert.encryptedLength ?? 0) bytes)"
         }
         let step = alert.stage == "client_hello" ? " right after the ClientHello" : " after \(alert.stage)"
         return "frame \(alert.frame): the \(alert.from.rawValue) sent \(AlertMeaning.name(message))\(step)"

@@ -179,7 +179,8 @@ public struct PatternFinder {
         // Failures in the busiest minutes: the server_overload pattern of the diagnoses spec.
         let name = attribute == .timeWindow && !rateNote(tally).isEmpty ? "server_overload" : attribute.rawValue
         let statement = PatternStatement(
-            server: key.address, serverName: tally.namesDiffer ? nil : tally.name, statement: text, failed: tally.failed,
+            server: key.address, serverName: tally.namesDiffer ? nil : tally.name, statement: text,
+            failed: tally.failed,
             succeeded: tally.succeeded, attribute: name)
         return (statement, bestScore == total)
     }
@@ -203,7 +204,8 @@ public struct PatternFinder {
                 && succeededOnly == tally.succeeded
             {
                 let later = succeededValues.count > 1 ? " or later" : ""
-                return "\(f) offered at most \(tally.failedMaxVersionName); \(s) offered \(tally.succeededMinVersionName)\(later)."
+                return
+                    "\(f) offered at most \(tally.failedMaxVersionName); \(s) offered \(tally.succeededMinVersionName)\(later)."
             }
             return "\(f) offered at most \(listed(failedValues)); \(s) offered \(listed(succeededValues))."
         case .offersTLS13:
@@ -218,7 +220,8 @@ public struct PatternFinder {
         case .alpn:
             return "\(f) offered ALPN \(listed(failedValues)); \(s) offered \(listed(succeededValues))."
         case .groups:
-            return "\(f) offered the groups \(listed(failedValues, limit: 2)); \(s) offered \(listed(succeededValues, limit: 2))."
+            return
+                "\(f) offered the groups \(listed(failedValues, limit: 2)); \(s) offered \(listed(succeededValues, limit: 2))."
         case .ja4:
             return "\(f) came from clients with JA4 \(listed(failedValues, limit: 3)); \(s) from others."
         case .clientNetwork:
@@ -285,7 +288,8 @@ public struct PatternFinder {
             + "when the server got \(Int(busyRate.rounded())) handshakes per \(unit), \(ratio)x its rate in the other \(unit)s; "
             + "\(tally.succeeded) handshakes succeeded, most of them at quieter times."
         return PatternStatement(
-            server: key.address, serverName: tally.namesDiffer ? nil : tally.name, statement: statement, failed: tally.failed,
+            server: key.address, serverName: tally.namesDiffer ? nil : tally.name, statement: statement,
+            failed: tally.failed,
             succeeded: tally.succeeded, attribute: "server_overload")
     }
 

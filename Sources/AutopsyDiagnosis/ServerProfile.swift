@@ -78,8 +78,33 @@ public final class DiagnosisContext {
     /// An empty context.
     public init() {}
 
-    /// Learns from a finished flow: only successful handshakes teach what a server accepts.
+    /// Per name (SNI, else server address): the issuers of the leaves seen, and whether
+    /// each chain was trusted.
+    private var issuers: [String: [String: (flows: Int, trusted: Bool)]] = [:]
+    /// Leaf certificates (SHA-256) that some client accepted.
+    private var acceptedLeaves: Set<String> = []
+    /// Subjects of every certificate sent in any chain, for "another flow sent the missing intermediate".
+    private var subjectsSent: Set<String> = []
+
+    /// Learns from a finished flow: only successful handshakes teach what a server accepts;
+    /// every chain teaches which issuers sign a name's certificates.
     public func learn(_ record: FlowRecord) {
+        if let leaf = record.certificateSummaries.first, leaf.parseError == nil {
+            let name = record.serverName ?? record.server.ip.description
+            let trusted = record.chainAssessment?.trusted ?? false
+            var entry = issuers[name, default: [:]][leaf.issuer] ?? (0, trusted)
+            entry.flows += 1
+            entry.trusted = entry.trusted || trusted
+            if issuers[name, default: [:]].count < 64 || issuers[name]?[leaf.issuer] != nil {
+                issuers[name, default: [:]][leaf.issuer] = entry
+            }
+            if subjectsSent.count < 100_000 {
+                for summary in record.certificateSummaries { subjectsSent.insert(summary.subject) }
+            }
+            if record.outcome == .established || record.outcome == .resumed, acceptedLeaves.count < 100_000 {
+                acceptedLeaves.insert(leaf.sha256)
+            }
+        }
         guard record.outcome == .established || record.outcome == .resumed else { return }
         profiles[ServerKey(record), default: ServerProfile()].learn(record)
         var key = ServerKey(record)
@@ -93,6 +118,21 @@ public final class DiagnosisContext {
         if let profile = profiles[ServerKey(record)], profile.successes > 0 { return profile }
         return addressProfile(for: record)
     }
+
+    /// Other issuers seen for this flow's name, with their flow counts and trust.
+    public func otherIssuers(for record: FlowRecord, than issuer: String) -> [(
+        issuer: String, flows: Int, trusted: Bool
+    )] {
+        let name = record.serverName ?? record.server.ip.description
+        return (issuers[name] ?? [:]).filter { $0.key != issuer }.map { ($0.key, $0.value.flows, $0.value.trusted) }
+            .sorted { $0.issuer < $1.issuer }
+    }
+
+    /// Whether some client accepted this leaf in another flow.
+    public func leafAccepted(_ sha256: String) -> Bool { acceptedLeaves.contains(sha256) }
+
+    /// Whether some flow sent a certificate with this subject.
+    public func subjectSent(_ subject: String) -> Bool { subjectsSent.contains(subject) }
 
     /// What the same address and port accepted, whatever the SNI.
     public func addressProfile(for record: FlowRecord) -> ServerProfile? {

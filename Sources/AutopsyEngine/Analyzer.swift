@@ -3,6 +3,8 @@ import AutopsyDiagnosis
 import AutopsyFlow
 import AutopsyPackets
 import AutopsyTCP
+import AutopsyX509
+import Synchronization
 
 /// Options of one analysis run.
 public struct AnalysisOptions: Sendable {
@@ -16,6 +18,9 @@ public struct AnalysisOptions: Sendable {
     public var caFiles: [String] = []
     /// Whether the system's trust store is used too (`--no-system-trust` turns it off).
     public var systemTrust = true
+    /// The trust anchors, when the caller loaded them already (the CLI does, to report a bad
+    /// `--ca-file` before reading any packet); else loaded from `caFiles` and `systemTrust`.
+    public var trustStore: TrustStore?
     /// Report each flow as soon as its handshake is decided (live capture), instead of
     /// when its connection ends, in the order the flows began (offline).
     public var streaming = false
@@ -42,6 +47,8 @@ public final class Analyzer {
     private let context = DiagnosisContext()
     /// The patterns across flows.
     private var patternFinder = PatternFinder()
+    /// Judges certificate chains at the capture time, once per distinct chain, name and day.
+    private let checker: CertificateChecker
     /// The counts so far.
     public private(set) var summary = AnalysisSummary()
 
@@ -57,6 +64,9 @@ public final class Analyzer {
             return FlowSession(start: start, sequence: UInt64(counter.next), limits: limits, decisions: decisions)
         }
         queue = EmissionQueue(maxWaiting: options.maxWaitingRecords)
+        let store =
+            options.trustStore ?? TrustStoreCache.shared.store(system: options.systemTrust, files: options.caFiles)
+        checker = CertificateChecker(trustStore: store)
     }
 
     /// Reads one capture file to its end. Flows still open at its end are reported then.
@@ -115,6 +125,7 @@ public final class Analyzer {
             if let decisions, !decisions.records.isEmpty {
                 for var record in decisions.drain() {
                     record.id = Int(record.sequence)
+                    judgeCertificates(&record)
                     context.learn(record)
                     deliver(record, emit)
                 }
@@ -146,6 +157,17 @@ public final class Analyzer {
         refreshCounters()
     }
 
+    /// Summarizes the certificates and judges the server's chain at the capture time, once
+    /// the flow has ended: off the packet path, and cached per chain, name and day.
+    private func judgeCertificates(_ record: inout FlowRecord) {
+        record.certificateSummaries = record.serverCertificates.map(CertificateSummary.summarize)
+        record.clientCertificateSummaries = record.clientCertificates.map(CertificateSummary.summarize)
+        guard !record.serverCertificates.isEmpty else { return }
+        let name = record.serverName ?? record.server.ip.description
+        let time = record.serverHello?.timestamp ?? record.firstTimestamp
+        record.chainAssessment = checker.assessBlocking(chain: record.serverCertificates, name: name, at: time)
+    }
+
     /// Diagnoses a record with what the capture taught so far, counts it, and hands it out.
     private func deliver(_ record: FlowRecord, _ emit: (FlowRecord) -> Void) {
         var record = record
@@ -159,7 +181,10 @@ public final class Analyzer {
         let reportable = session.isReportable && !session.reportedAtDecision
         var record = session.finish(end)
         record.id = Int(record.sequence)
-        if reportable { context.learn(record) }
+        if reportable {
+            judgeCertificates(&record)
+            context.learn(record)
+        }
         if options.streaming {
             if reportable { deliver(record, emit) }
         } else {
@@ -188,5 +213,22 @@ public final class Analyzer {
     public func refreshCounters() {
         summary.tcp = table.counters
         summary.patterns = patternFinder.patterns()
+    }
+}
+
+/// Trust stores already loaded in this process, by (system bundle, extra files): parsing
+/// the system bundle once is enough for many analyzers (tests, several captures).
+final class TrustStoreCache: Sendable {
+    static let shared = TrustStoreCache()
+    private let stores = Mutex<[String: TrustStore]>([:])
+
+    func store(system: Bool, files: [String]) -> TrustStore {
+        let key = "\(system)|" + files.joined(separator: "|")
+        return stores.withLock { stores in
+            if let store = stores[key] { return store }
+            let store = (try? TrustStore.load(systemBundle: system, extraPEMFiles: files)) ?? .empty
+            stores[key] = store
+            return store
+        }
     }
 }

@@ -17,7 +17,8 @@ public struct Diagnosis: Sendable, Hashable {
     public var inferred: Bool
 
     /// Creates a diagnosis.
-    public init(id: String, summary: String, evidence: [String], remedy: String, check: String, inferred: Bool = false) {
+    public init(id: String, summary: String, evidence: [String], remedy: String, check: String, inferred: Bool = false)
+    {
         self.id = id
         self.summary = summary
         self.evidence = evidence

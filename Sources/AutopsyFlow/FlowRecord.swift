@@ -1,5 +1,6 @@
 import AutopsyPackets
 import AutopsyTLS
+import AutopsyX509
 
 /// An address and port.
 public struct Endpoint: Sendable, Hashable {
@@ -153,6 +154,18 @@ public struct ResetFacts: Sendable, Hashable {
     public var ipID: UInt16?
     /// Nanoseconds since the other side's last packet before it.
     public var sinceOtherSide: Int64?
+
+    /// Creates reset facts.
+    public init(
+        from: Side, frame: UInt64, timestamp: Timestamp, ttl: UInt8, ipID: UInt16?, sinceOtherSide: Int64?
+    ) {
+        self.from = from
+        self.frame = frame
+        self.timestamp = timestamp
+        self.ttl = ttl
+        self.ipID = ipID
+        self.sinceOtherSide = sinceOtherSide
+    }
 }
 
 /// TCP facts of the flow.
@@ -277,6 +290,12 @@ public struct FlowRecord: Sendable, Hashable {
     public var sawTLS = false
     /// Why the flow left the table.
     public var end: String = ""
+    /// Summaries of the server's certificates, leaf first (filled in once the flow ends).
+    public var certificateSummaries: [CertificateSummary] = []
+    /// Summaries of the client's certificates (mTLS).
+    public var clientCertificateSummaries: [CertificateSummary] = []
+    /// The server's chain judged at the capture time: trust, name, dates, order.
+    public var chainAssessment: ChainAssessment?
     /// What went wrong, when anything did (filled in by the diagnosis rules).
     public var diagnoses: [Diagnosis] = []
 

@@ -15,7 +15,8 @@ public struct PatternStatement: Sendable, Hashable {
     public var attribute: String
 
     /// Creates a statement.
-    public init(server: String, serverName: String?, statement: String, failed: Int, succeeded: Int, attribute: String) {
+    public init(server: String, serverName: String?, statement: String, failed: Int, succeeded: Int, attribute: String)
+    {
         self.server = server
         self.serverName = serverName
         self.statement = statement

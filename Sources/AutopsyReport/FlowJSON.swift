@@ -2,6 +2,7 @@ import AutopsyDiagnosis
 import AutopsyFlow
 import AutopsyPackets
 import AutopsyTLS
+import AutopsyX509
 
 /// Renders flow records and the summary as NDJSON, in the field order of
 /// `shared/spec/flow-record.md`, one object per line.
@@ -29,10 +30,8 @@ public enum FlowJSON {
         json.bool("resumed", record.resumed)
         clientHello(&json, "client_hello", record.clientHello)
         serverHello(&json, "server_hello", record.serverHello ?? record.helloRetryRequest, record: record)
-        json.beginArray("certificates")
-        json.endArray()
-        json.beginArray("client_certificates")
-        json.endArray()
+        certificates(&json, "certificates", record.certificateSummaries)
+        certificates(&json, "client_certificates", record.clientCertificateSummaries)
         alerts(&json, record.alerts)
         tcp(&json, record.tcp)
         json.beginArray("diagnoses")
@@ -54,6 +53,7 @@ public enum FlowJSON {
             json.null("hello_retry_request")
         }
         clientHello(&json, "retry_client_hello", record.retryClientHello)
+        chainCheck(&json, record.chainAssessment)
         json.int("certificate_count", record.serverCertificates.count)
         json.int("client_certificate_count", record.clientCertificates.count)
         json.bool("certificate_requested", record.certificateRequest != nil)
@@ -135,6 +135,43 @@ public enum FlowJSON {
         json.strings("warnings", summary.warnings)
         json.endObject()
         return json.text
+    }
+
+    private static func certificates(_ json: inout JSONWriter, _ key: String, _ summaries: [CertificateSummary]) {
+        json.beginArray(key)
+        for summary in summaries {
+            json.beginObject()
+            json.string("subject", summary.subject)
+            json.string("issuer", summary.issuer)
+            json.strings("san", summary.sanDNS)
+            json.string("not_before", summary.notBefore.map(TimeFormat.rfc3339Seconds))
+            json.string("not_after", summary.notAfter.map(TimeFormat.rfc3339Seconds))
+            json.string("serial", summary.serial)
+            json.string("sha256", summary.sha256)
+            json.string("public_key", summary.publicKey)
+            json.string("signature_algorithm", summary.signatureAlgorithm)
+            json.bool("self_signed", summary.selfSigned)
+            json.strings("san_ip", summary.sanIP)
+            json.bool("ca", summary.isCA)
+            json.string("parse_error", summary.parseError)
+            json.endObject()
+        }
+        json.endArray()
+    }
+
+    private static func chainCheck(_ json: inout JSONWriter, _ assessment: ChainAssessment?) {
+        guard let assessment else { return json.null("chain_check") }
+        json.beginObject("chain_check")
+        json.string("at", TimeFormat.rfc3339(assessment.time))
+        json.string("name", assessment.name)
+        json.bool("trusted", assessment.trusted)
+        json.string("anchor", assessment.anchor)
+        json.string("name_match", assessment.nameMatch?.rawValue)
+        json.string("missing_intermediate", assessment.missingIntermediate)
+        json.string("untrusted_root", assessment.untrustedRoot)
+        json.strings("findings", assessment.findings.map(CertificateText.finding))
+        json.string("verifier_error", assessment.verifierError)
+        json.endObject()
     }
 
     private static func endpoint(_ json: inout JSONWriter, _ key: String, _ endpoint: Endpoint) {

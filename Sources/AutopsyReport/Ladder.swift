@@ -27,7 +27,8 @@ public struct Ladder {
             lines.append(row(start, reset.timestamp, reset.frame, reset.from, "TCP RST (TTL \(reset.ttl))", width))
         }
         for alert in record.alerts where alert.stage == "after_handshake" {
-            let label = alert.alert.map { "alert \($0.description.description) (\($0.level.description))" } ?? "encrypted alert"
+            let label =
+                alert.alert.map { "alert \($0.description.description) (\($0.level.description))" } ?? "encrypted alert"
             lines.append(row(start, alert.timestamp, alert.frame, alert.from, label, width))
         }
         lines.append("")
@@ -39,7 +40,9 @@ public struct Ladder {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    private func row(_ start: Timestamp, _ time: Timestamp, _ frame: UInt64, _ from: Side, _ label: String, _ width: Int)
+    private func row(
+        _ start: Timestamp, _ time: Timestamp, _ frame: UInt64, _ from: Side, _ label: String, _ width: Int
+    )
         -> String
     {
         let milliseconds = JSONWriter.formatFixed(time.seconds(since: start) * 1000, decimals: 3) + " ms"
@@ -67,7 +70,8 @@ public struct Ladder {
             fields.append("\(hello.hello.cipherSuites.filter { !$0.isGREASE }.count) suites")
             return "ClientHello (\(fields.joined(separator: "; ")))"
         case "server_hello":
-            if let retry = record.helloRetryRequest, retry.frame == step.frame, record.serverHello?.frame != step.frame {
+            if let retry = record.helloRetryRequest, retry.frame == step.frame, record.serverHello?.frame != step.frame
+            {
                 return "HelloRetryRequest (\(retry.hello.keyShareGroup?.description ?? "group"))"
             }
             guard let hello = record.serverHello?.hello else { return "ServerHello" }

@@ -73,7 +73,8 @@ public struct OnCallReport {
             }
             if undiagnosed.count > 0 {
                 lines.append("")
-                lines.append(style.yellow("not diagnosed") + " (\(undiagnosed.count)): the capture does not show enough")
+                lines.append(
+                    style.yellow("not diagnosed") + " (\(undiagnosed.count)): the capture does not show enough")
                 for record in undiagnosed.examples { lines.append("  " + text.title(record)) }
             }
             lines.append("")

@@ -43,6 +43,9 @@ struct Analyze: ParsableCommand {
     @OptionGroup(title: "Limits")
     var limits: LimitOptions
 
+    @OptionGroup(title: "Trust")
+    var trust: TrustOptions
+
     func validate() throws {
         guard ColorPolicy(rawValue: color) != nil else {
             throw ValidationError("--color must be auto, always or never, not '\(color)'.")
@@ -63,6 +66,7 @@ struct Analyze: ParsableCommand {
         var options = AnalysisOptions()
         options.filter = filter
         options.limits = try limits.limits()
+        try trust.apply(to: &options)
         let analyzer = Analyzer(options: options)
         let output = OutputStream()
         let useColor = (ColorPolicy(rawValue: color) ?? .auto).enabled(

@@ -22,9 +22,13 @@ struct Explain: ParsableCommand {
     @OptionGroup(title: "Limits")
     var limits: LimitOptions
 
+    @OptionGroup(title: "Trust")
+    var trust: TrustOptions
+
     func run() throws {
         var options = AnalysisOptions()
         options.limits = try limits.limits()
+        try trust.apply(to: &options)
         let analyzer = Analyzer(options: options)
         var found: FlowRecord?
         var ids: [Int] = []
@@ -39,7 +43,9 @@ struct Explain: ParsableCommand {
         }
         guard let record = found else {
             let sample = ids.prefix(20).map(String.init).joined(separator: ", ")
-            Output.error("\(file): no TLS flow with id \(flow) (flows: \(ids.isEmpty ? "none" : sample)\(ids.count > 20 ? ", ..." : ""))")
+            Output.error(
+                "\(file): no TLS flow with id \(flow) (flows: \(ids.isEmpty ? "none" : sample)\(ids.count > 20 ? ", ..." : ""))"
+            )
             throw ExitCode(2)
         }
         let useColor = (ColorPolicy(rawValue: color) ?? .auto).enabled(

@@ -59,6 +59,9 @@ struct Sniff: ParsableCommand {
     @OptionGroup(title: "Limits")
     var limits: LimitOptions
 
+    @OptionGroup(title: "Trust")
+    var trust: TrustOptions
+
     func validate() throws {
         guard ColorPolicy(rawValue: color) != nil else {
             throw ValidationError("--color must be auto, always or never, not '\(color)'.")
@@ -102,6 +105,7 @@ struct Sniff: ParsableCommand {
         live.user = user
         var analysis = AnalysisOptions()
         analysis.limits = try limits.limits()
+        try trust.apply(to: &analysis)
 
         let capture: LiveCapture
         do {

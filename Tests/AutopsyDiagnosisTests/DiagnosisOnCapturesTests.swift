@@ -20,7 +20,8 @@ import Testing
         let (records, summary) = try Self.analyze(path)
         #expect(
             records.map { $0.diagnoses.map(\.id) } == [
-                [], [], ["certificate_rejected"], ["protocol_version_mismatch"], ["cipher_suite_mismatch"], ["not_tls"],
+                [], [], ["certificate_untrusted"], ["protocol_version_mismatch"], ["cipher_suite_mismatch"],
+                ["not_tls"],
                 ["no_server_response"], ["connection_reset"], [], [],
             ])
         #expect(summary.diagnoses["not_tls"] == 1)
@@ -39,7 +40,7 @@ import Testing
 
     @Test(arguments: [
         ("tls13_ok.pcap", [String]()), ("tls12_ok_chain3.pcap", []), ("tls12_resumed.pcap", []), ("tls13_hrr.pcap", []),
-        ("alert_handshake_failure.pcap", ["handshake_failure"]), ("alert_unknown_ca.pcap", ["certificate_rejected"]),
+        ("alert_handshake_failure.pcap", ["handshake_failure"]), ("alert_unknown_ca.pcap", ["certificate_untrusted"]),
         ("alert_protocol_version.pcap", ["protocol_version_mismatch"]),
         ("rst_after_client_hello.pcap", ["connection_reset"]), ("ch_no_response.pcap", ["no_server_response"]),
     ])
@@ -73,7 +74,9 @@ import Testing
         #expect(!failed.isEmpty)
         #expect(failed.allSatisfy { $0.diagnoses.map(\.id) == ["protocol_version_mismatch"] })
         // Once a success has been seen, the evidence cites what this server negotiated.
-        #expect(failed.last?.diagnoses.first?.evidence.contains { $0.contains("this server negotiated only TLS 1.3") } == true)
+        #expect(
+            failed.last?.diagnoses.first?.evidence.contains { $0.contains("this server negotiated only TLS 1.3") }
+                == true)
         // The generator spreads flows over ports 443, 8443 and a few others: one pattern per server.
         #expect(!summary.patterns.isEmpty)
         for pattern in summary.patterns {

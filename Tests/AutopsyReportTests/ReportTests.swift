@@ -2,6 +2,7 @@ import AutopsyFlow
 import AutopsyPackets
 import Testing
 
+@testable import AutopsyFlow
 @testable import AutopsyReport
 
 @Suite struct JSONWriterTests {

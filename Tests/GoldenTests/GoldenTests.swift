@@ -22,9 +22,7 @@ import Testing
 
     /// NDJSON and text report of one capture, with repository paths made relative.
     static func render(_ capture: URL) throws -> (json: String, text: String) {
-        var options = AnalysisOptions()
-        options.caFiles = GoldenOptions.caFiles
-        let analyzer = Analyzer(options: options)
+        let analyzer = Analyzer(options: GoldenOptions.analysis)
         var json = ""
         var report = OnCallReport(style: Style(enabled: false))
         let blocks = TextReport(style: Style(enabled: false))
@@ -54,7 +52,8 @@ import Testing
             try FileManager.default.createDirectory(at: expected, withIntermediateDirectories: true)
             try json.write(to: jsonFile, atomically: true, encoding: .utf8)
             try text.write(to: textFile, atomically: true, encoding: .utf8)
-            Issue.record("re-recorded \(Self.name(capture)): review the diff (git diff Fixtures/expected), then run make test")
+            Issue.record(
+                "re-recorded \(Self.name(capture)): review the diff (git diff Fixtures/expected), then run make test")
             return
         }
         let goldenJSON = try? String(contentsOf: jsonFile, encoding: .utf8)
@@ -65,10 +64,14 @@ import Testing
     }
 }
 
-/// The trust anchors the fixtures' certificate expectations assume.
+/// The fixtures' certificate expectations assume their private root as the only trust
+/// anchor (`Fixtures/manifest.json`, `ca_file`): no system bundle, so results do not
+/// depend on the machine.
 enum GoldenOptions {
-    static var caFiles: [String] {
-        let pem = TestPaths.fixtures.appendingPathComponent("lib/trust-anchors.pem").path
-        return FileManager.default.fileExists(atPath: pem) ? [pem] : []
+    static var analysis: AnalysisOptions {
+        var options = AnalysisOptions()
+        options.caFiles = [TestPaths.fixtures.appendingPathComponent("lib/trust-anchors.pem").path]
+        options.systemTrust = false
+        return options
     }
 }

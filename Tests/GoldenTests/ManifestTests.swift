@@ -17,9 +17,15 @@ import Testing
         var client: Endpoint
         var server: Endpoint
         var outcome: String
-        var outcome_alternatives: [String]?
+        var outcomeAlternatives: [String]?
         var diagnoses: [String]
-        var diagnoses_also_acceptable: [String]?
+        var diagnosesAlsoAcceptable: [String]?
+
+        enum CodingKeys: String, CodingKey {
+            case index, client, server, outcome, diagnoses
+            case outcomeAlternatives = "outcome_alternatives"
+            case diagnosesAlsoAcceptable = "diagnoses_also_acceptable"
+        }
     }
 
     struct Capture: Decodable, Sendable, CustomTestStringConvertible {
@@ -39,12 +45,6 @@ import Testing
         return manifest.captures
     }()
 
-    /// Certificate diagnoses need the X.509 checks of issue 4, which are not wired in yet.
-    static let certificateIDs: Set<String> = [
-        "certificate_expired", "certificate_not_yet_valid", "certificate_name_mismatch", "certificate_chain_incomplete",
-        "certificate_untrusted", "client_clock_skew", "tls_interception",
-    ]
-
     @Test func theManifestIsThere() {
         #expect(Self.captures.count >= 40)
         #expect(Self.captures.map(\.flows.count).reduce(0, +) >= 100)
@@ -52,8 +52,7 @@ import Testing
 
     @Test(arguments: captures)
     func everyFlowEndsAndIsDiagnosedAsTheManifestSays(_ capture: Capture) throws {
-        var options = AnalysisOptions()
-        options.caFiles = GoldenOptions.caFiles
+        let options = GoldenOptions.analysis
         let analyzer = Analyzer(options: options)
         var records: [FlowRecord] = []
         try analyzer.analyze(path: TestPaths.fixtures.appendingPathComponent("captures/\(capture.file)").path) {
@@ -68,19 +67,17 @@ import Testing
                 Issue.record("\(capture.file) flow \(flow.index): not reported")
                 continue
             }
-            let outcomes = [flow.outcome] + (flow.outcome_alternatives ?? [])
+            let outcomes = [flow.outcome] + (flow.outcomeAlternatives ?? [])
             #expect(outcomes.contains(record.outcome.rawValue), "\(capture.file) flow \(flow.index)")
             let given = Set(record.diagnoses.map(\.id))
             let must = Set(flow.diagnoses)
-            let allowed = must.union(flow.diagnoses_also_acceptable ?? [])
-            if !must.isSubset(of: given), !must.subtracting(given).isDisjoint(with: Self.certificateIDs) {
-                withKnownIssue("certificate checks (issue 4) are not wired in yet") {
-                    #expect(must.isSubset(of: given), "\(capture.file) flow \(flow.index): \(given.sorted())")
-                }
-                continue
-            }
-            #expect(must.isSubset(of: given), "\(capture.file) flow \(flow.index): given \(given.sorted()), must \(must.sorted())")
-            #expect(given.isSubset(of: allowed), "\(capture.file) flow \(flow.index): given \(given.sorted()), allowed \(allowed.sorted())")
+            let allowed = must.union(flow.diagnosesAlsoAcceptable ?? [])
+            #expect(
+                must.isSubset(of: given),
+                "\(capture.file) flow \(flow.index): given \(given.sorted()), must \(must.sorted())")
+            #expect(
+                given.isSubset(of: allowed),
+                "\(capture.file) flow \(flow.index): given \(given.sorted()), allowed \(allowed.sorted())")
         }
     }
 }

@@ -25,7 +25,8 @@ struct ALPNMismatchRule: DiagnosisRule {
         return make(
             "The client and the server have no application protocol (ALPN) in common.",
             evidence: evidence,
-            remedy: "Offer a protocol the server supports (h2 or http/1.1), or enable the client's protocol on the server.",
+            remedy:
+                "Offer a protocol the server supports (h2 or http/1.1), or enable the client's protocol on the server.",
             check: flow.opensslCheck("-alpn \(offered.first ?? "h2")"))
     }
 }

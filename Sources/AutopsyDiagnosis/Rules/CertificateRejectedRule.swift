@@ -17,7 +17,8 @@ struct CertificateRejectedRule: DiagnosisRule {
                 evidence.append("the server's certificate is not visible in the capture (TLS 1.3 encrypts it)")
             } else {
                 evidence.append(
-                    "frame \(flow.serverCertificateFrame ?? 0): the server sent \(flow.serverCertificates.count) certificate(s)")
+                    "frame \(flow.serverCertificateFrame ?? 0): the server sent \(flow.serverCertificates.count) certificate(s)"
+                )
             }
             return make(
                 "The client rejected the server's certificate (\(message.description.description)).",

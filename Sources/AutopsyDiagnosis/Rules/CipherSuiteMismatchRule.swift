@@ -26,14 +26,17 @@ struct CipherSuiteMismatchRule: DiagnosisRule {
                 reason = "none of the client's suites"
                 let chosen = profile.suites.map(\.description).sorted()
                 evidence.append(
-                    "in \(profile.successes) successful handshakes this server chose \(listed(chosen)); the client offered none of them")
+                    "in \(profile.successes) successful handshakes this server chose \(listed(chosen)); the client offered none of them"
+                )
             }
         }
         let legacyOnly = !suites.isEmpty && suites.allSatisfy(\.isLegacy)
         if reason == nil && legacyOnly { reason = "only legacy suites" }
         guard let reason else { return nil }
         if profile == nil {
-            evidence.append("no handshake to this server succeeded in the capture: this conclusion rests on the alert and the offer alone")
+            evidence.append(
+                "no handshake to this server succeeded in the capture: this conclusion rests on the alert and the offer alone"
+            )
         }
         return make(
             "The client and the server have no cipher suite in common: the client offers \(reason == "only legacy suites" ? "only legacy suites" : "none of the suites the server accepts").",
@@ -64,6 +67,7 @@ struct CipherSuiteMismatchRule: DiagnosisRule {
         let legacy = suites.filter(\.isLegacy).count
         let names = listed(suites.prefix(4).map(\.description), limit: 4)
         let noun = suites.count == 1 ? "suite" : "suites"
-        return "frame \(frame): the client offered \(suites.count) \(noun) (\(listed(counts.map(\.0), limit: 9)); \(legacy) legacy): \(names)"
+        return
+            "frame \(frame): the client offered \(suites.count) \(noun) (\(listed(counts.map(\.0), limit: 9)); \(legacy) legacy): \(names)"
     }
 }

@@ -11,11 +11,15 @@ struct ConnectionResetRule: DiagnosisRule {
         guard flow.outcome == .reset, let reset = flow.tcp.reset else { return nil }
         var evidence: [String] = []
         if let offer = flow.offerEvidence { evidence.append(offer) }
-        evidence.append("frame \(reset.frame): a TCP RST from the \(reset.from.rawValue)'s address ended the connection")
+        evidence.append(
+            "frame \(reset.frame): a TCP RST from the \(reset.from.rawValue)'s address ended the connection")
         let signs = Self.injectionSigns(flow, reset)
         evidence.append(contentsOf: signs)
         let injected = !signs.isEmpty
-        let who = injected ? "a device on the path (the RST does not look like the \(reset.from.rawValue)'s own)" : "the \(reset.from.rawValue)"
+        let who =
+            injected
+            ? "a device on the path (the RST does not look like the \(reset.from.rawValue)'s own)"
+            : "the \(reset.from.rawValue)"
         return make(
             "The connection was reset by \(who) before the handshake finished.",
             evidence: evidence,
@@ -41,7 +45,8 @@ struct ConnectionResetRule: DiagnosisRule {
             let distance = Int(id &- last)
             if distance > 1000 && distance < 65536 - 16 {
                 signs.append(
-                    "the RST's IP id is \(id), far from the \(reset.from.rawValue)'s last id \(last): it likely comes from another device")
+                    "the RST's IP id is \(id), far from the \(reset.from.rawValue)'s last id \(last): it likely comes from another device"
+                )
             }
         }
         if reset.from == .server, let rtt = flow.tcp.handshakeRTT, let since = reset.sinceOtherSide, rtt > 2_000_000,

@@ -21,7 +21,8 @@ struct HandshakeFailureRule: DiagnosisRule {
         return make(
             "The \(alert.from.rawValue) aborted the handshake with an encrypted alert; its reason cannot be read passively.",
             evidence: [flow.alertEvidence(alert)],
-            remedy: "Look at the \(alert.from.rawValue)'s TLS logs, or capture with a key log (SSLKEYLOGFILE) to read the alert.",
+            remedy:
+                "Look at the \(alert.from.rawValue)'s TLS logs, or capture with a key log (SSLKEYLOGFILE) to read the alert.",
             check: flow.opensslCheck(), inferred: true)
     }
 }

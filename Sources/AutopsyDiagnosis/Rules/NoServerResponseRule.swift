@@ -10,7 +10,8 @@ struct NoServerResponseRule: DiagnosisRule {
         var evidence = ["frame \(hello.frame): the client sent its ClientHello"]
         let ending =
             flow.tcp.clientFIN
-            ? ", then closed the connection" : flow.tcp.clientRST ? ", then reset the connection" : " until the capture ended"
+            ? ", then closed the connection"
+            : flow.tcp.clientRST ? ", then reset the connection" : " until the capture ended"
         evidence.append("nothing came back from the server for \(formatSeconds(waited)); the client waited\(ending)")
         if flow.tcp.synAckTime != nil { evidence.append("the server did accept the TCP connection (SYN-ACK)") }
         return make(

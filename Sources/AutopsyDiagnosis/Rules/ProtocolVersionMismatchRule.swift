@@ -31,19 +31,25 @@ struct ProtocolVersionMismatchRule: DiagnosisRule {
             !(chosen.isTLS13OrDraft && offer.offeredVersions.contains(where: \.isTLS13OrDraft))
         {
             unoffered = true
-            evidence.append("frame \(flow.serverHello?.frame ?? 0): the server chose \(chosen), which the client did not offer")
+            evidence.append(
+                "frame \(flow.serverHello?.frame ?? 0): the server chose \(chosen), which the client did not offer")
         }
         guard isVersionAlert || (belowServer && flow.outcome == .failed) || unoffered else { return nil }
         if profile == nil && !unoffered {
-            evidence.append("no handshake to this server succeeded in the capture: this conclusion rests on the alert and the offer alone")
+            evidence.append(
+                "no handshake to this server succeeded in the capture: this conclusion rests on the alert and the offer alone"
+            )
         }
         let top = highest?.description ?? "an old version"
         let summary =
             unoffered
             ? "The server chose a protocol version the client did not offer."
             : "The client and the server share no protocol version: the client offers at most \(top)."
-        let flags: [ProtocolVersion: String] = [.tls13: "-tls1_3", .tls12: "-tls1_2", .tls11: "-tls1_1", .tls10: "-tls1"]
-        let clientFlag = highest.flatMap { flags[$0] }.map { $0 + "   # the client's best version: fails the same way" } ?? ""
+        let flags: [ProtocolVersion: String] = [
+            .tls13: "-tls1_3", .tls12: "-tls1_2", .tls11: "-tls1_1", .tls10: "-tls1",
+        ]
+        let clientFlag =
+            highest.flatMap { flags[$0] }.map { $0 + "   # the client's best version: fails the same way" } ?? ""
         return make(
             summary, evidence: evidence,
             remedy: Self.remedy(highest: highest, profile: profile),
@@ -53,9 +59,11 @@ struct ProtocolVersionMismatchRule: DiagnosisRule {
     static func remedy(highest: ProtocolVersion?, profile: ServerProfile?) -> String {
         let old = (highest?.ordinal ?? 0) < (ProtocolVersion.tls12.ordinal ?? 0)
         if old {
-            return "Enable TLS 1.2 or later on the client (update its TLS library or its configured minimum/maximum version); if old clients must be served, allow their version on the server, knowing it is deprecated (RFC 8996)."
+            return
+                "Enable TLS 1.2 or later on the client (update its TLS library or its configured minimum/maximum version); if old clients must be served, allow their version on the server, knowing it is deprecated (RFC 8996)."
         }
         let wanted = profile.map { listed($0.versionNames) } ?? "a newer version"
-        return "Enable \(wanted) on the client (update its TLS library or its maximum version), or allow \(highest?.description ?? "the client's version") on the server."
+        return
+            "Enable \(wanted) on the client (update its TLS library or its maximum version), or allow \(highest?.description ?? "the client's version") on the server."
     }
 }

@@ -8,7 +8,9 @@ struct UnknownServerNameRule: DiagnosisRule {
         guard let name = flow.serverName, let alert = flow.failingAlert, alert.from == .server,
             alert.alert?.description.rawValue == 112
         else { return nil }
-        var evidence = ["frame \(flow.clientHello?.frame ?? 0): the client asked for \(name)", flow.alertEvidence(alert)]
+        var evidence = [
+            "frame \(flow.clientHello?.frame ?? 0): the client asked for \(name)", flow.alertEvidence(alert),
+        ]
         if let profile = context.addressProfile(for: flow), !profile.names.isEmpty {
             evidence.append("this address served \(listed(profile.names.sorted(), limit: 4)) in other flows")
         }

@@ -9,6 +9,12 @@ public enum TimeFormat {
         return "\(date)T\(clock(secondsOfDay)).\(pad(micros, 6))Z"
     }
 
+    /// RFC 3339 in UTC to the second: `2027-01-01T00:00:00Z` (certificate validity).
+    public static func rfc3339Seconds(_ time: Timestamp) -> String {
+        let (date, secondsOfDay) = civil(time.seconds)
+        return "\(date)T\(clock(secondsOfDay))Z"
+    }
+
     /// `HH:MM:SS.mmm` in UTC, for the text report.
     public static func timeOfDay(_ time: Timestamp) -> String {
         let (_, secondsOfDay) = civil(time.seconds)
