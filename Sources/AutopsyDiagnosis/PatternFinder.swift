@@ -15,6 +15,7 @@ public struct PatternFinder {
         case alpn = "alpn"
         case groups = "groups"
         case ja4 = "ja4"
+        case serverCertificate = "server_certificate"
         case clientNetwork = "client_network"
         case vlan = "vlan"
         case timeWindow = "time_window"
@@ -40,6 +41,8 @@ public struct PatternFinder {
         /// Start times of the flows (nanoseconds since the epoch) and whether each failed the
         /// way overload does (reset, no answer, internal_error), for the time windows.
         var events: [(time: Int64, overloadFailure: Bool)] = []
+        /// When each server certificate (leaf SHA-256) was first seen.
+        var certificateFirstSeen: [String: Timestamp] = [:]
         /// The SNI all flows shared, nil once two differ (or one had none).
         var name: String?
         var sawName = false
@@ -92,6 +95,12 @@ public struct PatternFinder {
         } else {
             tally.succeededMinVersion = min(tally.succeededMinVersion, ordinal)
         }
+        let certificate = Self.value(.serverCertificate, of: flow)
+        if certificate != "not seen", tally.certificateFirstSeen[certificate] == nil,
+            tally.certificateFirstSeen.count < 256
+        {
+            tally.certificateFirstSeen[certificate] = flow.firstTimestamp
+        }
         if tally.events.count < Self.maxEventsPerServer {
             let time = flow.firstTimestamp.nanoseconds(since: .zero)
             let alert = flow.failingAlert?.alert?.description.rawValue
@@ -121,6 +130,8 @@ public struct PatternFinder {
             return (offer?.extensions.supportedGroups ?? []).filter { !$0.isGREASE }.map(\.description).joined(
                 separator: ",")
         case .ja4: return flow.clientHello?.ja4 ?? "none"
+        case .serverCertificate:
+            return flow.certificateSummaries.first.map { String($0.sha256.prefix(16)) } ?? "not seen"
         case .clientNetwork: return network(flow.client.ip)
         case .vlan: return flow.vlan.first.map { String($0) } ?? "none"
         case .timeWindow: return String(flow.firstTimestamp.seconds / 60)
@@ -163,6 +174,12 @@ public struct PatternFinder {
             let succeededOnly = counts.succeeded.filter { counts.failed[$0.key] == nil }.values.reduce(0, +)
             let score = failedOnly + succeededOnly
             // Splitting by minute or by fingerprint is only telling when the values are few.
+            // A certificate "not seen" (TLS 1.3, or a failure before it) separates nothing.
+            if attribute == .serverCertificate
+                && (counts.failed["not seen"] != nil || counts.succeeded["not seen"] != nil)
+            {
+                continue
+            }
             if attribute == .timeWindow || attribute == .ja4 || attribute == .groups,
                 counts.failed.count > 3
             {
@@ -224,6 +241,11 @@ public struct PatternFinder {
                 "\(f) offered the groups \(listed(failedValues, limit: 2)); \(s) offered \(listed(succeededValues, limit: 2))."
         case .ja4:
             return "\(f) came from clients with JA4 \(listed(failedValues, limit: 3)); \(s) from others."
+        case .serverCertificate:
+            let changes = failedValues.compactMap { tally.certificateFirstSeen[$0] }.sorted()
+            let when = changes.first.map { " at \(clock($0)) UTC" } ?? ""
+            return
+                "\(f) got the server certificate \(listed(failedValues.map { "sha256 \($0)…" }, limit: 2)); \(s) got \(listed(succeededValues.map { "sha256 \($0)…" }, limit: 2)): the failures started when the certificate changed\(when)."
         case .clientNetwork:
             return "\(f) came from \(listed(failedValues, limit: 4)); \(s) from other networks."
         case .vlan:

@@ -144,6 +144,26 @@ import Testing
         #expect(missing.stderr.contains("no TLS flow with id 99"))
     }
 
+    /// "It was working yesterday": the same server before and after its certificate changed.
+    @Test func aCertificateChangeIsStatedAsAPattern() throws {
+        let captures = TestPaths.fixtures.appendingPathComponent("captures")
+        let anchors = TestPaths.fixtures.appendingPathComponent("lib/trust-anchors.pem").path
+        let result = try BinaryRunner.run([
+            "analyze", "--no-system-trust", "--ca-file", anchors,
+            captures.appendingPathComponent("tls12_ok_openssl.pcap").path,
+            captures.appendingPathComponent("tls12_cert_expired_openssl_client.pcap").path,
+        ])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("the failures started when the certificate changed at"))
+        #expect(result.stdout.contains("certificate_expired"))
+    }
+
+    @Test func aBadCAFileIsOneClearLineAndExitCode2() throws {
+        let result = try BinaryRunner.run(["analyze", "--ca-file", "/nonexistent/roots.pem", Self.demo])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("/nonexistent/roots.pem"))
+    }
+
     @Test func theSameCaptureGivesTheSameBytes() throws {
         let first = try BinaryRunner.run(["analyze", "--format", "json", Self.demo])
         let second = try BinaryRunner.run(["analyze", "--format", "json", Self.demo])
