@@ -42,39 +42,57 @@ extension CertificateRule {
     }
 }
 
-/// `certificate_expired`: a certificate of the chain had expired at the capture time.
-struct CertificateExpiredRule: CertificateRule {
-    let id = DiagnosisID.certificateExpired
+/// The two date rules: a finding of one kind on a failed flow's chain.
+protocol CertificateDateRule: CertificateRule {
+    /// Whether a finding is the one this rule is about.
+    func matches(_ kind: CertificateFinding.Kind) -> Bool
+    /// "had expired" / "was not yet valid".
+    var state: String { get }
+    /// What to do about this flow's server.
+    func remedy(_ flow: FlowRecord) -> String
+}
 
+extension CertificateDateRule {
     func diagnose(_ flow: FlowRecord, _ context: DiagnosisContext) -> Diagnosis? {
         guard flow.didFail, let assessment = flow.chainAssessment else { return nil }
-        let expired = assessment.findings.filter { if case .expired = $0.kind { return true } else { return false } }
-        guard let first = expired.first else { return nil }
+        let found = assessment.findings.filter { matches($0.kind) }
+        guard let first = found.first else { return nil }
         let subject = assessment.certificates[safe: first.index]?.subject ?? "certificate \(first.index)"
         return make(
-            "The server's certificate '\(subject)' had expired at the time of the capture.",
-            evidence: evidence(flow, expired.map { CertificateText.finding($0) + " (capture time \(flow.judgedAt))" }),
-            remedy:
-                "Renew the certificate (and any expired intermediate) on \(flow.serverAddress) and reload the server.",
+            "The server's certificate '\(subject)' \(state) at the time of the capture.",
+            evidence: evidence(flow, found.map { CertificateText.finding($0) + " (capture time \(flow.judgedAt))" }),
+            remedy: remedy(flow),
             check: flow.opensslCheck("-showcerts") + " | openssl x509 -noout -dates")
     }
 }
 
-/// `certificate_not_yet_valid`: a certificate's notBefore was after the capture time.
-struct CertificateNotYetValidRule: CertificateRule {
-    let id = DiagnosisID.certificateNotYetValid
+/// `certificate_expired`: a certificate of the chain had expired at the capture time.
+struct CertificateExpiredRule: CertificateDateRule {
+    let id = DiagnosisID.certificateExpired
+    let state = "had expired"
 
-    func diagnose(_ flow: FlowRecord, _ context: DiagnosisContext) -> Diagnosis? {
-        guard flow.didFail, let assessment = flow.chainAssessment else { return nil }
-        let early = assessment.findings.filter { if case .notYetValid = $0.kind { return true } else { return false } }
-        guard let first = early.first else { return nil }
-        let subject = assessment.certificates[safe: first.index]?.subject ?? "certificate \(first.index)"
-        return make(
-            "The server's certificate '\(subject)' was not yet valid at the time of the capture.",
-            evidence: evidence(flow, early.map { CertificateText.finding($0) + " (capture time \(flow.judgedAt))" }),
-            remedy:
-                "Serve a certificate whose validity has begun (check the issuing CA's clock and the server's), or wait until it starts.",
-            check: flow.opensslCheck("-showcerts") + " | openssl x509 -noout -dates")
+    func remedy(_ flow: FlowRecord) -> String {
+        "Renew the certificate (and any expired intermediate) on \(flow.serverAddress) and reload the server."
+    }
+
+    func matches(_ kind: CertificateFinding.Kind) -> Bool {
+        if case .expired = kind { return true }
+        return false
+    }
+}
+
+/// `certificate_not_yet_valid`: a certificate's notBefore was after the capture time.
+struct CertificateNotYetValidRule: CertificateDateRule {
+    let id = DiagnosisID.certificateNotYetValid
+    let state = "was not yet valid"
+
+    func remedy(_ flow: FlowRecord) -> String {
+        "Serve a certificate whose validity has begun on \(flow.serverAddress) (check the issuing CA's clock and the server's), or wait until it starts."
+    }
+
+    func matches(_ kind: CertificateFinding.Kind) -> Bool {
+        if case .notYetValid = kind { return true }
+        return false
     }
 }
 
