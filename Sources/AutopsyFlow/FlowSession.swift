@@ -276,7 +276,9 @@ public struct FlowSession: StreamHandler {
             addStep(side, "change_cipher_spec", deframed.header.length, packet)
             // TLS 1.3 sends a dummy change_cipher_spec for middleboxes; the records after it
             // are application_data anyway, and a second ClientHello after an HRR is still clear.
-            if !isTLS13 { state.encrypted = true }
+            // Before TLS 1.3 a change_cipher_spec comes only after the ServerHello: one before
+            // any ServerHello is TLS 1.3's (the capture missed the HelloRetryRequest).
+            if !isTLS13 && record.serverHello != nil { state.encrypted = true }
         case .applicationData:
             applicationData(&state, side: side, length: deframed.header.length, packet)
         default:

@@ -40,6 +40,28 @@ import Testing
         return process
     }
 
+    /// A TCP port nothing listens on: bind to port 0 and read what the kernel chose.
+    static func freePort() -> Int? {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
+        address.sin_port = 0
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard bound == 0 else { return nil }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        return named == 0 ? Int(UInt16(bigEndian: address.sin_port)) : nil
+    }
+
     static func waitFor(_ file: URL, containing text: String, seconds: Double = 10) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
@@ -68,14 +90,19 @@ import Testing
                     "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key,
                     "-out", certificate, "-days", "30", "-subj", "/CN=sniff.test",
                 ]) == 0)
-        // Ports from the process id, so parallel runs on one machine do not collide.
-        let base = 40_000 + Int(getpid() % 5_000) * 2
+        // Ports the kernel says are free, so parallel runs on one machine do not collide.
+        var ports: [Int] = []
+        for _ in 0..<20 where ports.count < 3 {
+            if let port = Self.freePort(), !ports.contains(port) { ports.append(port) }
+        }
+        try #require(ports.count == 3)
+        let base = ports[0]
         let any = try Self.start(
             openssl, ["s_server", "-accept", "127.0.0.1:\(base)", "-cert", certificate, "-key", key, "-www", "-quiet"])
         let tls13Only = try Self.start(
             openssl,
             [
-                "s_server", "-accept", "127.0.0.1:\(base + 1)", "-cert", certificate, "-key", key, "-tls1_3", "-www",
+                "s_server", "-accept", "127.0.0.1:\(ports[1])", "-cert", certificate, "-key", key, "-tls1_3", "-www",
                 "-quiet",
             ])
         defer {
@@ -93,12 +120,15 @@ import Testing
             [
                 "python3", "-c",
                 "import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); "
-                    + "s.bind(('127.0.0.1', \(base + 2))); s.listen(); c=s.accept(); time.sleep(60)",
+                    + "s.bind(('127.0.0.1', \(ports[2]))); s.listen(); c=s.accept(); time.sleep(60)",
             ])
         defer { silent.terminate() }
         let sniff = try Self.start(
             binary.path,
-            ["sniff", "-i", "lo", "--format", "json", "--idle-timeout", "2", "tcp portrange \(base)-\(base + 2)"],
+            [
+                "sniff", "-i", "lo", "--format", "json", "--idle-timeout", "2",
+                "tcp port \(ports[0]) or tcp port \(ports[1]) or tcp port \(ports[2])",
+            ],
             stdout: out, stderr: err)
         #expect(Self.waitFor(err, containing: "listening on lo"))
         usleep(500_000)
@@ -110,7 +140,7 @@ import Testing
             openssl, ["s_client", "-connect", connect, "-servername", "sniff.test", "-CAfile", certificate],
             input: "Q\n")
         try Self.run(openssl, ["s_client", "-connect", connect, "-tls1_2", "-CAfile", certificate], input: "Q\n")
-        try Self.run(openssl, ["s_client", "-connect", "127.0.0.1:\(base + 1)", "-tls1_2"], input: "Q\n")
+        try Self.run(openssl, ["s_client", "-connect", "127.0.0.1:\(ports[1])", "-tls1_2"], input: "Q\n")
         try Self.run(openssl, ["s_client", "-connect", connect, "-tls1_2", "-verify_return_error"], input: "Q\n")
 
         // Each flow is printed as soon as it is decided, before any stop.
@@ -122,7 +152,7 @@ import Testing
             [
                 "python3", "-c",
                 "import socket,ssl; c=ssl.create_default_context(); c.check_hostname=False; c.verify_mode=ssl.CERT_NONE; "
-                    + "s=socket.create_connection(('127.0.0.1', \(base + 2))); s.settimeout(60); "
+                    + "s=socket.create_connection(('127.0.0.1', \(ports[2]))); s.settimeout(60); "
                     + "c.wrap_socket(s, server_hostname='silent.test')",
             ])
         defer { waiting.terminate() }
