@@ -23,6 +23,11 @@ struct DirectionState {
     var encrypted = false
     /// A change_cipher_spec was seen.
     var sawCCS = false
+    /// A handshake message other than a hello was sent (ClientKeyExchange, Certificate...).
+    var sentHandshakeAfterHello = false
+    /// A change_cipher_spec came before any ServerHello: whether what follows is encrypted
+    /// is decided by the next record.
+    var ambiguousCCS = false
     /// Records with hidden bodies seen (after CCS or, for a TLS 1.3 server, after the ServerHello).
     var encryptedRecords = 0
     /// Encrypted records seen after this side's change_cipher_spec.

@@ -13,6 +13,7 @@ extension FlowSession {
         let name = message.type.name ?? "handshake_\(message.type.rawValue)"
         addStep(side, name, message.body.count, packet)
         lastHandshakeStep = name
+        if message.type != .clientHello && message.type != .serverHello { state.sentHandshakeAfterHello = true }
         do {
             switch message.type {
             case .clientHello:

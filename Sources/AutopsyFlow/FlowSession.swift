@@ -255,6 +255,24 @@ public struct FlowSession: StreamHandler {
             if side == .client && record.sslv2MasterKeySent { state.encrypted = true }
             return state.encrypted ? .encrypted : .plaintext
         }
+        if state.ambiguousCCS, let body = deframed.body {
+            state.ambiguousCCS = false
+            // After a change_cipher_spec the capture cannot place: a second ClientHello in
+            // clear (TLS 1.3 after a HelloRetryRequest), or TLS 1.2's encrypted records.
+            let clear =
+                deframed.header.contentType == .handshake
+                ? body.first == 1
+                : deframed.header.contentType == .alert ? body.count == 2 : false
+            if !clear {
+                state.encrypted = true
+                let kind = deframed.header.contentType == .alert ? "encrypted_alert" : "encrypted_handshake"
+                if deframed.header.contentType == .alert {
+                    addAlert(nil, encryptedLength: deframed.header.length, side: side, packet)
+                }
+                encryptedRecord(&state, side: side, kind: kind, length: deframed.header.length, packet)
+                return .encrypted
+            }
+        }
         switch deframed.header.contentType {
         case .handshake:
             if let body = deframed.body {
@@ -276,9 +294,15 @@ public struct FlowSession: StreamHandler {
             addStep(side, "change_cipher_spec", deframed.header.length, packet)
             // TLS 1.3 sends a dummy change_cipher_spec for middleboxes; the records after it
             // are application_data anyway, and a second ClientHello after an HRR is still clear.
-            // Before TLS 1.3 a change_cipher_spec comes only after the ServerHello: one before
-            // any ServerHello is TLS 1.3's (the capture missed the HelloRetryRequest).
-            if !isTLS13 && record.serverHello != nil { state.encrypted = true }
+            // Before TLS 1.3 a change_cipher_spec comes after the ServerHello (and, from the
+            // client, after its ClientKeyExchange): one before either is TLS 1.3's, sent before
+            // a second ClientHello (the capture missed the HelloRetryRequest).
+            if !isTLS13 && (record.serverHello != nil || state.sentHandshakeAfterHello) {
+                state.encrypted = true
+            } else if !isTLS13 {
+                // No ServerHello seen (a one-sided capture): the next record tells.
+                state.ambiguousCCS = true
+            }
         case .applicationData:
             applicationData(&state, side: side, length: deframed.header.length, packet)
         default:

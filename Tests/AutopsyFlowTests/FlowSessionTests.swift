@@ -198,6 +198,26 @@ enum Flights {
         #expect(Conversation(steps: steps).run().outcome == expected)
     }
 
+    /// A capture of the client's side only: a change_cipher_spec with no ServerHello before it.
+    @Test func aChangeCipherSpecBeforeAnyServerHelloIsToldByTheNextRecord() {
+        // TLS 1.3 after an unseen HelloRetryRequest: the second ClientHello is in clear.
+        let tls13 = Conversation(steps: [
+            .data(.initiator, Flights.clientHello + Wire.record(20, [1]) + Flights.clientHello)
+        ]).run()
+        #expect(tls13.retryClientHello != nil)
+        // TLS 1.2 resumption: CCS, then an encrypted Finished and an encrypted alert.
+        let tls12 = Conversation(steps: [
+            .data(
+                .initiator,
+                Flights.clientHello + Wire.record(20, [1]) + Wire.record(22, [UInt8](repeating: 0x9e, count: 40))
+                    + Wire.record(21, [UInt8](repeating: 0x51, count: 26)))
+        ]).run()
+        #expect(tls12.retryClientHello == nil)
+        #expect(tls12.malformedRecords == 0)
+        #expect(tls12.alerts.map(\.isEncrypted) == [true])
+        #expect(tls12.steps.map(\.kind).contains("encrypted_handshake"))
+    }
+
     @Test func theResponderThatSendsTheClientHelloIsTheClient() {
         let record = Conversation(steps: [
             .data(.responder, Flights.clientHello), .data(.initiator, Wire.record(21, [2, 70])),
