@@ -13,7 +13,7 @@ public struct AnalysisOptions: Sendable {
     /// A BPF expression applied by libpcap, or nil.
     public var filter: String?
     /// Finished records that may wait for an earlier, still open flow before it is passed over.
-    public var maxWaitingRecords = 10_000
+    public var maxWaitingRecords = 4_096
     /// PEM files of extra trust anchors (`--ca-file`), for the certificate checks.
     public var caFiles: [String] = []
     /// Whether the system's trust store is used too (`--no-system-trust` turns it off).
@@ -49,6 +49,8 @@ public final class Analyzer {
     private var patternFinder = PatternFinder()
     /// Judges certificate chains at the capture time, once per distinct chain, name and day.
     private let checker: CertificateChecker
+    /// Summaries of recently seen certificates, by DER.
+    private var summaries: [[UInt8]: CertificateSummary] = [:]
     /// The counts so far.
     public private(set) var summary = AnalysisSummary()
 
@@ -66,7 +68,7 @@ public final class Analyzer {
         queue = EmissionQueue(maxWaiting: options.maxWaitingRecords)
         let store =
             options.trustStore ?? TrustStoreCache.shared.store(system: options.systemTrust, files: options.caFiles)
-        checker = CertificateChecker(trustStore: store)
+        checker = CertificateChecker(trustStore: store, cacheLimit: 256)
     }
 
     /// Reads one capture file to its end. Flows still open at its end are reported then.
@@ -160,12 +162,23 @@ public final class Analyzer {
     /// Summarizes the certificates and judges the server's chain at the capture time, once
     /// the flow has ended: off the packet path, and cached per chain, name and day.
     private func judgeCertificates(_ record: inout FlowRecord) {
-        record.certificateSummaries = record.serverCertificates.map(CertificateSummary.summarize)
-        record.clientCertificateSummaries = record.clientCertificates.map(CertificateSummary.summarize)
-        guard !record.serverCertificates.isEmpty else { return }
-        let name = record.serverName ?? record.server.ip.description
-        let time = record.serverHello?.timestamp ?? record.firstTimestamp
-        record.chainAssessment = checker.assessBlocking(chain: record.serverCertificates, name: name, at: time)
+        record.certificateSummaries = record.serverCertificates.map(summarize)
+        record.clientCertificateSummaries = record.clientCertificates.map(summarize)
+        if !record.serverCertificates.isEmpty {
+            let name = record.serverName ?? record.server.ip.description
+            let time = record.serverHello?.timestamp ?? record.firstTimestamp
+            let assessment = checker.assessBlocking(chain: record.serverCertificates, name: name, at: time)
+            record.chainAssessment = assessment
+        }
+    }
+
+    /// A certificate's summary; the same DER recurs across flows, so summaries are kept by DER.
+    private func summarize(_ der: [UInt8]) -> CertificateSummary {
+        if let known = summaries[der] { return known }
+        if summaries.count >= 2_048 { summaries.removeAll(keepingCapacity: true) }
+        let summary = CertificateSummary.summarize(der)
+        summaries[der] = summary
+        return summary
     }
 
     /// Diagnoses a record with what the capture taught so far, counts it, and hands it out.

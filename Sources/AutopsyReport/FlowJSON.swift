@@ -54,8 +54,8 @@ public enum FlowJSON {
         }
         clientHello(&json, "retry_client_hello", record.retryClientHello)
         chainCheck(&json, record.chainAssessment)
-        json.int("certificate_count", record.serverCertificates.count)
-        json.int("client_certificate_count", record.clientCertificates.count)
+        json.int("certificate_count", record.certificateSummaries.count)
+        json.int("client_certificate_count", record.clientCertificateSummaries.count)
         json.bool("certificate_requested", record.certificateRequest != nil)
         json.bool("upgraded_from_plaintext", record.upgradedFromPlaintext)
         plaintext(&json, record)

@@ -77,7 +77,8 @@ public struct Ladder {
             guard let hello = record.serverHello?.hello else { return "ServerHello" }
             return "ServerHello (\(hello.selectedVersion), \(hello.cipherSuite))"
         case "certificate":
-            let count = step.from == .server ? record.serverCertificates.count : record.clientCertificates.count
+            let count =
+                step.from == .server ? record.certificateSummaries.count : record.clientCertificateSummaries.count
             return "Certificate (\(count) cert\(count == 1 ? "" : "s"))"
         case "alert":
             let alert = record.alerts.first { $0.frame == step.frame && $0.from == step.from }?.alert

@@ -119,7 +119,7 @@ public struct TextReport {
         default:
             break
         }
-        if record.certificateRequest != nil && record.clientCertificates.isEmpty && record.outcome == .failed {
+        if record.certificateRequest != nil && record.clientCertificateSummaries.isEmpty && record.outcome == .failed {
             lines.append("The server asked for a client certificate.")
         }
         for line in record.malformed.prefix(3) { lines.append(style.yellow(line)) }

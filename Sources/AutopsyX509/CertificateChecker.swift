@@ -4,7 +4,7 @@ import Dispatch
 import Synchronization
 
 /// Checks certificate chains against a trust store at capture times, validating each distinct
-/// chain once: results are cached by (the chain's SHA-256s, the name, the capture day UTC).
+/// chain once: results are cached by (the chain's SHA-256s, the capture day UTC); the name is matched per call.
 ///
 /// swift-certificates' `Verifier` is async. `assess` is the async entry point; `assessBlocking`
 /// serves synchronous callers (the engine). All verification runs on a private serial dispatch
@@ -21,7 +21,6 @@ public final class CertificateChecker: Sendable {
 
     private struct Key: Hashable {
         var fingerprints: [[UInt8]]
-        var name: String?
         var day: Int64
     }
 
@@ -55,9 +54,9 @@ public final class CertificateChecker: Sendable {
     /// Assesses a chain as sent (leaf first, DER) for a name (SNI or server IP as text, or nil) at
     /// a capture time.
     public func assess(chain: [[UInt8]], name: String?, at time: Timestamp) async -> ChainAssessment {
-        let key = Key(
-            fingerprints: chain.map { Array(SHA256.hash(data: $0)) }, name: name?.lowercased(),
-            day: epochDay(time.seconds))
+        // The name is matched per call (cheap); the chain's facts and the verifier's verdict
+        // depend only on the chain and the day, so flows to many names share one validation.
+        let key = Key(fingerprints: chain.map { Array(SHA256.hash(data: $0)) }, day: epochDay(time.seconds))
         let task = cachedTask(for: key, chain: chain, time: time)
         let entry = await task.value
         return Self.assessment(entry, name: name, at: time)

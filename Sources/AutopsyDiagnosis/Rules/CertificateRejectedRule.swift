@@ -13,11 +13,11 @@ struct CertificateRejectedRule: DiagnosisRule {
         {
             var evidence = [flow.alertEvidence(alert)]
             evidence.append("what the client means: " + AlertMeaning.certificateComplaint(message.description.rawValue))
-            if flow.serverCertificates.isEmpty {
+            if flow.certificateSummaries.isEmpty {
                 evidence.append("the server's certificate is not visible in the capture (TLS 1.3 encrypts it)")
             } else {
                 evidence.append(
-                    "frame \(flow.serverCertificateFrame ?? 0): the server sent \(flow.serverCertificates.count) certificate(s)"
+                    "frame \(flow.serverCertificateFrame ?? 0): the server sent \(flow.certificateSummaries.count) certificate(s)"
                 )
             }
             return make(

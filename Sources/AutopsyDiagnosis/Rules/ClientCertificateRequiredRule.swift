@@ -11,7 +11,8 @@ struct ClientCertificateRequiredRule: DiagnosisRule {
         var evidence: [String] = []
         if code == 116, let alert {
             evidence.append(flow.alertEvidence(alert))
-        } else if let frame = flow.certificateRequestFrame, flow.clientCertificates.isEmpty, flow.outcome == .failed,
+        } else if let frame = flow.certificateRequestFrame, flow.clientCertificateSummaries.isEmpty,
+            flow.outcome == .failed,
             let alert, alert.from == .server
         {
             evidence.append("frame \(frame): the server asked for a client certificate (CertificateRequest)")
