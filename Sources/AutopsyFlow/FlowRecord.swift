@@ -290,6 +290,24 @@ public struct FlowRecord: Sendable, Hashable {
     public var sawTLS = false
     /// Why the flow left the table.
     public var end: String = ""
+    /// Encrypted records the client sent after the handshake was decided (capped at 255).
+    public var clientRecordsAfterHandshake = 0
+    /// Their body bytes.
+    public var clientBytesAfterHandshake = 0
+
+    /// A client that finished the handshake and closed without sending a request:
+    /// some clients (curl, node) check the certificate only then, so this may be a
+    /// rejection the wire cannot prove.
+    public var closedRightAfterHandshake: Bool {
+        guard outcome == .established, tcp.clientFIN || tcp.clientRST else { return false }
+        if version?.isTLS13OrDraft ?? false {
+            // TLS 1.3 hides the type: at most one alert-sized record.
+            return clientRecordsAfterHandshake <= 1 && clientBytesAfterHandshake <= 24
+        }
+        // Before TLS 1.3 alerts show their type: no application data from the client at all.
+        return clientRecordsAfterHandshake == 0
+    }
+
     /// Summaries of the server's certificates, leaf first (filled in once the flow ends).
     public var certificateSummaries: [CertificateSummary] = []
     /// Summaries of the client's certificates (mTLS).

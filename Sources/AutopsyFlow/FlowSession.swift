@@ -318,7 +318,14 @@ public struct FlowSession: StreamHandler {
     mutating func applicationData(_ state: inout DirectionState, side: Side, length: Int, _ packet: PacketInfo) {
         state.encryptedRecords += 1
         if state.sawCCS { state.encryptedAfterCCS += 1 }
-        guard !isDecided else { return }
+        guard !isDecided else {
+            // What the client sends after its Finished: a request, or only an alert-sized record.
+            if side == .client && record.clientRecordsAfterHandshake < 255 {
+                record.clientRecordsAfterHandshake += 1
+                record.clientBytesAfterHandshake &+= length
+            }
+            return
+        }
         if isTLS13 && record.serverHello != nil {
             if side == .server {
                 addStep(side, state.encryptedRecords == 1 ? "encrypted_handshake" : "encrypted_record", length, packet)

@@ -58,6 +58,7 @@ public enum FlowJSON {
         json.int("client_certificate_count", record.clientCertificateSummaries.count)
         json.bool("certificate_requested", record.certificateRequest != nil)
         json.bool("upgraded_from_plaintext", record.upgradedFromPlaintext)
+        json.bool("closed_right_after_handshake", record.closedRightAfterHandshake)
         plaintext(&json, record)
         steps(&json, record)
         json.strings("anomalies", record.anomalies.map(\.description))

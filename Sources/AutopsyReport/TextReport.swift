@@ -93,6 +93,20 @@ public struct TextReport {
         if let side = record.plaintextSide, let sample = record.plaintextSample[side] {
             lines.append("The \(side.rawValue) did not speak TLS; it sent \(sample).")
         }
+        if record.closedRightAfterHandshake {
+            var line =
+                "The client closed right after the handshake, without a request: some clients (curl, node) reject the certificate only then."
+            if let check = record.chainAssessment {
+                if let match = check.nameMatch, !match.isMatch {
+                    line +=
+                        " Here the certificate does not cover \(check.name ?? "the name asked for"): the likely reason."
+                } else if !check.trusted {
+                    line +=
+                        " Here the chain is not trusted (\(check.untrustedRoot ?? check.missingIntermediate ?? check.verifierError ?? "see chain_check")): the likely reason."
+                }
+            }
+            lines.append(line)
+        }
         switch record.outcome {
         case .reset:
             let who = record.tcp.serverRST ? "server" : "client"

@@ -129,6 +129,24 @@ enum Flights {
         #expect(!record.resumed)
     }
 
+    /// curl and node finish the handshake, then reject the certificate and close: an
+    /// established flow where the client sent no request.
+    @Test func aClientThatClosesRightAfterTheHandshakeIsNoted() {
+        let closing = Conversation(steps: [
+            .data(.initiator, Flights.clientHello), .data(.responder, Flights.tls13ServerFlight),
+            .data(.initiator, Flights.tls13ClientFinished + Wire.record(23, [UInt8](repeating: 1, count: 19))),
+            .fin(.initiator),
+        ]).run()
+        #expect(closing.outcome == .established)
+        #expect(closing.closedRightAfterHandshake)
+        let requesting = Conversation(steps: [
+            .data(.initiator, Flights.clientHello), .data(.responder, Flights.tls13ServerFlight),
+            .data(.initiator, Flights.tls13ClientFinished + Wire.record(23, [UInt8](repeating: 1, count: 300))),
+            .fin(.initiator),
+        ]).run()
+        #expect(!requesting.closedRightAfterHandshake)
+    }
+
     @Test func tls13AlertSizedRecordInsteadOfFinishedIsAFailure() {
         let record = Conversation(steps: [
             .data(.initiator, Flights.clientHello), .data(.responder, Flights.tls13ServerFlight),
