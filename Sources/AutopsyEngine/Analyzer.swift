@@ -30,7 +30,7 @@ public struct AnalysisOptions: Sendable {
 }
 
 /// Counts flows as the table creates them: the id of a flow is its rank by first packet
-/// among all TCP connections of the run (Wireshark's `tcp.stream` + 1).
+/// among the TCP connections of the run (close to Wireshark's `tcp.stream` + 1).
 final class FlowCounter {
     var next = 0
 }

@@ -8,7 +8,7 @@ import Foundation
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show one flow as a ladder diagram (client and server columns) with its diagnosis.",
-        discussion: "Flow ids are those of `tlsautopsy analyze` (Wireshark's tcp.stream + 1).")
+        discussion: "Flow ids are those `tlsautopsy analyze` prints.")
 
     @Argument(help: "The capture file.")
     var file: String
