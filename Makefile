@@ -14,15 +14,23 @@ DESTDIR     ?=
 SHARED      ?= ../shared
 DEMO_PCAP   ?= Fixtures/captures/demo/demo.pcap
 MIN_AGREEMENT ?= 0.99
+FUZZ_SECONDS  ?= 60
+FUZZ_SMOKE_SECONDS ?= 15
 
 BIN          := .build/release/tlsautopsy
 APT_PACKAGES := libpcap-dev ca-certificates tcpdump python3 openssl
-LINT_PATHS   := Sources $(wildcard Tests/*Tests)
+LINT_PATHS   := Sources $(wildcard Tests/*Tests) Tests/Fuzz/Sources
 AGREEMENT    := $(PYTHON) Tests/Tools/corpus-agreement.py --bin $(BIN) --shared $(SHARED)
 # A crashing test reports instead of waiting on the backtracer.
 TEST_ENV     := SWIFT_BACKTRACE=enable=no
+# libFuzzer targets (Tests/Fuzz): name and largest input each.
+FUZZ_TARGETS := records:16384 client-hello:4096 server-hello:1024 certificate:16384 packet:4096 pipeline:65536
+FUZZ_DIR     := .build/fuzz
+FUZZ_BIN     := $(FUZZ_DIR)/release/autopsy-fuzz
+FUZZ_BUILD   := -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
 
-.PHONY: help deps build demo test test-tools lint format install clean golden fixtures registries agreement
+.PHONY: help deps build demo test test-tools lint format install clean golden fixtures registries agreement \
+        fuzz-build fuzz fuzz-smoke fuzz-seeds
 
 help: ## List the targets
 	@echo "usage: make TARGET [VARIABLE=value ...]"
@@ -66,6 +74,7 @@ test: deps ## Tool tests, unit, engine and CLI tests, lint; corpus agreement whe
 	$(TEST_ENV) $(SWIFT) build --build-tests
 	$(TEST_ENV) $(SWIFT) test
 	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory fuzz-smoke
 	@if [ -d "$(SHARED)/corpus" ]; then \
 	    echo "$(SWIFT) build -c release"; $(SWIFT) build -c release; \
 	    echo "$(AGREEMENT) --min $(MIN_AGREEMENT)"; $(AGREEMENT) --min $(MIN_AGREEMENT); \
@@ -98,6 +107,37 @@ golden: deps ## Re-record Fixtures/expected/*.ndjson and *.txt, then fail so tha
 
 fixtures: ## Re-create every capture of Fixtures/captures with real TLS stacks (as root; about 2 minutes)
 	bash Fixtures/make-fixtures.sh
+
+fuzz-build: deps ## Build the libFuzzer driver (Tests/Fuzz) with -sanitize=fuzzer,address
+	$(SWIFT) build --package-path Tests/Fuzz --scratch-path $(FUZZ_DIR) $(FUZZ_BUILD)
+
+fuzz: fuzz-build ## Run every fuzz target FUZZ_SECONDS; crashers land in .build/fuzz/crashes/TARGET/
+	@$(MAKE) --no-print-directory fuzz-run RUN_SECONDS=$(FUZZ_SECONDS)
+
+fuzz-smoke: fuzz-build ## Every fuzz target for FUZZ_SMOKE_SECONDS (CI's smoke: 6 x 15 s)
+	@$(MAKE) --no-print-directory fuzz-run RUN_SECONDS=$(FUZZ_SMOKE_SECONDS)
+
+fuzz-run:
+	@failed=""; \
+	for spec in $(FUZZ_TARGETS); do \
+	    target=$${spec%%:*}; max=$${spec##*:}; \
+	    mkdir -p $(FUZZ_DIR)/corpus/$$target $(FUZZ_DIR)/crashes/$$target; \
+	    echo "fuzz: $$target for $(RUN_SECONDS) s (corpus $(FUZZ_DIR)/corpus/$$target, seeds Fixtures/fuzz-seeds/$$target)"; \
+	    if ! SWIFT_BACKTRACE=enable=no $(FUZZ_BIN) $$target -max_total_time=$(RUN_SECONDS) -max_len=$$max \
+	        -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/crashes/$$target/ \
+	        $(FUZZ_DIR)/corpus/$$target Fixtures/fuzz-seeds/$$target > $(FUZZ_DIR)/$$target.log 2>&1; then \
+	        failed="$$failed $$target"; tail -n 40 $(FUZZ_DIR)/$$target.log >&2; \
+	    fi; \
+	    grep -E '^stat::number_of_executed_units|^#[0-9]+ +DONE' $(FUZZ_DIR)/$$target.log | tr '\n' ' '; echo; \
+	done; \
+	if [ -n "$$failed" ]; then \
+	    echo "fuzz: crash or broken invariant in:$$failed; inputs in $(FUZZ_DIR)/crashes/; minimize one with" >&2; \
+	    echo "      $(FUZZ_BIN) TARGET -minimize_crash=1 -runs=10000 FILE, then add it to Fixtures/fuzz-seeds/TARGET/crash-NAME" >&2; \
+	    exit 1; \
+	fi
+
+fuzz-seeds: ## Re-cut Fixtures/fuzz-seeds/ from the fixture captures (keeps crash-* files)
+	$(PYTHON) Tests/Tools/make-fuzz-seeds.py
 
 registries: ## Regenerate the IANA registries (Tests/Tools/gen-registries.py)
 	$(PYTHON) Tests/Tools/gen-registries.py

@@ -4,7 +4,9 @@ import PackageDescription
 let package = Package(
     name: "tlsautopsy",
     products: [
-        .executable(name: "tlsautopsy", targets: ["tlsautopsy"])
+        .executable(name: "tlsautopsy", targets: ["tlsautopsy"]),
+        // The fuzz harness bodies, for the nested fuzz package (Tests/Fuzz); not an API.
+        .library(name: "AutopsyFuzzTargets", targets: ["AutopsyPackets", "AutopsyTLS", "AutopsyFlow", "AutopsyEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -53,7 +55,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
-        .testTarget(name: "AutopsyPacketsTests", dependencies: ["AutopsyPackets"]),
+        .testTarget(name: "AutopsyPacketsTests", dependencies: ["AutopsyPackets", "AutopsyTestSupport"]),
         .testTarget(name: "AutopsyTCPTests", dependencies: ["AutopsyTCP"]),
         .testTarget(name: "AutopsyTLSTests", dependencies: ["AutopsyTLS", "AutopsyTestSupport"]),
         .testTarget(name: "AutopsyCaptureTests", dependencies: ["AutopsyCapture"]),
@@ -78,6 +80,6 @@ let package = Package(
             dependencies: ["AutopsyEngine", "AutopsyFlow", "AutopsyReport", "AutopsyTestSupport"]),
         .testTarget(
             name: "AutopsyEngineTests",
-            dependencies: ["AutopsyEngine", "AutopsyFlow", "AutopsyTestSupport"]),
+            dependencies: ["AutopsyEngine", "AutopsyFlow", "AutopsyReport", "AutopsyTCP", "AutopsyTestSupport"]),
     ]
 )

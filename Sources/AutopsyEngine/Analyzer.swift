@@ -74,6 +74,14 @@ public final class Analyzer {
     /// Reads one capture file to its end. Flows still open at its end are reported then.
     public func analyze(path: String, emit: (FlowRecord) -> Void) throws(CaptureError) {
         var handle = try PcapHandle.openOffline(path: path)
+        try analyze(&handle, name: path, emit: emit)
+    }
+
+    /// Reads an open capture (a file, or bytes in memory) to its end, naming it `name`.
+    /// Flows still open at its end are reported then.
+    public func analyze(_ handle: inout PcapHandle, name path: String, emit: (FlowRecord) -> Void)
+        throws(CaptureError)
+    {
         try handle.requireSupportedLinkType(path: path)
         if let filter = options.filter { try handle.setFilter(filter) }
         var capture = CaptureSummary(file: path, linkType: handle.linkTypeName)
