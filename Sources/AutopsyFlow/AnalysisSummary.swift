@@ -49,6 +49,9 @@ public struct AnalysisSummary: Sendable, Hashable {
     public var malformedRecords = 0
     /// Reassembly counters.
     public var tcp = TCPCounters()
+    /// The most bytes of unfinished TLS data (record body plus handshake message) any
+    /// reported flow held for one direction.
+    public var tlsBufferPeakBytes = 0
     /// Packets the kernel dropped (live capture only).
     public var droppedByKernel: Int?
     /// Packets the interface dropped (live capture only).
@@ -65,6 +68,7 @@ public struct AnalysisSummary: Sendable, Hashable {
         if record.sawTLS { tlsFlows += 1 }
         outcomes[record.outcome, default: 0] += 1
         malformedRecords += record.malformedRecords
+        tlsBufferPeakBytes = max(tlsBufferPeakBytes, record.tlsBufferPeakBytes)
         for diagnosis in record.diagnoses { diagnoses[diagnosis.id, default: 0] += 1 }
     }
 }

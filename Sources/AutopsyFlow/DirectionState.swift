@@ -48,6 +48,10 @@ struct DirectionState {
         joiner = HandshakeJoiner(maxMessageBytes: limits.message)
     }
 
+    /// The most unfinished TLS bytes held: the largest record body plus the largest
+    /// handshake buffer (record bodies a message spans).
+    var bufferPeakBytes: Int { deframer.peakBodyBytes + joiner.peakBufferedBytes }
+
     mutating func keepSample(_ chunk: Span<UInt8>) {
         guard sample.count < Self.sampleSize else { return }
         let take = min(Self.sampleSize - sample.count, chunk.count)

@@ -278,6 +278,9 @@ public struct FlowRecord: Sendable, Hashable {
     public var malformed: [String] = []
     /// Count of records or messages that did not parse.
     public var malformedRecords = 0
+    /// The most bytes of unfinished TLS data this flow held for one direction (a record body
+    /// and a handshake message): bounded by `Limits`; counted in the summary, not printed per flow.
+    public var tlsBufferPeakBytes = 0
     /// The first bytes a side sent when it did not speak TLS (for not_tls evidence), as printable text.
     public var plaintextSample: [Side: String] = [:]
     /// Which side spoke plaintext where TLS was expected.

@@ -48,7 +48,7 @@ extension FlowSession {
             }
         } catch {
             record.malformedRecords += 1
-            record.malformed.append("frame \(packet.frame): \(side.rawValue) \(name) \(error)")
+            noteMalformed("frame \(packet.frame): \(side.rawValue) \(name) \(error)")
         }
     }
 
@@ -58,7 +58,7 @@ extension FlowSession {
         var entry = ClientHelloRecord(
             frame: packet.frame, timestamp: packet.timestamp, recordVersion: recordVersion, hello: hello)
         entry.fingerprint()
-        record.anomalies.append(contentsOf: hello.anomalies)
+        for anomaly in hello.anomalies { noteAnomaly(anomaly) }
         if record.clientHello == nil {
             record.clientHello = entry
         } else if record.retryClientHello == nil {
@@ -73,7 +73,7 @@ extension FlowSession {
         var entry = ServerHelloRecord(frame: packet.frame, timestamp: packet.timestamp, hello: hello)
         entry.ja3sString = JA3.serverString(hello)
         entry.ja3s = JA3.serverHash(hello)
-        record.anomalies.append(contentsOf: hello.anomalies)
+        for anomaly in hello.anomalies { noteAnomaly(anomaly) }
         if hello.isHelloRetryRequest {
             helloRetrySeen = true
             if record.helloRetryRequest == nil { record.helloRetryRequest = entry }
@@ -134,7 +134,7 @@ extension FlowSession {
             }
         } catch {
             record.malformedRecords += 1
-            record.malformed.append("frame \(packet.frame): \(side.rawValue) SSL 2.0 message \(error)")
+            noteMalformed("frame \(packet.frame): \(side.rawValue) SSL 2.0 message \(error)")
         }
     }
 }

@@ -121,7 +121,7 @@ public struct FlowSession: StreamHandler {
         var state = take(direction)
         if !isDecided && state.phase != .stopped {
             let side = side(of: direction)
-            record.malformed.append(
+            noteMalformed(
                 "frame \(packet.frame): \(missingBytes) bytes of the \(side.rawValue)'s stream are missing from the capture; parsing of that direction stops there"
             )
         }
@@ -169,6 +169,7 @@ public struct FlowSession: StreamHandler {
         }
         let client = initiatorIsClient ? initiator : responder
         let server = initiatorIsClient ? responder : initiator
+        result.tlsBufferPeakBytes = max(client.bufferPeakBytes, server.bufferPeakBytes)
         for (side, state) in [(Side.client, client), (Side.server, server)] where state.startedPlaintext {
             result.plaintextSample[side] = PlaintextSniffer.describe(
                 Array(state.sample.prefix(Int(clamping: state.plaintextBytes))))
@@ -216,7 +217,9 @@ public struct FlowSession: StreamHandler {
         }
         if deframer.sawValidHeader { record.sawTLS = true }
         if let error = deframer.error, state.phase == .tls {
-            if deframer.recordCount == 0 {
+            // A first header with a record type and version but a length out of range is
+            // broken TLS (reported as malformed), not another protocol.
+            if deframer.recordCount == 0 && "\(error.field)" != "record.length" {
                 // The direction did not start with TLS. The plaintext may have been short and
                 // in earlier chunks (a 1-byte STARTTLS answer): this chunk may start TLS itself.
                 // Without the SYN the stream may simply start mid-record: not plaintext, just unaligned.
@@ -233,8 +236,9 @@ public struct FlowSession: StreamHandler {
                     state.phase = .searching(strict: record.tcp.syn, scanned: bytes.count)
                 }
             } else {
+                record.sawTLS = true
                 record.malformedRecords += 1
-                record.malformed.append(
+                noteMalformed(
                     "frame \(packet.frame): \(side(of: direction).rawValue) record \(error); parsing of that direction stops there"
                 )
                 state.phase = .stopped
@@ -272,6 +276,9 @@ public struct FlowSession: StreamHandler {
                 encryptedRecord(&state, side: side, kind: kind, length: deframed.header.length, packet)
                 return .encrypted
             }
+        }
+        if deframed.header.length == 0 && deframed.header.contentType != .applicationData {
+            noteAnomaly(Anomaly(.emptyRecord, detail: "\(side.rawValue) \(deframed.header.contentType)"))
         }
         switch deframed.header.contentType {
         case .handshake:
@@ -361,12 +368,25 @@ public struct FlowSession: StreamHandler {
         joiner.append(body) { messages.append($0) }
         if let error = joiner.error, state.joiner.error == nil {
             record.malformedRecords += 1
-            record.malformed.append("frame \(packet.frame): \(side(of: direction).rawValue) handshake \(error)")
+            noteMalformed("frame \(packet.frame): \(side(of: direction).rawValue) handshake \(error)")
         }
         state.joiner = joiner
         for message in messages {
             handleMessage(message, &state, direction, header, packet)
         }
+    }
+
+    /// Notes what did not parse: every one is counted, the first `maxAlerts` are described
+    /// (a hostile stream may send malformed messages without end).
+    mutating func noteMalformed(_ text: String) {
+        guard record.malformed.count < Self.maxAlerts else { return }
+        record.malformed.append(text)
+    }
+
+    /// Notes an oddity of the stream once (a stream may repeat it without bound).
+    mutating func noteAnomaly(_ anomaly: Anomaly) {
+        guard record.anomalies.count < Self.maxAlerts, !record.anomalies.contains(anomaly) else { return }
+        record.anomalies.append(anomaly)
     }
 
     // MARK: Steps, alerts, decision

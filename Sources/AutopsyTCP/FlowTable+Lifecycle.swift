@@ -83,6 +83,7 @@ extension FlowTable {
         }
         index[key] = slot
         counters.flowsCreated += 1
+        counters.flowsTrackedPeak = max(counters.flowsTrackedPeak, index.count)
         if !sawSYN { counters.flowsWithoutSYN += 1 }
         return slot
     }
@@ -107,6 +108,7 @@ extension FlowTable {
         if tombstone {
             counters.tombstoneEvictions += tombstones.insert(
                 state.key, at: state.lastSeen, capacity: max(1, limits.maxFlows))
+            counters.tombstonesPeak = max(counters.tombstonesPeak, tombstones.count)
         }
         if let handler { finished(handler, end, state.start) }
         return true

@@ -4,6 +4,10 @@
 public struct TCPCounters: Sendable, Hashable {
     /// Flows entered into the table.
     public var flowsCreated = 0
+    /// The most flows tracked at once (at most `Limits.maxFlows`).
+    public var flowsTrackedPeak = 0
+    /// The most tombstones held at once (at most `Limits.maxFlows`).
+    public var tombstonesPeak = 0
     /// Flows whose first packet was not a SYN or SYN-ACK (the capture began mid-flow).
     public var flowsWithoutSYN = 0
     /// TCP segments ingested (every call to `ingest`).

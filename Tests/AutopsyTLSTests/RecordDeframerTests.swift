@@ -65,13 +65,22 @@ import Testing
         [UInt8]([0x47, 0x45, 0x54, 0x20, 0x2f]),  // "GET /"
         [0x16, 0x02, 0x00, 0x00, 0x05],  // version major 2
         [0x16, 0x03, 0x01, 0x48, 0x01],  // length 18433 > 2^14 + 2048
-        [0x16, 0x03, 0x01, 0x00, 0x00],  // empty handshake record
         [0x19, 0x03, 0x03, 0x00, 0x01],  // content type 25
     ])
     func invalidHeadersStopTheStream(_ header: [UInt8]) {
         let result = Self.deframe([header + [1, 2, 3], Wire.record(21, [2, 40])])
         #expect(result.records.isEmpty)
         #expect(result.error != nil)
+    }
+
+    /// RFC 8446 (5.1) forbids empty handshake and alert records, but they carry nothing: the
+    /// stream goes on (the flow notes an anomaly).
+    @Test func emptyRecordsOfEveryTypePass() {
+        let result = Self.deframe([
+            [0x16, 0x03, 0x01, 0x00, 0x00, 0x15, 0x03, 0x03, 0x00, 0x00], Wire.record(21, [2, 40]),
+        ])
+        #expect(result.records.map(\.length) == [0, 0, 2])
+        #expect(result.error == nil)
     }
 
     @Test func recordsLongerThanTheBodyLimitFailWithoutBuffering() {

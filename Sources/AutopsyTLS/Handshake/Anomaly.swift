@@ -19,6 +19,8 @@ public struct Anomaly: Sendable, Hashable, CustomStringConvertible {
         case trailingBytes = "trailing_bytes"
         /// The handshake continued in SSL 2.0 record format.
         case sslv2Record = "sslv2_record"
+        /// A handshake, alert or change_cipher_spec record of length zero (RFC 8446, 5.1 forbids them).
+        case emptyRecord = "empty_record"
     }
 
     /// Which oddity.

@@ -28,6 +28,8 @@ public struct HandshakeJoiner: Sendable {
     public private(set) var error: ParseError?
     /// Bytes received in handshake records so far.
     public private(set) var bytesReceived = 0
+    /// The most bytes held at once (a partial message and the record completing it).
+    public private(set) var peakBufferedBytes = 0
 
     /// Creates a joiner that accepts messages of at most `maxMessageBytes`.
     public init(maxMessageBytes: Int = 64 * 1024) {
@@ -45,8 +47,16 @@ public struct HandshakeJoiner: Sendable {
             buffer = recordBody
             consumed = 0
         } else {
+            // Drop the messages already handed out, so that the buffer holds one partial
+            // message plus this record, however long the stream of records that each end
+            // mid-message.
+            if consumed > 0 {
+                buffer.removeSubrange(0..<consumed)
+                consumed = 0
+            }
             buffer.append(contentsOf: recordBody)
         }
+        peakBufferedBytes = max(peakBufferedBytes, buffer.count)
         while true {
             var cursor = ByteCursor(storage: buffer, start: consumed, end: buffer.count)
             guard cursor.remaining >= 4 else { break }

@@ -46,6 +46,8 @@ public struct RecordDeframer: Sendable {
     public private(set) var streamOffset: UInt64 = 0
     /// Records completed so far.
     public private(set) var recordCount = 0
+    /// The largest record body held (at most `maxBodyBytes`).
+    public private(set) var peakBodyBytes = 0
 
     /// Creates a deframer that holds at most `maxBodyBytes` of one record.
     public init(maxBodyBytes: Int = RecordHeader.maximumLength) {
@@ -211,6 +213,7 @@ public struct RecordDeframer: Sendable {
     ) {
         state = .header
         recordCount += 1
+        peakBodyBytes = max(peakBodyBytes, body.count)
         let record = DeframedRecord(
             header: header, body: keep ? body : nil, isSSLv2: isSSLv2, streamOffset: startOffset)
         body = []

@@ -28,7 +28,9 @@ public struct RecordHeader: Sendable, Hashable {
     }
 
     /// Reads and checks a header: content type 20 to 24, version major 3, length at most
-    /// ``maximumLength`` (zero only for application data).
+    /// ``maximumLength``. Zero is accepted for every type: RFC 8446 (5.1) forbids empty
+    /// handshake and alert records, but they carry nothing and the stream goes on (the
+    /// flow notes an `empty_record` anomaly).
     public static func parse(_ cursor: inout ByteCursor) throws(ParseError) -> RecordHeader {
         let start = cursor.offset
         let type = try cursor.readUInt8("record.type")
@@ -48,10 +50,9 @@ public struct RecordHeader: Sendable, Hashable {
             throw ParseError(
                 kind: .invalidValue(UInt64(version)), field: "record.legacy_record_version", offset: offset + 1)
         }
-        let minimum = type == ContentType.applicationData.rawValue ? 0 : 1
-        guard length >= minimum, length <= maximumLength else {
+        guard length <= maximumLength else {
             throw ParseError(
-                kind: .lengthOutOfRange(length: length, allowed: minimum...maximumLength), field: "record.length",
+                kind: .lengthOutOfRange(length: length, allowed: 0...maximumLength), field: "record.length",
                 offset: offset + 3)
         }
         return RecordHeader(
