@@ -6,7 +6,7 @@ let package = Package(
     products: [
         .executable(name: "tlsautopsy", targets: ["tlsautopsy"]),
         // The fuzz harness bodies, for the nested fuzz package (Tests/Fuzz); not an API.
-        .library(name: "AutopsyFuzzTargets", targets: ["AutopsyPackets", "AutopsyTLS", "AutopsyFlow", "AutopsyEngine"]),
+        .library(name: "AutopsyFuzzTargets", targets: ["AutopsyPackets", "AutopsyTCP", "AutopsyTLS", "AutopsyFlow", "AutopsyEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -56,7 +56,7 @@ let package = Package(
             ]),
 
         .testTarget(name: "AutopsyPacketsTests", dependencies: ["AutopsyPackets", "AutopsyTestSupport"]),
-        .testTarget(name: "AutopsyTCPTests", dependencies: ["AutopsyTCP"]),
+        .testTarget(name: "AutopsyTCPTests", dependencies: ["AutopsyTCP", "AutopsyTestSupport"]),
         .testTarget(name: "AutopsyTLSTests", dependencies: ["AutopsyTLS", "AutopsyTestSupport"]),
         .testTarget(name: "AutopsyCaptureTests", dependencies: ["AutopsyCapture"]),
         .testTarget(

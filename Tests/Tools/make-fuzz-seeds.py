@@ -8,6 +8,8 @@ libFuzzer target under Fixtures/fuzz-seeds/:
   certificate/   Certificate, CertificateRequest, ServerKeyExchange, NewSessionTicket bodies
   packet/        one captured frame, after a byte that picks its link type
   pipeline/      whole small captures, or the first packets of larger ones
+  tcp/           segment programs for the reassembly target (TCPFuzzTargets.swift says how
+                 they read): a clean connection, one reordered, one with losses and a reset
 
 Seeds are named for the capture they come from, so a diff shows what changed. Files named
 `crash-*` are minimized crashers found by fuzzing: they are kept, never regenerated.
@@ -26,7 +28,7 @@ SUPPORTED_LINK_TYPES = [0, 1, 101, 108, 113, 228, 229, 276]
 HANDSHAKE_TARGETS = {1: "client-hello", 2: "server-hello", 4: "certificate", 11: "certificate",
                      12: "certificate", 13: "certificate"}
 CAPS = {"records": 80, "client-hello": 60, "server-hello": 40, "certificate": 40, "packet": 60,
-        "pipeline": 48}
+        "pipeline": 48, "tcp": 8}
 STREAM_PREFIX = 6 * 1024
 PIPELINE_BYTES = 16 * 1024
 
@@ -189,6 +191,30 @@ class Seeds:
             print(f"{target}: {len(seeds)} seeds")
 
 
+# Flag choices of TCPFuzzTargets: SYN, SYN-ACK, ACK, ACK-PSH, FIN-ACK, RST, ACK, PSH.
+SYN_, SYNACK_, ACK_, PSH_, FIN_, RST_ = 0, 1, 2, 3, 4, 5
+
+
+def tcp_op(connection, from_client, flags, offset, length, step=1, cut=False):
+    control = (connection & 3) | (0 if from_client else 4) | (flags << 3) | (0x40 if cut else 0)
+    return struct.pack(">BhBB", control, offset, length, step)
+
+
+def tcp_programs():
+    """Segment programs: (name, bytes)."""
+    handshake = [tcp_op(0, True, SYN_, -1, 0), tcp_op(0, False, SYNACK_, -1, 0), tcp_op(0, True, ACK_, 0, 0)]
+    clean = handshake + [tcp_op(0, True, PSH_, 0, 200), tcp_op(0, False, PSH_, 0, 255),
+                         tcp_op(0, False, PSH_, 255, 100), tcp_op(0, True, PSH_, 200, 50),
+                         tcp_op(0, True, FIN_, 250, 0), tcp_op(0, False, FIN_, 355, 0)]
+    reordered = handshake + [tcp_op(0, True, PSH_, 100, 100), tcp_op(0, True, PSH_, 300, 100),
+                             tcp_op(0, True, PSH_, 0, 100), tcp_op(0, True, PSH_, 150, 200),
+                             tcp_op(0, True, PSH_, 0, 50), tcp_op(0, True, FIN_, 400, 0)]
+    lossy = handshake + [tcp_op(1, True, SYN_, -1, 0), tcp_op(0, True, PSH_, 5000, 255, step=60),
+                         tcp_op(1, False, PSH_, 0, 10, cut=True), tcp_op(0, False, RST_, 0, 0, step=250),
+                         tcp_op(2, True, PSH_, 0, 30), tcp_op(3, False, PSH_, -32768, 255)]
+    return [("clean", b"".join(clean)), ("reordered", b"".join(reordered)), ("lossy", b"".join(lossy))]
+
+
 def loaded(paths):
     """(path, file name stem, file bytes, link type, file header, packets) of each readable pcap."""
     for path in sorted(paths):
@@ -219,6 +245,8 @@ def collect(captures, linktypes):
                 target = HANDSHAKE_TARGETS.get(kind)
                 if target:
                     seeds.add(target, f"{stem}-dir{index}-msg{number}-type{kind}", body, path)
+    for name, program in tcp_programs():
+        seeds.add("tcp", name, program, "tcp")
     for path, stem, _, link_type, header, packets in loaded(linktypes):
         seeds.add("pipeline", stem + ".pcap", first_packets(header, packets, PIPELINE_BYTES), " " + path)
         if link_type not in SUPPORTED_LINK_TYPES:

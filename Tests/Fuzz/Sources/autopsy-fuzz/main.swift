@@ -3,6 +3,7 @@
 import AutopsyEngine
 import AutopsyFlow
 import AutopsyPackets
+import AutopsyTCP
 import AutopsyTLS
 import Glibc
 
@@ -13,6 +14,7 @@ let targets: [String: ([UInt8]) -> [String]] = [
     "server-hello": { FlowFuzzTargets.serverHello($0).violations },
     "certificate": { FlowFuzzTargets.certificate($0).violations },
     "packet": { PacketFuzzTargets.decode($0).violations },
+    "tcp": { TCPFuzzTargets.reassemble($0) },
     "pipeline": { EngineFuzzTargets.pipeline($0).outcome.violations },
 ]
 
