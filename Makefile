@@ -21,6 +21,8 @@ BIN          := .build/release/tlsautopsy
 APT_PACKAGES := libpcap-dev ca-certificates tcpdump python3 openssl
 LINT_PATHS   := Sources $(wildcard Tests/*Tests) Tests/Fuzz/Sources
 AGREEMENT    := $(PYTHON) Tests/Tools/corpus-agreement.py --bin $(BIN) --shared $(SHARED)
+MUTANTS      ?= 1000
+MUTATE       := $(PYTHON) Tests/Tools/mutate-captures.py --bin $(BIN) --shared $(SHARED) --count $(MUTANTS)
 # A crashing test reports instead of waiting on the backtracer.
 TEST_ENV     := SWIFT_BACKTRACE=enable=no
 # libFuzzer targets (Tests/Fuzz): name and largest input each.
@@ -30,7 +32,7 @@ FUZZ_BIN     := $(FUZZ_DIR)/release/autopsy-fuzz
 FUZZ_BUILD   := -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
 
 .PHONY: help deps build demo test test-tools lint format install clean golden fixtures registries agreement \
-        fuzz-build fuzz fuzz-smoke fuzz-seeds
+        fuzz-build fuzz fuzz-smoke fuzz-run fuzz-seeds mutate
 
 help: ## List the targets
 	@echo "usage: make TARGET [VARIABLE=value ...]"
@@ -69,7 +71,7 @@ demo: build ## Analyze the bundled demo capture (DEMO_PCAP)
 	@[ -f "$(DEMO_PCAP)" ] || { echo "demo: no capture at $(DEMO_PCAP)" >&2; exit 1; }
 	$(BIN) analyze $(DEMO_PCAP)
 
-test: deps ## Tool tests, unit, engine and CLI tests, lint; corpus agreement when SHARED/corpus exists
+test: deps ## Tool tests, unit, engine and CLI tests, lint, fuzz smoke; corpus agreement and mutants when SHARED/corpus exists
 	$(MAKE) --no-print-directory test-tools
 	$(TEST_ENV) $(SWIFT) build --build-tests
 	$(TEST_ENV) $(SWIFT) test
@@ -78,6 +80,7 @@ test: deps ## Tool tests, unit, engine and CLI tests, lint; corpus agreement whe
 	@if [ -d "$(SHARED)/corpus" ]; then \
 	    echo "$(SWIFT) build -c release"; $(SWIFT) build -c release; \
 	    echo "$(AGREEMENT) --min $(MIN_AGREEMENT)"; $(AGREEMENT) --min $(MIN_AGREEMENT); \
+	    echo "$(MUTATE)"; $(MUTATE); \
 	else \
 	    echo "test: $(SHARED)/corpus not found: corpus agreement skipped"; \
 	fi
@@ -135,6 +138,9 @@ fuzz-run:
 	    echo "      $(FUZZ_BIN) TARGET -minimize_crash=1 -runs=10000 FILE, then add it to Fixtures/fuzz-seeds/TARGET/crash-NAME" >&2; \
 	    exit 1; \
 	fi
+
+mutate: build ## Run the binary over MUTANTS mutated copies of the fixtures and corpus captures: no crash, no hang
+	$(MUTATE)
 
 fuzz-seeds: ## Re-cut Fixtures/fuzz-seeds/ from the fixture captures (keeps crash-* files)
 	$(PYTHON) Tests/Tools/make-fuzz-seeds.py

@@ -25,8 +25,11 @@ public enum BinaryRunner {
         return FileManager.default.isExecutableFile(atPath: fallback.path) ? fallback : nil
     }
 
-    /// Runs the binary with `arguments` and extra environment variables.
-    public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    /// Runs the binary with `arguments` and extra environment variables, in `directory`
+    /// (default: the test's own working directory).
+    public static func run(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil)
+        throws -> Result
+    {
         guard let binary else { throw CocoaError(.fileNoSuchFile) }
         let process = Process()
         process.executableURL = binary
@@ -34,6 +37,7 @@ public enum BinaryRunner {
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
         process.environment = env
+        if let directory { process.currentDirectoryURL = directory }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

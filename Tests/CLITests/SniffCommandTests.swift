@@ -232,4 +232,32 @@ import Testing
         #expect(attributes[.ownerAccountName] as? String == "nobody")
         #expect(((attributes[.size] as? Int) ?? 0) > 24)
     }
+
+    /// A live capture and an analysis write nothing but the file named with `-w`: not in
+    /// the working directory, HOME or TMPDIR (no cache, no history, no temporary files).
+    @Test(.enabled(if: isRoot, "live capture needs root"), .timeLimit(.minutes(1)))
+    func writesNoFileButTheOneNamed() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("tlsautopsy-files-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: base) }
+        let places = ["cwd", "home", "tmp", "out"].map { base.appendingPathComponent($0) }
+        for place in places {
+            try FileManager.default.createDirectory(at: place, withIntermediateDirectories: true)
+            try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: place.path)
+        }
+        let environment = ["HOME": places[1].path, "TMPDIR": places[2].path, "XDG_CACHE_HOME": places[1].path]
+        let saved = places[3].appendingPathComponent("saved.pcap")
+        let ping = try Self.start(
+            "/bin/bash",
+            ["-c", "sleep 1; for i in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/9) 2>/dev/null; sleep 0.2; done"])
+        defer { ping.terminate() }
+        let sniff = try BinaryRunner.run(
+            ["sniff", "-i", "lo", "-c", "2", "-w", saved.path, "-Z", "nobody", "--duration", "20", "tcp port 9"],
+            environment: environment, directory: places[0])
+        #expect(sniff.status == 0, "\(sniff.stderr)")
+        let analyze = try BinaryRunner.run(
+            ["analyze", "--format", "json", saved.path], environment: environment, directory: places[0])
+        #expect(analyze.status == 0, "\(analyze.stderr)")
+        let written = try places.map { try FileManager.default.contentsOfDirectory(atPath: $0.path).sorted() }
+        #expect(written == [[], [], [], ["saved.pcap"]])
+    }
 }

@@ -23,7 +23,9 @@ public enum TCPFuzzTargets {
         var finished: [CountingHandler] = []
         var violations: [String] = []
         var clock = Timestamp(seconds: 1_700_000_000, nanoseconds: 0)
-        let flagChoices: [TCPFlags] = [[.syn], [.syn, .ack], [.ack], [.ack, .psh], [.fin, .ack], [.rst], [.ack], [.psh]]
+        let flagChoices: [TCPFlags] = [
+            [.syn], [.syn, .ack], [.ack], [.ack, .psh], [.fin, .ack], [.rst], [.ack], [.psh],
+        ]
         let payloadBytes = [UInt8](repeating: 0x16, count: 255)
         var offset = 0
         var frame: UInt64 = 0

@@ -1,0 +1,65 @@
+"""Unit tests for mutate-captures.py (run: python3 -m unittest discover -s Tests/Tools -p 'test_*.py')."""
+
+import importlib.util
+import os
+import random
+import stat
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+_SCRIPT = Path(__file__).resolve().parent / "mutate-captures.py"
+_SPEC = importlib.util.spec_from_file_location("mutate_captures", _SCRIPT)
+mc = importlib.util.module_from_spec(_SPEC)
+sys.modules["mutate_captures"] = mc
+_SPEC.loader.exec_module(mc)
+
+SUMMARY = '{"type": "summary", "packets": 0}'
+
+
+class MutateTests(unittest.TestCase):
+    def test_mutants_are_reproducible_and_differ_from_the_source(self):
+        source = bytes(range(256)) * 64
+        first = [mc.mutate(source, random.Random(5)) for _ in range(1)]
+        again = [mc.mutate(source, random.Random(5)) for _ in range(1)]
+        self.assertEqual(first, again)
+        rng = random.Random(9)
+        kinds = set()
+        for _ in range(200):
+            mutant, what = mc.mutate(source, rng)
+            kinds.add(what.split(" ")[-1] if what.startswith("cut") else " ".join(what.split(" ")[1:3]))
+            if not what.startswith("0 "):
+                self.assertNotEqual(mutant, source, what)
+        self.assertGreaterEqual(len(kinds), 5)
+
+
+class RunOneTests(unittest.TestCase):
+    """A fake binary stands in for tlsautopsy, one verdict each."""
+
+    def fake(self, body):
+        directory = tempfile.mkdtemp()
+        path = os.path.join(directory, "fake")
+        with open(path, "w") as handle:
+            handle.write("#!/bin/sh\n" + body + "\n")
+        os.chmod(path, os.stat(path).st_mode | stat.S_IEXEC)
+        return path
+
+    def test_verdicts(self):
+        cases = {
+            "analyzed": f"echo '{SUMMARY}'",
+            "crash": "kill -SEGV $$",
+            "hang": "sleep 5",
+            "bad-output": "echo '{not json'",
+            "refused": "echo 'not a capture' >&2; exit 1",
+        }
+        for verdict, body in cases.items():
+            with self.subTest(verdict=verdict):
+                self.assertEqual(mc.run_one(self.fake(body), "/dev/null", timeout=1)[0], verdict)
+
+    def test_output_without_a_summary_is_bad(self):
+        self.assertEqual(mc.run_one(self.fake("echo '{\"type\": \"flow\"}'"), "/dev/null", 5)[0], "bad-output")
+
+
+if __name__ == "__main__":
+    unittest.main()
