@@ -25,7 +25,9 @@ MUTANTS      ?= 1000
 MUTATE       := $(PYTHON) Tests/Tools/mutate-captures.py --bin $(BIN) --shared $(SHARED) --count $(MUTANTS)
 # A crashing test reports instead of waiting on the backtracer.
 TEST_ENV     := SWIFT_BACKTRACE=enable=no
-# libFuzzer targets (Tests/Fuzz): name and largest input each.
+# libFuzzer targets (Tests/Fuzz): name and largest input each. The pipeline target runs without
+# LeakSanitizer's per-input check: certificate checks finish on a Swift concurrency thread after
+# the input returns, which that check reports as leaks that never reproduce on replay.
 FUZZ_TARGETS := records:16384 client-hello:4096 server-hello:1024 certificate:16384 packet:4096 tcp:4096 pipeline:65536
 FUZZ_DIR     := .build/fuzz
 FUZZ_BIN     := $(FUZZ_DIR)/release/autopsy-fuzz
@@ -123,11 +125,12 @@ fuzz-smoke: fuzz-build ## Every fuzz target for FUZZ_SMOKE_SECONDS (CI's smoke: 
 fuzz-run:
 	@failed=""; \
 	for spec in $(FUZZ_TARGETS); do \
-	    target=$${spec%%:*}; max=$${spec##*:}; \
+	    target=$${spec%%:*}; max=$${spec##*:}; leaks=1; \
+	    if [ $$target = pipeline ]; then leaks=0; fi; \
 	    mkdir -p $(FUZZ_DIR)/corpus/$$target $(FUZZ_DIR)/crashes/$$target; \
 	    echo "fuzz: $$target for $(RUN_SECONDS) s (corpus $(FUZZ_DIR)/corpus/$$target, seeds Fixtures/fuzz-seeds/$$target)"; \
 	    if ! SWIFT_BACKTRACE=enable=no $(FUZZ_BIN) $$target -max_total_time=$(RUN_SECONDS) -max_len=$$max \
-	        -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/crashes/$$target/ \
+	        -timeout=10 -rss_limit_mb=2048 -detect_leaks=$$leaks -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/crashes/$$target/ \
 	        $(FUZZ_DIR)/corpus/$$target Fixtures/fuzz-seeds/$$target > $(FUZZ_DIR)/$$target.log 2>&1; then \
 	        failed="$$failed $$target"; tail -n 40 $(FUZZ_DIR)/$$target.log >&2; \
 	    fi; \

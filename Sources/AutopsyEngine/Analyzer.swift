@@ -29,19 +29,12 @@ public struct AnalysisOptions: Sendable {
     public init() {}
 }
 
-/// Counts flows as the table creates them: the id of a flow is its rank by first packet
-/// among the TCP connections of the run (close to Wireshark's `tcp.stream` + 1).
-final class FlowCounter {
-    var next = 0
-}
-
 /// The pipeline: capture -> packets -> TCP reassembly -> TLS sessions -> flow records,
 /// in one pass. Records are handed to `emit` in the order their flows began.
 public final class Analyzer {
     private let options: AnalysisOptions
     private var table: FlowTable<FlowSession>
     private var queue: EmissionQueue
-    private let counter = FlowCounter()
     private let decisions: DecisionSink?
     /// What finished flows taught about each server, for the diagnosis rules.
     private let context = DiagnosisContext()
@@ -57,13 +50,13 @@ public final class Analyzer {
     /// Creates an analyzer.
     public init(options: AnalysisOptions) {
         self.options = options
-        let counter = self.counter
         let limits = options.limits
         let decisions = options.streaming ? DecisionSink() : nil
         self.decisions = decisions
+        // The id of a flow is its rank by first packet among the TCP connections of the run
+        // (close to Wireshark's `tcp.stream` + 1), whenever the table creates its handler.
         table = FlowTable(limits: limits) { start in
-            counter.next += 1
-            return FlowSession(start: start, sequence: UInt64(counter.next), limits: limits, decisions: decisions)
+            FlowSession(start: start, sequence: start.serial + 1, limits: limits, decisions: decisions)
         }
         queue = EmissionQueue(maxWaiting: options.maxWaitingRecords)
         let store =
@@ -161,7 +154,7 @@ public final class Analyzer {
         table.finishAll { session, flowEnd, _ in
             self.finished(session, flowEnd, emit)
         }
-        queue.flush(through: counter.next) { record in
+        queue.flush(through: table.counters.flowsCreated) { record in
             deliver(record, emit)
         }
         refreshCounters()

@@ -40,9 +40,10 @@ extension FlowTable {
     mutating func flushAged(_ slot: Int, direction: StreamDirection, now: Timestamp) {
         let half = 2 * slot + Int(direction.rawValue)
         let costBefore = halves[half].pendingCost
+        let box = materialize(slot)
         while let oldest = halves[half].oldestWaiting,
             now.nanoseconds(since: oldest) >= limits.pendingDataAgeNanoseconds,
-            halves[half].skipHole(handler: &handlers[slot], direction: direction, counters: &counters)
+            halves[half].skipHole(handler: &box.handler, direction: direction, counters: &counters)
         {
             counters.pendingAgeFlushes += 1
         }

@@ -63,11 +63,12 @@ extension FlowTable {
             initiatorPort: initiatorIsLower ? key.lowerPort : key.upperPort,
             responder: initiatorIsLower ? key.upperAddress : key.lowerAddress,
             responderPort: initiatorIsLower ? key.upperPort : key.lowerPort,
-            vlan: key.vlan, sawSYN: sawSYN, packet: packet)
+            vlan: key.vlan, sawSYN: sawSYN, packet: packet, serial: nextSerial)
         let state = FlowState(
             key: key, start: start, initiatorIsLower: initiatorIsLower, serial: nextSerial, lastSeen: packet.timestamp)
         nextSerial += 1
-        let handler = makeHandler(start)
+        // A bare SYN opens the flow without a handler (see `materialize`).
+        let handler = Self.isBareSYN(segment, segment.payloadLength) ? nil : HandlerBox(makeHandler(start))
         let slot: Int
         if let reused = freeSlots.popLast() {
             slot = reused
@@ -100,10 +101,12 @@ extension FlowTable {
         removeFromBuffering(slot)
         recency.remove(slot)
         let state = flows[slot]
+        // Every flow leaves with a handler, even one that only ever sent its SYN.
+        let handler = materialize(slot).handler.take()
+        handlers[slot] = nil
         index.removeValue(forKey: state.key)
         halves[2 * slot].reset()
         halves[2 * slot + 1].reset()
-        let handler = handlers[slot].take()
         freeSlots.append(slot)
         if tombstone {
             counters.tombstoneEvictions += tombstones.insert(
@@ -125,7 +128,8 @@ extension FlowTable {
         let half = 2 * slot + Int(direction.rawValue)
         guard halves[half].isWaiting else { return }
         let costBefore = halves[half].pendingCost
-        halves[half].flush(handler: &handlers[slot], direction: direction, counters: &counters)
+        let box = materialize(slot)
+        halves[half].flush(handler: &box.handler, direction: direction, counters: &counters)
         account(slot, costChange: halves[half].pendingCost - costBefore)
     }
 

@@ -18,6 +18,11 @@ import AutopsyPackets
 /// dictionary) with an intrusive least-recently-seen list, so an in-order segment of a
 /// known flow costs one hash lookup and no allocation. Buffered bytes are charged with
 /// `bufferedSegmentOverhead` per segment and bounded per direction and in total.
+///
+/// A flow opened by a bare SYN gets its handler only when a second packet comes (or when
+/// it finishes): the handler is then given that SYN first, as if it had been there all
+/// along. A SYN flood of half-open flows therefore costs the table's slot per flow, not a
+/// handler's state; handlers live in boxes, so an empty slot holds one pointer.
 public struct FlowTable<Handler: StreamHandler> {
     /// The bounds in force.
     public let limits: Limits
@@ -29,8 +34,8 @@ public struct FlowTable<Handler: StreamHandler> {
     var index: [FlowKey: Int] = [:]
     /// Per-slot bookkeeping (stale in free slots).
     var flows: [FlowState] = []
-    /// Per-slot handler (nil in free slots).
-    var handlers: [Handler?] = []
+    /// Per-slot handler: nil in free slots and while a flow has seen only its opening SYN.
+    var handlers: [HandlerBox<Handler>?] = []
     /// Per-slot reassembly state: the initiator's direction at `2 * slot`, the responder's at `2 * slot + 1`.
     var halves: [HalfStream] = []
     /// Slots to reuse, most recently freed last.
@@ -100,10 +105,20 @@ public struct FlowTable<Handler: StreamHandler> {
         }
         let half = 2 * slot + Int(direction.rawValue)
         let costBefore = halves[half].pendingCost
-        halves[half].receive(
-            segment, payload: payload, packet: packet, limit: limits.outOfOrderBytesPerDirection,
-            decidedLimit: limits.outOfOrderBytesAfterDecision,
-            handler: &handlers[slot], direction: direction, counters: &counters)
+        if handlers[slot] == nil && Self.isBareSYN(segment, payload.count) && !halves[half].started {
+            // The opening SYN of a flow: no handler yet (see `materialize`).
+            var none: Handler? = nil
+            halves[half].receive(
+                segment, payload: payload, packet: packet, limit: limits.outOfOrderBytesPerDirection,
+                decidedLimit: limits.outOfOrderBytesAfterDecision,
+                handler: &none, direction: direction, counters: &counters)
+        } else {
+            let box = materialize(slot)
+            halves[half].receive(
+                segment, payload: payload, packet: packet, limit: limits.outOfOrderBytesPerDirection,
+                decidedLimit: limits.outOfOrderBytesAfterDecision,
+                handler: &box.handler, direction: direction, counters: &counters)
+        }
         account(slot, costChange: halves[half].pendingCost - costBefore)
         if halves[2 * slot].finDelivered && halves[2 * slot + 1].finDelivered {
             counters.flowsClosed += 1
@@ -120,10 +135,45 @@ public struct FlowTable<Handler: StreamHandler> {
         finished: (consuming Handler, FlowEnd, FlowStart) -> Void
     ) {
         let length = max(0, min(segment.payloadLengthOnWire, SeqNum.plausibleWindow))
-        handlers[slot]?.segment(from: direction, packet: packet, payloadLength: length, retransmission: false)
+        let box = materialize(slot)
+        box.handler?.segment(from: direction, packet: packet, payloadLength: length, retransmission: false)
         flushBuffered(slot)
-        handlers[slot]?.closed(from: direction, reset: true, packet: packet)
+        box.handler?.closed(from: direction, reset: true, packet: packet)
         counters.flowsClosed += 1
         finish(slot, .closed, tombstone: true, finished: finished)
+    }
+}
+
+extension FlowTable {
+    /// A SYN without ACK, FIN, RST or payload: what opens a connection, and all a half-open
+    /// flow of a SYN flood ever sends.
+    static func isBareSYN(_ segment: TCPSegment, _ captured: Int) -> Bool {
+        segment.flags.contains(.syn) && !segment.flags.contains(.ack) && !segment.flags.contains(.fin)
+            && !segment.flags.contains(.rst) && captured == 0 && segment.payloadLengthOnWire == 0
+    }
+
+    /// The slot's handler, created when the flow first needs one: it is given the flow's
+    /// opening SYN first (the only packet a flow can have seen without a handler), exactly
+    /// as `receive` reports a first SYN.
+    mutating func materialize(_ slot: Int) -> HandlerBox<Handler> {
+        if let box = handlers[slot] { return box }
+        let start = flows[slot].start
+        var handler = makeHandler(start)
+        if start.sawSYN && halves[2 * slot].synSequence != nil {
+            handler.segment(from: .initiator, packet: start.packet, payloadLength: 0, retransmission: false)
+        }
+        let box = HandlerBox(handler)
+        handlers[slot] = box
+        return box
+    }
+}
+
+/// A flow's handler, boxed so that a slot costs one pointer until its flow needs a handler.
+final class HandlerBox<Handler: StreamHandler> {
+    /// Nil once the flow has finished and its handler was handed out.
+    var handler: Handler?
+
+    init(_ handler: Handler) {
+        self.handler = handler
     }
 }

@@ -31,12 +31,15 @@ public struct FlowStart: Sendable, Hashable {
     public var sawSYN: Bool
     /// The first packet.
     public var packet: PacketInfo
+    /// The flow's rank among the flows the table created, from 0, in order of first packet.
+    public var serial: UInt64
 
     /// Creates a flow start.
     public init(
         initiator: IPAddress, initiatorPort: UInt16, responder: IPAddress, responderPort: UInt16,
-        vlan: VLANTags, sawSYN: Bool, packet: PacketInfo
+        vlan: VLANTags, sawSYN: Bool, packet: PacketInfo, serial: UInt64 = 0
     ) {
+        self.serial = serial
         self.initiator = initiator
         self.initiatorPort = initiatorPort
         self.responder = responder

@@ -166,6 +166,47 @@ import Testing
         #expect(harness.table.counters.flowsOpenAtEnd == ports.count)
     }
 
+    /// A flow opened by a bare SYN gets its handler with its second packet: the handler
+    /// still sees the SYN first, and flows keep their rank by first packet (`serial`),
+    /// whichever got its handler first.
+    @Test func handlersOfHalfOpenFlowsComeLateButSeeTheirSYN() {
+        var harness = Harness()
+        var first = Connection()
+        first.clientPort = 1_111
+        var second = Connection()
+        second.clientPort = 2_222
+        harness.feed([first.syn(), second.syn(), second.synAck(), first.synAck()])
+        harness.finishAll()
+        #expect(harness.finished.map(\.start.initiatorPort) == [1_111, 2_222])
+        #expect(harness.finished.map(\.start.serial) == [0, 1])
+        #expect(
+            harness.finished.first?.recorder.events == [
+                .segment(.initiator, frame: 1, retransmission: false),
+                .segment(.responder, frame: 4, retransmission: false),
+            ])
+    }
+
+    /// A flood of SYNs that nobody answers: every flow still leaves the table with a
+    /// handler that saw its SYN, and the table holds at most `maxFlows` of them.
+    @Test func aSYNFloodStaysWithinMaxFlows() {
+        var limits = Limits()
+        limits.maxFlows = 100
+        var harness = Harness(limits: limits)
+        for index in 0..<1_000 {
+            var connection = Connection()
+            connection.clientPort = UInt16(10_000 + index)
+            harness.feed(connection.syn())
+            #expect(harness.table.trackedFlows <= 100)
+        }
+        harness.finishAll()
+        #expect(harness.finished.count == 1_000)
+        #expect(harness.table.counters.maxFlowsEvictions == 900)
+        #expect(
+            harness.finished.allSatisfy {
+                $0.recorder.events == [.segment(.initiator, frame: $0.start.packet.frame, retransmission: false)]
+            })
+    }
+
     /// The flow key is the same both ways, differs by VLAN, and holds no references.
     @Test func flowKey() {
         var vlanConnection = connection
