@@ -34,7 +34,7 @@ FUZZ_BIN     := $(FUZZ_DIR)/release/autopsy-fuzz
 FUZZ_BUILD   := -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
 
 .PHONY: help deps build demo test test-tools lint format install clean golden fixtures registries agreement \
-        fuzz-build fuzz fuzz-smoke fuzz-run fuzz-seeds mutate
+        fuzz-build fuzz fuzz-smoke fuzz-run fuzz-seeds mutate bench
 
 help: ## List the targets
 	@echo "usage: make TARGET [VARIABLE=value ...]"
@@ -141,6 +141,9 @@ fuzz-run:
 	    echo "      $(FUZZ_BIN) TARGET -minimize_crash=1 -runs=10000 FILE, then add it to Fixtures/fuzz-seeds/TARGET/crash-NAME" >&2; \
 	    exit 1; \
 	fi
+
+bench: build ## Speed and memory against a libpcap read loop on the ../shared/bench captures (BENCH_ARGS="--captures large --runs 5 --tshark")
+	$(PYTHON) Tests/Tools/bench.py --bin $(BIN) --shared $(SHARED) $(BENCH_ARGS)
 
 mutate: build ## Run the binary over MUTANTS mutated copies of the fixtures and corpus captures: no crash, no hang
 	$(MUTATE)

@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""`make bench`: tlsautopsy against the physical limit (a plain libpcap read loop) and the
+peers, on the ../shared/bench captures.
+
+Generates the captures once into .build/bench/ (the generator's --summary-json records its
+arguments; a capture is reused while they match), builds Tests/Benchmarks/pcap-loop.c, then
+runs, alternately, `tlsautopsy analyze --format json FILE > /dev/null` and the loop (and
+tshark, when installed and asked for), RUNS times each, and prints one table of medians:
+wall seconds, MB/s, packets/s, flows/s, peak RSS, and the ratio tlsautopsy / loop.
+
+    python3 Tests/Tools/bench.py --bin .build/release/tlsautopsy [--captures small,large,hs200k]
+"""
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+# The captures of ../shared/bench/README.md, with the arguments given there.
+CAPTURES = {
+    "small": {"flows": 800, "app_bytes_per_flow": 65536, "seed": 1},
+    "large": {"flows": 16000, "app_bytes_per_flow": 65536, "seed": 1},
+    "hs200k": {"flows": 200000, "app_bytes_per_flow": 0, "seed": 2},
+}
+
+
+def generate(name, shared, directory):
+    """The capture's path and the generator's summary, generating it when missing or stale."""
+    wanted = CAPTURES[name]
+    path = os.path.join(directory, name + ".pcap")
+    summary_path = os.path.join(directory, name + ".summary.json")
+    if os.path.exists(path) and os.path.exists(summary_path):
+        with open(summary_path) as handle:
+            summary = json.load(handle)
+        if all(summary.get("args", {}).get(key) == value for key, value in wanted.items()) \
+                and summary.get("bytes") == os.path.getsize(path):
+            return path, summary
+    os.makedirs(directory, exist_ok=True)
+    generator = os.path.join(shared, "bench", "make-bench-pcap.py")
+    print(f"bench: generating {path} (once; cached under {directory})", file=sys.stderr)
+    subprocess.run([sys.executable, generator, "--flows", str(wanted["flows"]),
+                    "--app-bytes-per-flow", str(wanted["app_bytes_per_flow"]), "--seed", str(wanted["seed"]),
+                    "--out", path, "--truth", os.path.join(directory, name + ".truth.csv"),
+                    "--summary-json", summary_path, "--quiet"], check=True)
+    with open(summary_path) as handle:
+        return path, json.load(handle)
+
+
+def build_loop(directory):
+    source = os.path.join(ROOT, "Tests", "Benchmarks", "pcap-loop.c")
+    binary = os.path.join(directory, "pcap-loop")
+    if not os.path.exists(binary) or os.path.getmtime(binary) < os.path.getmtime(source):
+        compiler = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
+        if compiler is None:
+            sys.exit("bench: no C compiler (cc, gcc or clang) for Tests/Benchmarks/pcap-loop.c")
+        os.makedirs(directory, exist_ok=True)
+        subprocess.run([compiler, "-O2", "-o", binary, source, "-lpcap"], check=True)
+    return binary
+
+
+def measure(command):
+    """(wall seconds, peak RSS in bytes) of one run, output to /dev/null."""
+    with open(os.devnull, "wb") as null:
+        started = time.monotonic()
+        process = subprocess.Popen(command, stdout=null, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.monotonic() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        error = process.stderr.read().decode(errors="replace") if process.stderr else ""
+        if process.stderr:
+            process.stderr.close()
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} exited with {process.returncode}: {error.strip()[-300:]}")
+    return wall, usage.ru_maxrss * 1024
+
+
+def rows_for(name, path, summary, tools, runs):
+    """Runs every tool RUNS times, alternately; returns one row per tool with medians."""
+    samples = {label: [] for label, _ in tools}
+    for _ in range(runs):
+        for label, command in tools:
+            samples[label].append(measure(command + [path]))
+    size = os.path.getsize(path)
+    rows = []
+    for label, _ in tools:
+        wall = statistics.median(sample[0] for sample in samples[label])
+        rss = max(sample[1] for sample in samples[label])
+        rows.append({"capture": name, "tool": label, "seconds": wall, "mb_per_s": size / 1e6 / wall,
+                     "packets_per_s": summary["packets"] / wall, "flows_per_s": summary["flows"] / wall,
+                     "rss_mb": rss / 1e6})
+    loop = next(row for row in rows if row["tool"] == "libpcap loop")
+    for row in rows:
+        row["ratio"] = loop["seconds"] / row["seconds"]
+    return rows
+
+
+def table(rows):
+    header = ["capture", "tool", "seconds", "MB/s", "packets/s", "flows/s", "peak RSS MB", "x loop speed"]
+    lines = [header]
+    for row in rows:
+        lines.append([row["capture"], row["tool"], f"{row['seconds']:.2f}", f"{row['mb_per_s']:.0f}",
+                      f"{row['packets_per_s']:,.0f}", f"{row['flows_per_s']:,.0f}", f"{row['rss_mb']:.0f}",
+                      f"{row['ratio']:.2f}"])
+    widths = [max(len(line[index]) for line in lines) for index in range(len(header))]
+    out = []
+    for number, line in enumerate(lines):
+        out.append("  ".join(cell.ljust(width) if index < 2 else cell.rjust(width)
+                             for index, (cell, width) in enumerate(zip(line, widths))))
+        if number == 0:
+            out.append("  ".join("-" * width for width in widths))
+    return "\n".join(out)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--bin", default=os.path.join(ROOT, ".build", "release", "tlsautopsy"))
+    parser.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"))
+    parser.add_argument("--dir", default=os.path.join(ROOT, ".build", "bench"))
+    parser.add_argument("--captures", default="small,large,hs200k")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--tshark", action="store_true", help="add tshark's row (slow: about a minute per GB)")
+    parser.add_argument("--json", help="also write the rows to this file")
+    args = parser.parse_args()
+    names = [name for name in args.captures.split(",") if name]
+    unknown = [name for name in names if name not in CAPTURES]
+    if unknown:
+        sys.exit(f"bench: unknown capture {', '.join(unknown)} (known: {', '.join(CAPTURES)})")
+    loop = build_loop(args.dir)
+    tools = [("tlsautopsy", [args.bin, "analyze", "--format", "json"]),
+             ("libpcap loop", [loop])]
+    if args.tshark and shutil.which("tshark"):
+        tools.append(("tshark", ["tshark", "-n", "-T", "fields", "-e", "tls.handshake.type",
+                                 "-e", "tls.handshake.ciphersuite", "-e", "tls.alert_message.desc", "-r"]))
+    rows = []
+    for name in names:
+        path, summary = generate(name, args.shared, args.dir)
+        rows += rows_for(name, path, summary, tools, args.runs)
+    print(table(rows))
+    print(f"\nmedians of {args.runs} alternating runs; peak RSS is the largest of them; "
+          f"x loop speed = loop seconds / tool seconds (1.00 is the libpcap floor)")
+    if args.json:
+        with open(args.json, "w") as handle:
+            json.dump(rows, handle, indent=1)
+
+
+if __name__ == "__main__":
+    main()
