@@ -1,27 +1,19 @@
 """Unit tests for bench.py (run: python3 -m unittest discover -s Tests/Tools -p 'test_*.py')."""
 
 import importlib.util
-import os
-import stat
 import sys
 import tempfile
 import unittest
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fake_binary import fake_binary as fake  # noqa: E402
 
 _SCRIPT = Path(__file__).resolve().parent / "bench.py"
 _SPEC = importlib.util.spec_from_file_location("bench", _SCRIPT)
 bench = importlib.util.module_from_spec(_SPEC)
 sys.modules["bench"] = bench
 _SPEC.loader.exec_module(bench)
-
-
-def fake(body):
-    directory = tempfile.mkdtemp()
-    path = os.path.join(directory, "fake")
-    with open(path, "w") as handle:
-        handle.write("#!/bin/sh\n" + body + "\n")
-    os.chmod(path, os.stat(path).st_mode | stat.S_IEXEC)
-    return path
 
 
 class BenchTests(unittest.TestCase):

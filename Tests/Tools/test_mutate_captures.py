@@ -1,13 +1,13 @@
 """Unit tests for mutate-captures.py (run: python3 -m unittest discover -s Tests/Tools -p 'test_*.py')."""
 
 import importlib.util
-import os
 import random
-import stat
 import sys
-import tempfile
 import unittest
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fake_binary import fake_binary  # noqa: E402
 
 _SCRIPT = Path(__file__).resolve().parent / "mutate-captures.py"
 _SPEC = importlib.util.spec_from_file_location("mutate_captures", _SCRIPT)
@@ -38,12 +38,7 @@ class RunOneTests(unittest.TestCase):
     """A fake binary stands in for tlsautopsy, one verdict each."""
 
     def fake(self, body):
-        directory = tempfile.mkdtemp()
-        path = os.path.join(directory, "fake")
-        with open(path, "w") as handle:
-            handle.write("#!/bin/sh\n" + body + "\n")
-        os.chmod(path, os.stat(path).st_mode | stat.S_IEXEC)
-        return path
+        return fake_binary(body)
 
     def test_verdicts(self):
         cases = {
