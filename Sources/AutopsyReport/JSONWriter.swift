@@ -5,8 +5,10 @@ public struct JSONWriter {
     public private(set) var text = ""
     private var needsComma: [Bool] = []
 
-    /// An empty writer.
-    public init() {}
+    /// An empty writer (room for a typical flow record reserved up front).
+    public init() {
+        text.reserveCapacity(8 * 1024)
+    }
 
     /// Opens an object; `key` names it inside an enclosing object.
     public mutating func beginObject(_ key: String? = nil) {
@@ -108,6 +110,12 @@ public struct JSONWriter {
     /// Appends `value` as a JSON string literal (RFC 8259, 7).
     static func appendQuoted(_ value: String, to text: inout String) {
         text.append("\"")
+        // Most strings (names, hex, addresses) need no escape: copy them whole.
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            text.append(value)
+            text.append("\"")
+            return
+        }
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": text.append("\\\"")
