@@ -87,8 +87,10 @@ public struct JSONWriter {
             needsComma[needsComma.count - 1] = true
         }
         if let key {
-            Self.appendQuoted(key, to: &text)
-            text.append(":")
+            // Keys are this program's own field names: plain ASCII, never escaped.
+            text.append("\"")
+            text.append(key)
+            text.append("\":")
         }
     }
 
