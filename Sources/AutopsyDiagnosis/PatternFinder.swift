@@ -68,7 +68,9 @@ public struct PatternFinder {
         key.serverName = nil
         if servers[key] == nil && servers.count >= Self.maxServers { return }
         let failed = flow.didFail
-        var tally = servers[key, default: ServerTally()]
+        // Taken out of the dictionary while it is updated, so that its tables are mutated
+        // in place instead of copied on every flow.
+        var tally = servers.removeValue(forKey: key) ?? ServerTally()
         if failed { tally.failed += 1 } else { tally.succeeded += 1 }
         if !tally.sawName {
             tally.sawName = true
