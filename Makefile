@@ -19,8 +19,9 @@ FUZZ_SMOKE_SECONDS ?= 15
 
 BIN          := .build/release/tlsautopsy
 APT_PACKAGES := libpcap-dev ca-certificates tcpdump python3 openssl
-LINT_PATHS   := Sources $(wildcard Tests/*Tests) Tests/Fuzz/Sources
+LINT_PATHS   := Sources $(wildcard Tests/*Tests) Tests/Fuzz/Sources Tests/Benchmarks/Benchmarks
 AGREEMENT    := $(PYTHON) Tests/Tools/corpus-agreement.py --bin $(BIN) --shared $(SHARED)
+BENCH_MICRO  := cd Tests/Benchmarks && $(SWIFT) package --scratch-path ../../.build/benchmarks --disable-sandbox
 MUTANTS      ?= 1000
 MUTATE       := $(PYTHON) Tests/Tools/mutate-captures.py --bin $(BIN) --shared $(SHARED) --count $(MUTANTS)
 # A crashing test reports instead of waiting on the backtracer.
@@ -34,7 +35,7 @@ FUZZ_BIN     := $(FUZZ_DIR)/release/autopsy-fuzz
 FUZZ_BUILD   := -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
 
 .PHONY: help deps build demo test test-tools lint format install clean golden fixtures registries agreement \
-        fuzz-build fuzz fuzz-smoke fuzz-run fuzz-seeds mutate bench
+        fuzz-build fuzz fuzz-smoke fuzz-run fuzz-seeds mutate bench bench-micro bench-thresholds
 
 help: ## List the targets
 	@echo "usage: make TARGET [VARIABLE=value ...]"
@@ -144,6 +145,12 @@ fuzz-run:
 
 bench: build ## Speed and memory against a libpcap read loop on the ../shared/bench captures (BENCH_ARGS="--captures large --runs 5 --tshark")
 	$(PYTHON) Tests/Tools/bench.py --bin $(BIN) --shared $(SHARED) $(BENCH_ARGS)
+
+bench-micro: deps ## package-benchmark micro-benchmarks (Tests/Benchmarks) checked against the committed thresholds
+	$(BENCH_MICRO) benchmark thresholds check
+
+bench-thresholds: deps ## Re-record Tests/Benchmarks/Thresholds from a run (review the diff before committing)
+	$(BENCH_MICRO) --allow-writing-to-package-directory benchmark thresholds update
 
 mutate: build ## Run the binary over MUTANTS mutated copies of the fixtures and corpus captures: no crash, no hang
 	$(MUTATE)

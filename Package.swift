@@ -5,8 +5,10 @@ let package = Package(
     name: "tlsautopsy",
     products: [
         .executable(name: "tlsautopsy", targets: ["tlsautopsy"]),
-        // The fuzz harness bodies, for the nested fuzz package (Tests/Fuzz); not an API.
-        .library(name: "AutopsyFuzzTargets", targets: ["AutopsyPackets", "AutopsyTCP", "AutopsyTLS", "AutopsyFlow", "AutopsyEngine"]),
+        // The libraries, for the nested fuzz (Tests/Fuzz) and benchmark (Tests/Benchmarks) packages; not an API.
+        .library(
+            name: "AutopsyLibraries",
+            targets: ["AutopsyPackets", "AutopsyTCP", "AutopsyTLS", "AutopsyFlow", "AutopsyEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

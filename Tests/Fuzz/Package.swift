@@ -17,6 +17,6 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "autopsy-fuzz",
-            dependencies: [.product(name: "AutopsyFuzzTargets", package: rootName)])
+            dependencies: [.product(name: "AutopsyLibraries", package: rootName)])
     ]
 )
