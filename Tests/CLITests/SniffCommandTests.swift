@@ -22,9 +22,17 @@ import Testing
         try? stdin.fileHandleForWriting.close()
         let deadline = Date().addingTimeInterval(seconds)
         while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning { process.terminate() }
+        if process.isRunning { stop(process) }
         process.waitUntilExit()
         return process.terminationStatus
+    }
+
+    /// Kills a helper process and waits for it. SIGKILL, not `terminate()`: children inherit
+    /// the test process's blocked signals, SIGTERM among them, and would outlive the test.
+    static func stop(_ process: Process) {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
     }
 
     static func start(_ program: String, _ arguments: [String], stdout: URL? = nil, stderr: URL? = nil) throws
@@ -106,8 +114,8 @@ import Testing
                 "-quiet",
             ])
         defer {
-            any.terminate()
-            tls13Only.terminate()
+            Self.stop(any)
+            Self.stop(tls13Only)
         }
         let out = directory.appendingPathComponent("out.ndjson")
         let err = directory.appendingPathComponent("err.txt")
@@ -122,7 +130,7 @@ import Testing
                 "import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); "
                     + "s.bind(('127.0.0.1', \(ports[2]))); s.listen(); c=s.accept(); time.sleep(60)",
             ])
-        defer { silent.terminate() }
+        defer { Self.stop(silent) }
         let sniff = try Self.start(
             binary.path,
             [
@@ -155,7 +163,7 @@ import Testing
                     + "s=socket.create_connection(('127.0.0.1', \(ports[2]))); s.settimeout(60); "
                     + "c.wrap_socket(s, server_hostname='silent.test')",
             ])
-        defer { waiting.terminate() }
+        defer { Self.stop(waiting) }
         #expect(Self.waitFor(out, containing: "\"no_response\"", seconds: 15), "the idle flow times out while open")
         kill(sniff.processIdentifier, SIGINT)
         sniff.waitUntilExit()
@@ -223,7 +231,7 @@ import Testing
         let ping = try Self.start(
             "/bin/bash",
             ["-c", "sleep 1; for i in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/9) 2>/dev/null; sleep 0.2; done"])
-        defer { ping.terminate() }
+        defer { Self.stop(ping) }
         let result = try BinaryRunner.run([
             "sniff", "-i", "lo", "-c", "2", "-w", file.path, "-Z", "nobody", "--duration", "20", "tcp port 9",
         ])
@@ -249,7 +257,7 @@ import Testing
         let ping = try Self.start(
             "/bin/bash",
             ["-c", "sleep 1; for i in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/9) 2>/dev/null; sleep 0.2; done"])
-        defer { ping.terminate() }
+        defer { Self.stop(ping) }
         let sniff = try BinaryRunner.run(
             ["sniff", "-i", "lo", "-c", "2", "-w", saved.path, "-Z", "nobody", "--duration", "20", "tcp port 9"],
             environment: environment, directory: places[0])
