@@ -17,6 +17,8 @@ public struct FlowSession: StreamHandler {
     public static let maxSteps = 64
     /// Alerts kept per flow.
     public static let maxAlerts = 32
+    /// Malformed-data notes and anomalies described per flow (all are counted).
+    public static let maxNotes = 32
 
     var initiator: DirectionState
     var responder: DirectionState
@@ -219,7 +221,7 @@ public struct FlowSession: StreamHandler {
         if let error = deframer.error, state.phase == .tls {
             // A first header with a record type and version but a length out of range is
             // broken TLS (reported as malformed), not another protocol.
-            if deframer.recordCount == 0 && "\(error.field)" != "record.length" {
+            if deframer.recordCount == 0 && error.field.description != "record.length" {
                 // The direction did not start with TLS. The plaintext may have been short and
                 // in earlier chunks (a 1-byte STARTTLS answer): this chunk may start TLS itself.
                 // Without the SYN the stream may simply start mid-record: not plaintext, just unaligned.
@@ -376,16 +378,16 @@ public struct FlowSession: StreamHandler {
         }
     }
 
-    /// Notes what did not parse: every one is counted, the first `maxAlerts` are described
+    /// Notes what did not parse: every one is counted, the first `maxNotes` are described
     /// (a hostile stream may send malformed messages without end).
     mutating func noteMalformed(_ text: String) {
-        guard record.malformed.count < Self.maxAlerts else { return }
+        guard record.malformed.count < Self.maxNotes else { return }
         record.malformed.append(text)
     }
 
     /// Notes an oddity of the stream once (a stream may repeat it without bound).
     mutating func noteAnomaly(_ anomaly: Anomaly) {
-        guard record.anomalies.count < Self.maxAlerts, !record.anomalies.contains(anomaly) else { return }
+        guard record.anomalies.count < Self.maxNotes, !record.anomalies.contains(anomaly) else { return }
         record.anomalies.append(anomaly)
     }
 

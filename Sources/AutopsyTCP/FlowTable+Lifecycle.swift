@@ -102,7 +102,7 @@ extension FlowTable {
         recency.remove(slot)
         let state = flows[slot]
         // Every flow leaves with a handler, even one that only ever sent its SYN.
-        let handler = materialize(slot).handler.take()
+        let handler = handlers[slot].map { $0.handler.take() } ?? newHandler(slot)
         handlers[slot] = nil
         index.removeValue(forKey: state.key)
         halves[2 * slot].reset()

@@ -36,6 +36,8 @@ public struct FlowTable<Handler: StreamHandler> {
     var flows: [FlowState] = []
     /// Per-slot handler: nil in free slots and while a flow has seen only its opening SYN.
     var handlers: [HandlerBox<Handler>?] = []
+    /// An empty box, passed to the reassembly of a flow's opening SYN (which no handler sees yet).
+    let noHandler = HandlerBox<Handler>(nil)
     /// Per-slot reassembly state: the initiator's direction at `2 * slot`, the responder's at `2 * slot + 1`.
     var halves: [HalfStream] = []
     /// Slots to reuse, most recently freed last.
@@ -105,20 +107,13 @@ public struct FlowTable<Handler: StreamHandler> {
         }
         let half = 2 * slot + Int(direction.rawValue)
         let costBefore = halves[half].pendingCost
-        if handlers[slot] == nil && Self.isBareSYN(segment, payload.count) && !halves[half].started {
-            // The opening SYN of a flow: no handler yet (see `materialize`).
-            var none: Handler? = nil
-            halves[half].receive(
-                segment, payload: payload, packet: packet, limit: limits.outOfOrderBytesPerDirection,
-                decidedLimit: limits.outOfOrderBytesAfterDecision,
-                handler: &none, direction: direction, counters: &counters)
-        } else {
-            let box = materialize(slot)
-            halves[half].receive(
-                segment, payload: payload, packet: packet, limit: limits.outOfOrderBytesPerDirection,
-                decidedLimit: limits.outOfOrderBytesAfterDecision,
-                handler: &box.handler, direction: direction, counters: &counters)
-        }
+        // The opening SYN of a flow goes to no handler yet (see `materialize`).
+        let opening = handlers[slot] == nil && Self.isBareSYN(segment, payload.count) && !halves[half].started
+        let box = opening ? noHandler : materialize(slot)
+        halves[half].receive(
+            segment, payload: payload, packet: packet, limit: limits.outOfOrderBytesPerDirection,
+            decidedLimit: limits.outOfOrderBytesAfterDecision,
+            handler: &box.handler, direction: direction, counters: &counters)
         account(slot, costChange: halves[half].pendingCost - costBefore)
         if halves[2 * slot].finDelivered && halves[2 * slot + 1].finDelivered {
             counters.flowsClosed += 1
@@ -152,28 +147,32 @@ extension FlowTable {
             && !segment.flags.contains(.rst) && captured == 0 && segment.payloadLengthOnWire == 0
     }
 
-    /// The slot's handler, created when the flow first needs one: it is given the flow's
-    /// opening SYN first (the only packet a flow can have seen without a handler), exactly
-    /// as `receive` reports a first SYN.
+    /// The slot's handler, created when the flow first needs one.
     mutating func materialize(_ slot: Int) -> HandlerBox<Handler> {
         if let box = handlers[slot] { return box }
+        let box = HandlerBox(newHandler(slot))
+        handlers[slot] = box
+        return box
+    }
+
+    /// A new handler for the slot's flow, given the flow's opening SYN first (the only
+    /// packet a flow can have seen without a handler), exactly as `receive` reports a first SYN.
+    func newHandler(_ slot: Int) -> Handler {
         let start = flows[slot].start
         var handler = makeHandler(start)
         if start.sawSYN && halves[2 * slot].synSequence != nil {
             handler.segment(from: .initiator, packet: start.packet, payloadLength: 0, retransmission: false)
         }
-        let box = HandlerBox(handler)
-        handlers[slot] = box
-        return box
+        return handler
     }
 }
 
 /// A flow's handler, boxed so that a slot costs one pointer until its flow needs a handler.
 final class HandlerBox<Handler: StreamHandler> {
-    /// Nil once the flow has finished and its handler was handed out.
+    /// Nil in the table's `noHandler` box, and once the flow has finished and its handler was handed out.
     var handler: Handler?
 
-    init(_ handler: Handler) {
+    init(_ handler: Handler?) {
         self.handler = handler
     }
 }

@@ -68,7 +68,8 @@ import Testing
         for record in run.records {
             #expect(record.steps.count <= FlowSession.maxSteps)
             #expect(record.alerts.count <= FlowSession.maxAlerts)
-            #expect(record.malformed.count <= FlowSession.maxAlerts)
+            #expect(record.malformed.count <= FlowSession.maxNotes)
+            #expect(record.anomalies.count <= FlowSession.maxNotes)
         }
     }
 
