@@ -18,6 +18,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -65,18 +66,18 @@ def build_loop(directory):
 
 
 def measure(command):
-    """(wall seconds, peak RSS in bytes) of one run, output to /dev/null."""
-    with open(os.devnull, "wb") as null:
+    """(wall seconds, peak RSS in bytes) of one run, output to /dev/null. Standard error
+    goes to a file, not a pipe: a chatty tool cannot block on it while we wait."""
+    with open(os.devnull, "wb") as null, tempfile.TemporaryFile() as errors:
         started = time.monotonic()
-        process = subprocess.Popen(command, stdout=null, stderr=subprocess.PIPE)
+        process = subprocess.Popen(command, stdout=null, stderr=errors)
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.monotonic() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-        error = process.stderr.read().decode(errors="replace") if process.stderr else ""
-        if process.stderr:
-            process.stderr.close()
-    if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} exited with {process.returncode}: {error.strip()[-300:]}")
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            errors.seek(0)
+            message = errors.read().decode(errors="replace").strip()[-300:]
+            raise RuntimeError(f"{' '.join(command)} exited with {code}: {message}")
     return wall, usage.ru_maxrss * 1024
 
 

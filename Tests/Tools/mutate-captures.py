@@ -36,7 +36,7 @@ def captures(shared):
 
 
 def mutate(data, rng):
-    """One mutation family, picked at random; returns (bytes, what was done)."""
+    """One mutation family, picked at random; returns (bytes, "family: what was done")."""
     data = bytearray(data)
     kind = rng.choice(["bitflips", "bytes", "truncate", "lengths", "splice", "zero-run"])
     if kind == "bitflips":
@@ -44,15 +44,15 @@ def mutate(data, rng):
         for _ in range(count):
             position = rng.randrange(len(data))
             data[position] ^= 1 << rng.randrange(8)
-        return bytes(data), f"{count} bit flips"
+        return bytes(data), f"bitflips: {count}"
     if kind == "bytes":
         count = rng.randint(1, 32)
         for _ in range(count):
             data[rng.randrange(len(data))] = rng.choice([0x00, 0xFF, 0x7F, 0x80, 0x16, 0x03, rng.randrange(256)])
-        return bytes(data), f"{count} bytes rewritten"
+        return bytes(data), f"bytes: {count} rewritten"
     if kind == "truncate":
         cut = rng.randrange(len(data))
-        return bytes(data[:cut]), f"cut at {cut} of {len(data)}"
+        return bytes(data[:cut]), f"truncate: at {cut} of {len(data)}"
     if kind == "lengths":
         # Big-endian 16-bit values that look like lengths (TLS, IP) rewritten to extremes.
         count = rng.randint(1, 16)
@@ -60,16 +60,16 @@ def mutate(data, rng):
             position = rng.randrange(max(1, len(data) - 1))
             value = rng.choice([0, 1, 0x3FFF, 0x4000, 0x4801, 0x7FFF, 0xFFFF])
             data[position:position + 2] = value.to_bytes(2, "big")
-        return bytes(data), f"{count} 16-bit lengths rewritten"
+        return bytes(data), f"lengths: {count} 16-bit values rewritten"
     if kind == "splice":
         start = rng.randrange(len(data))
         end = min(len(data), start + rng.randint(1, 4096))
         at = rng.randrange(len(data))
-        return bytes(data[:at] + data[start:end] + data[at:]), f"{end - start} bytes repeated at {at}"
+        return bytes(data[:at] + data[start:end] + data[at:]), f"splice: {end - start} bytes repeated at {at}"
     start = rng.randrange(len(data))
     end = min(len(data), start + rng.randint(1, 512))
     data[start:end] = bytes(end - start)
-    return bytes(data), f"{end - start} bytes zeroed at {start}"
+    return bytes(data), f"zero-run: {end - start} bytes at {start}"
 
 
 def run_one(binary, path, timeout):
