@@ -1,6 +1,10 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+/// Release builds let the optimizer see across the project's own targets: the packet path
+/// runs through generic code (the flow table over its handler) that must be specialized.
+let crossModule: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
+
 let package = Package(
     name: "tlsautopsy",
     products: [
@@ -18,12 +22,12 @@ let package = Package(
     ],
     targets: [
         // Pure targets: the hostile-input boundary. They import nothing, not even Foundation.
-        .target(name: "AutopsyPackets"),
-        .target(name: "AutopsyTCP", dependencies: ["AutopsyPackets"]),
-        .target(name: "AutopsyTLS"),
+        .target(name: "AutopsyPackets", swiftSettings: crossModule),
+        .target(name: "AutopsyTCP", dependencies: ["AutopsyPackets"], swiftSettings: crossModule),
+        .target(name: "AutopsyTLS", swiftSettings: crossModule),
         // The only code that touches libpcap.
         .systemLibrary(name: "CLibpcap", providers: [.apt(["libpcap-dev"])]),
-        .target(name: "AutopsyCapture", dependencies: ["CLibpcap", "AutopsyPackets"]),
+        .target(name: "AutopsyCapture", dependencies: ["CLibpcap", "AutopsyPackets"], swiftSettings: crossModule),
         // Certificate summaries and chain checks: the only target that imports swift-certificates.
         .target(
             name: "AutopsyX509",
@@ -40,16 +44,19 @@ let package = Package(
             dependencies: [
                 "AutopsyPackets", "AutopsyTCP", "AutopsyTLS", "AutopsyX509",
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]),
-        .target(name: "AutopsyDiagnosis", dependencies: ["AutopsyFlow", "AutopsyPackets", "AutopsyTLS", "AutopsyX509"]),
+            ], swiftSettings: crossModule),
+        .target(
+            name: "AutopsyDiagnosis", dependencies: ["AutopsyFlow", "AutopsyPackets", "AutopsyTLS", "AutopsyX509"],
+            swiftSettings: crossModule),
         .target(
             name: "AutopsyReport",
-            dependencies: ["AutopsyFlow", "AutopsyDiagnosis", "AutopsyPackets", "AutopsyTLS", "AutopsyX509"]),
+            dependencies: ["AutopsyFlow", "AutopsyDiagnosis", "AutopsyPackets", "AutopsyTLS", "AutopsyX509"],
+            swiftSettings: crossModule),
         .target(
             name: "AutopsyEngine",
             dependencies: [
                 "AutopsyCapture", "AutopsyPackets", "AutopsyTCP", "AutopsyFlow", "AutopsyDiagnosis", "AutopsyX509",
-            ]),
+            ], swiftSettings: crossModule),
         .executableTarget(
             name: "tlsautopsy",
             dependencies: [

@@ -44,6 +44,9 @@ public final class Analyzer {
     private let checker: CertificateChecker
     /// Summaries of recently seen certificates, by DER.
     private var summaries: [[UInt8]: CertificateSummary] = [:]
+    /// The last few certificates summarised, most recent first: the same chain recurs flow
+    /// after flow, and comparing its bytes is cheaper than hashing them.
+    private var recentSummaries: [(der: [UInt8], summary: CertificateSummary)] = []
     /// The counts so far.
     public private(set) var summary = AnalysisSummary()
 
@@ -55,8 +58,11 @@ public final class Analyzer {
         self.decisions = decisions
         // The id of a flow is its rank by first packet among the TCP connections of the run
         // (close to Wireshark's `tcp.stream` + 1), whenever the table creates its handler.
+        let fingerprints = FingerprintCache()
         table = FlowTable(limits: limits) { start in
-            FlowSession(start: start, sequence: start.serial + 1, limits: limits, decisions: decisions)
+            FlowSession(
+                start: start, sequence: start.serial + 1, limits: limits, decisions: decisions,
+                fingerprints: fingerprints)
         }
         queue = EmissionQueue(maxWaiting: options.maxWaitingRecords)
         let store =
@@ -175,6 +181,14 @@ public final class Analyzer {
 
     /// A certificate's summary; the same DER recurs across flows, so summaries are kept by DER.
     private func summarize(_ der: [UInt8]) -> CertificateSummary {
+        if let recent = recentSummaries.first(where: { $0.der == der }) { return recent.summary }
+        if recentSummaries.count >= 8 { recentSummaries.removeLast() }
+        let summary = summaryByDER(der)
+        recentSummaries.insert((der, summary), at: 0)
+        return summary
+    }
+
+    private func summaryByDER(_ der: [UInt8]) -> CertificateSummary {
         if let known = summaries[der] { return known }
         if summaries.count >= 2_048 { summaries.removeAll(keepingCapacity: true) }
         let summary = CertificateSummary.summarize(der)

@@ -43,11 +43,18 @@ public struct ClientHelloRecord: Sendable, Hashable {
 }
 
 extension ClientHelloRecord {
-    /// Fills in JA3 and JA4 from the hello.
-    mutating func fingerprint() {
-        ja3String = JA3.string(hello)
-        ja3 = JA3.hash(hello)
-        ja4 = JA4.fingerprint(hello)
+    /// Fills in JA3 and JA4 from the hello (from `cache` when one is given).
+    mutating func fingerprint(_ cache: FingerprintCache?) {
+        guard let cache else {
+            ja3String = JA3.string(hello)
+            ja3 = JA3.hash(hello)
+            ja4 = JA4.fingerprint(hello)
+            return
+        }
+        let prints = cache.client(hello)
+        ja3String = prints.ja3String
+        ja3 = prints.ja3
+        ja4 = prints.ja4
     }
 }
 

@@ -57,7 +57,7 @@ extension FlowSession {
     ) {
         var entry = ClientHelloRecord(
             frame: packet.frame, timestamp: packet.timestamp, recordVersion: recordVersion, hello: hello)
-        entry.fingerprint()
+        entry.fingerprint(fingerprints)
         for anomaly in hello.anomalies { noteAnomaly(anomaly) }
         if record.clientHello == nil {
             record.clientHello = entry
@@ -71,8 +71,14 @@ extension FlowSession {
         _ hello: ServerHello, _ state: inout DirectionState, side: Side, _ packet: PacketInfo
     ) {
         var entry = ServerHelloRecord(frame: packet.frame, timestamp: packet.timestamp, hello: hello)
-        entry.ja3sString = JA3.serverString(hello)
-        entry.ja3s = JA3.serverHash(hello)
+        if let fingerprints {
+            let prints = fingerprints.server(hello)
+            entry.ja3sString = prints.ja3sString
+            entry.ja3s = prints.ja3s
+        } else {
+            entry.ja3sString = JA3.serverString(hello)
+            entry.ja3s = JA3.serverHash(hello)
+        }
         for anomaly in hello.anomalies { noteAnomaly(anomaly) }
         if hello.isHelloRetryRequest {
             helloRetrySeen = true
@@ -106,7 +112,7 @@ extension FlowSession {
                 lastHandshakeStep = "client_hello"
                 var entry = ClientHelloRecord(
                     frame: packet.frame, timestamp: packet.timestamp, recordVersion: .ssl2, hello: hello)
-                entry.fingerprint()
+                entry.fingerprint(fingerprints)
                 record.clientHello = entry
             case 4 where record.serverHello == nil:
                 let parsed = try ServerHello.parseSSLv2(body)

@@ -35,10 +35,18 @@ public struct FlowSession: StreamHandler {
     /// Whether the record was handed to `decisions` already.
     public private(set) var reportedAtDecision = false
 
+    /// Fingerprints of the hello shapes seen lately, shared by the sessions of one analyzer;
+    /// nil computes them for every hello.
+    let fingerprints: FingerprintCache?
+
     /// Starts a session for a flow the table just created.
-    public init(start: FlowStart, sequence: UInt64, limits: Limits, decisions: DecisionSink? = nil) {
+    public init(
+        start: FlowStart, sequence: UInt64, limits: Limits, decisions: DecisionSink? = nil,
+        fingerprints: FingerprintCache? = nil
+    ) {
         self.limits = limits
         self.decisions = decisions
+        self.fingerprints = fingerprints
         let sizes = (record: limits.partialRecordBytes, message: limits.handshakeMessageBytes)
         initiator = DirectionState(limits: sizes)
         responder = DirectionState(limits: sizes)

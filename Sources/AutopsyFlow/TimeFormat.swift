@@ -28,8 +28,55 @@ public enum TimeFormat {
         "\(pad(Int(secondsOfDay / 3600), 2)):\(pad(Int(secondsOfDay / 60 % 60), 2)):\(pad(Int(secondsOfDay % 60), 2))"
     }
 
-    /// Days since the epoch to a proleptic Gregorian date (Howard Hinnant's civil_from_days).
+    /// Appends `rfc3339(time)` as UTF-8 digit by digit, with no intermediate string.
+    public static func appendRFC3339(_ time: Timestamp, to bytes: inout [UInt8]) {
+        let parts = civilParts(time.seconds)
+        appendDigits(Int(parts.year), 4, &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        appendDigits(Int(parts.month), 2, &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        appendDigits(Int(parts.day), 2, &bytes)
+        bytes.append(UInt8(ascii: "T"))
+        appendDigits(Int(parts.secondsOfDay / 3600), 2, &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        appendDigits(Int(parts.secondsOfDay / 60 % 60), 2, &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        appendDigits(Int(parts.secondsOfDay % 60), 2, &bytes)
+        bytes.append(UInt8(ascii: "."))
+        appendDigits(Int(time.nanoseconds / 1000), 6, &bytes)
+        bytes.append(UInt8(ascii: "Z"))
+    }
+
+    /// A non-negative number in at least `width` digits, zero-padded (as `pad`).
+    static func appendDigits(_ value: Int, _ width: Int, _ bytes: inout [UInt8]) {
+        guard value >= 0, value < 1_000_000_000 else {
+            bytes.append(contentsOf: pad(value, width).utf8)
+            return
+        }
+        var divisor = 1
+        var digits = 1
+        while divisor * 10 <= value {
+            divisor *= 10
+            digits += 1
+        }
+        for _ in digits..<max(width, digits) { bytes.append(UInt8(ascii: "0")) }
+        var rest = value
+        while divisor > 0 {
+            bytes.append(UInt8(truncatingIfNeeded: rest / divisor) &+ UInt8(ascii: "0"))
+            rest %= divisor
+            divisor /= 10
+        }
+    }
+
     private static func civil(_ seconds: Int64) -> (date: String, secondsOfDay: Int64) {
+        let parts = civilParts(seconds)
+        return (
+            "\(pad(Int(parts.year), 4))-\(pad(Int(parts.month), 2))-\(pad(Int(parts.day), 2))", parts.secondsOfDay
+        )
+    }
+
+    /// Days since the epoch to a proleptic Gregorian date (Howard Hinnant's civil_from_days).
+    private static func civilParts(_ seconds: Int64) -> (year: Int64, month: Int64, day: Int64, secondsOfDay: Int64) {
         let clamped = max(min(seconds, 253_402_300_799), -62_135_596_800)
         var days = clamped / 86_400
         var secondsOfDay = clamped % 86_400
@@ -46,7 +93,7 @@ public enum TimeFormat {
         let day = doy - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        return ("\(pad(Int(year), 4))-\(pad(Int(month), 2))-\(pad(Int(day), 2))", secondsOfDay)
+        return (year, month, day, secondsOfDay)
     }
 
     static func pad(_ value: Int, _ width: Int) -> String {

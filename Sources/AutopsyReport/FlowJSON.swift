@@ -10,10 +10,16 @@ public enum FlowJSON {
     /// One flow as one line (without the newline).
     public static func line(_ record: FlowRecord) -> String {
         var json = JSONWriter()
+        write(record, to: &json)
+        return json.text
+    }
+
+    /// Writes one flow as one object (without the newline) after what `json` holds.
+    public static func write(_ record: FlowRecord, to json: inout JSONWriter) {
         json.beginObject()
         json.string("type", "flow")
         json.int("id", record.id)
-        json.string("ts", TimeFormat.rfc3339(record.firstTimestamp))
+        json.time("ts", record.firstTimestamp)
         json.fixed("duration", record.duration, decimals: 6)
         json.int("first_frame", record.firstFrame)
         json.int("last_frame", record.lastFrame)
@@ -61,11 +67,10 @@ public enum FlowJSON {
         json.bool("closed_right_after_handshake", record.closedRightAfterHandshake)
         plaintext(&json, record)
         steps(&json, record)
-        json.strings("anomalies", record.anomalies.map(\.description))
+        json.names("anomalies", record.anomalies, \.description)
         json.strings("malformed", record.malformed)
         json.string("end", record.end)
         json.endObject()
-        return json.text
     }
 
     /// The summary object, the last line of the output.
@@ -166,7 +171,7 @@ public enum FlowJSON {
     private static func chainCheck(_ json: inout JSONWriter, _ assessment: ChainAssessment?) {
         guard let assessment else { return json.null("chain_check") }
         json.beginObject("chain_check")
-        json.string("at", TimeFormat.rfc3339(assessment.time))
+        json.time("at", assessment.time)
         json.string("name", assessment.name)
         json.bool("trusted", assessment.trusted)
         json.string("anchor", assessment.anchor)
@@ -194,11 +199,11 @@ public enum FlowJSON {
         json.string("record_version", entry.recordVersion.description)
         json.string("legacy_version", hello.legacyVersion.description)
         json.strings("supported_versions", ext.supportedVersions?.filter { !$0.isGREASE }.map(\.description) ?? [])
-        json.strings("cipher_suites", hello.cipherSuites.map(\.description))
-        json.strings("extensions", ext.types.map(\.description))
-        json.strings("supported_groups", ext.supportedGroups?.map(\.description) ?? [])
-        json.strings("key_shares", ext.keyShareGroups?.map(\.description) ?? [])
-        json.strings("signature_algorithms", ext.signatureAlgorithms?.map(\.description) ?? [])
+        json.names("cipher_suites", hello.cipherSuites, \.description)
+        json.names("extensions", ext.types, \.description)
+        json.names("supported_groups", ext.supportedGroups ?? [], \.description)
+        json.names("key_shares", ext.keyShareGroups ?? [], \.description)
+        json.names("signature_algorithms", ext.signatureAlgorithms ?? [], \.description)
         json.strings("alpn", ext.alpnNames ?? [])
         json.string("server_name", ext.serverName)
         json.bool("sslv2_compatible", hello.isSSLv2Compatible)
@@ -233,7 +238,7 @@ public enum FlowJSON {
         json.string("version", hello.selectedVersion.description)
         let isFinal = record?.serverHello == entry
         json.string("cipher_suite", isFinal ? record?.cipherName : hello.cipherSuite.description)
-        json.strings("extensions", hello.extensions.types.map(\.description))
+        json.names("extensions", hello.extensions.types, \.description)
         json.string("curve", hello.keyShareGroup?.description)
         json.string("alpn", hello.selectedALPN)
         json.bool("hello_retry_request", hello.isHelloRetryRequest)
@@ -284,7 +289,7 @@ public enum FlowJSON {
         for step in record.steps {
             json.beginObject()
             json.int("frame", step.frame)
-            json.string("ts", TimeFormat.rfc3339(step.timestamp))
+            json.time("ts", step.timestamp)
             json.string("from", step.from.rawValue)
             json.string("type", step.kind)
             json.int("length", step.length)

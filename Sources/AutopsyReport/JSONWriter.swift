@@ -1,69 +1,112 @@
+import AutopsyFlow
+import AutopsyPackets
+
 /// A small writer of one JSON object per line with a fixed field order: the order of the
 /// contract in `shared/spec/flow-record.md`, which `JSONEncoder` cannot keep.
+///
+/// It writes UTF-8 bytes straight into one growing buffer: strings that need no escape are
+/// copied whole, numbers and capture times are written digit by digit, and nothing is
+/// allocated per field. One writer can be reused for line after line (`removeAll`).
 public struct JSONWriter {
-    /// The text written so far.
-    public private(set) var text = ""
-    private var needsComma: [Bool] = []
+    /// The bytes written so far (UTF-8).
+    public private(set) var bytes: [UInt8] = []
+    /// Whether each open object or array already holds a member (bit `depth - 1`); past 64
+    /// levels (never reached by this program's output) commas are still written correctly
+    /// from the overflow stack.
+    private var members: UInt64 = 0
+    private var depth = 0
+    private var deeper: [Bool] = []
 
     /// An empty writer (room for a typical flow record reserved up front).
     public init() {
-        text.reserveCapacity(8 * 1024)
+        bytes.reserveCapacity(8 * 1024)
+    }
+
+    /// The text written so far.
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// Forgets what was written, keeping the buffer's capacity.
+    public mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        members = 0
+        depth = 0
+        deeper.removeAll(keepingCapacity: true)
+    }
+
+    /// Appends raw bytes that are already JSON (a newline between lines, say).
+    public mutating func raw(_ byte: UInt8) {
+        bytes.append(byte)
     }
 
     /// Opens an object; `key` names it inside an enclosing object.
     public mutating func beginObject(_ key: String? = nil) {
         prefix(key)
-        text.append("{")
-        needsComma.append(false)
+        bytes.append(UInt8(ascii: "{"))
+        push()
     }
 
     /// Closes the innermost object.
     public mutating func endObject() {
-        text.append("}")
-        _ = needsComma.popLast()
+        bytes.append(UInt8(ascii: "}"))
+        pop()
     }
 
     /// Opens an array; `key` names it inside an enclosing object.
     public mutating func beginArray(_ key: String? = nil) {
         prefix(key)
-        text.append("[")
-        needsComma.append(false)
+        bytes.append(UInt8(ascii: "["))
+        push()
     }
 
     /// Closes the innermost array.
     public mutating func endArray() {
-        text.append("]")
-        _ = needsComma.popLast()
+        bytes.append(UInt8(ascii: "]"))
+        pop()
     }
 
     /// Writes a string, or null.
     public mutating func string(_ key: String?, _ value: String?) {
         prefix(key)
-        if let value { Self.appendQuoted(value, to: &text) } else { text.append("null") }
+        if let value { Self.appendQuoted(value, to: &bytes) } else { appendLiteral("null") }
     }
 
     /// Writes an integer, or null.
     public mutating func int<T: BinaryInteger>(_ key: String?, _ value: T?) {
         prefix(key)
-        if let value { text.append(String(value)) } else { text.append("null") }
+        guard let value else { return appendLiteral("null") }
+        if let small = Int64(exactly: value) {
+            Self.appendDecimal(small, to: &bytes)
+        } else {
+            bytes.append(contentsOf: String(value).utf8)
+        }
     }
 
     /// Writes a number with a fixed count of decimals (deterministic output).
     public mutating func fixed(_ key: String?, _ value: Double, decimals: Int) {
         prefix(key)
-        text.append(Self.formatFixed(value, decimals: decimals))
+        bytes.append(contentsOf: Self.formatFixed(value, decimals: decimals).utf8)
     }
 
     /// Writes a boolean, or null.
     public mutating func bool(_ key: String?, _ value: Bool?) {
         prefix(key)
-        if let value { text.append(value ? "true" : "false") } else { text.append("null") }
+        guard let value else { return appendLiteral("null") }
+        appendLiteral(value ? "true" : "false")
     }
 
     /// Writes null.
     public mutating func null(_ key: String?) {
         prefix(key)
-        text.append("null")
+        appendLiteral("null")
+    }
+
+    /// Writes a capture time as RFC 3339 in UTC with microseconds, or null.
+    public mutating func time(_ key: String?, _ value: Timestamp?) {
+        prefix(key)
+        guard let value else { return appendLiteral("null") }
+        bytes.append(UInt8(ascii: "\""))
+        TimeFormat.appendRFC3339(value, to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
     }
 
     /// Writes an array of strings.
@@ -74,6 +117,13 @@ public struct JSONWriter {
         endArray()
     }
 
+    /// Writes an array of the names of `values` (no intermediate array of names).
+    public mutating func names<S: Sequence>(_ key: String?, _ values: S, _ name: (S.Element) -> String) {
+        beginArray(key)
+        for value in values { string(nil, name(value)) }
+        endArray()
+    }
+
     /// Writes an array of integers.
     public mutating func ints(_ key: String?, _ values: [Int]) {
         beginArray(key)
@@ -81,16 +131,60 @@ public struct JSONWriter {
         endArray()
     }
 
+    private mutating func push() {
+        if depth < 64 {
+            members &= ~(1 << UInt64(depth))
+        } else {
+            deeper.append(false)
+        }
+        depth += 1
+    }
+
+    private mutating func pop() {
+        guard depth > 0 else { return }
+        depth -= 1
+        if depth >= 64 { _ = deeper.popLast() }
+    }
+
     private mutating func prefix(_ key: String?) {
-        if let last = needsComma.last {
-            if last { text.append(",") }
-            needsComma[needsComma.count - 1] = true
+        if depth > 0 {
+            let level = depth - 1
+            if level < 64 {
+                let bit: UInt64 = 1 << UInt64(level)
+                if members & bit != 0 { bytes.append(UInt8(ascii: ",")) }
+                members |= bit
+            } else if let last = deeper.last {
+                if last { bytes.append(UInt8(ascii: ",")) }
+                deeper[deeper.count - 1] = true
+            }
         }
         if let key {
             // Keys are this program's own field names: plain ASCII, never escaped.
-            text.append("\"")
-            text.append(key)
-            text.append("\":")
+            bytes.append(UInt8(ascii: "\""))
+            appendLiteral(key)
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(UInt8(ascii: ":"))
+        }
+    }
+
+    private mutating func appendLiteral(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    /// Appends a decimal integer.
+    static func appendDecimal(_ value: Int64, to bytes: inout [UInt8]) {
+        var magnitude = value.magnitude
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for 20 digits, written backwards
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                count += 1
+                buffer[24 - count] = UInt8(truncatingIfNeeded: magnitude % 10) &+ UInt8(ascii: "0")
+                magnitude /= 10
+            } while magnitude > 0 && count < 24
+            bytes.append(contentsOf: buffer[(24 - count)...])
         }
     }
 
@@ -110,30 +204,42 @@ public struct JSONWriter {
     }
 
     /// Appends `value` as a JSON string literal (RFC 8259, 7).
-    static func appendQuoted(_ value: String, to text: inout String) {
-        text.append("\"")
-        // Most strings (names, hex, addresses) need no escape: copy them whole.
-        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            text.append(value)
-            text.append("\"")
-            return
-        }
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text.append("\\\"")
-            case "\\": text.append("\\\\")
-            case "\n": text.append("\\n")
-            case "\r": text.append("\\r")
-            case "\t": text.append("\\t")
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    text.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-                } else {
-                    text.unicodeScalars.append(scalar)
-                }
+    static func appendQuoted(_ value: String, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        var value = value
+        value.withUTF8 { utf8 in
+            // Most strings (names, hex, addresses) need no escape: copy them whole.
+            var clean = true
+            for byte in utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                clean = false
+                break
+            }
+            if clean {
+                bytes.append(contentsOf: utf8)
+            } else {
+                appendEscaped(utf8, to: &bytes)
             }
         }
-        text.append("\"")
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private static func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
+        let hexDigits = Array("0123456789abcdef".utf8)
+        for byte in utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case UInt8(ascii: "\n"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case UInt8(ascii: "\r"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case UInt8(ascii: "\t"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0..<0x20:
+                bytes.append(contentsOf: Array("\\u00".utf8))
+                bytes.append(hexDigits[Int(byte >> 4)])
+                bytes.append(hexDigits[Int(byte & 0xF)])
+            default:
+                // Other bytes, multi-byte UTF-8 sequences included, are copied as they are.
+                bytes.append(byte)
+            }
+        }
     }
 }

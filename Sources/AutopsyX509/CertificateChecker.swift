@@ -30,12 +30,42 @@ public final class CertificateChecker: Sendable {
         var verifier: VerifierOutcome
     }
 
+    /// A chain validated lately, with its bytes: the same few chains recur in flow after flow,
+    /// and comparing bytes is far cheaper than hashing them or waiting on a task.
+    private struct Recent {
+        var chain: [[UInt8]]
+        var day: Int64
+        var entry: Entry
+    }
+
     private struct State: ~Copyable {
         var entries: [Key: Task<Entry, Never>] = [:]
         var insertionOrder: [Key] = []
+        var recent: [Recent] = []
         var validations = 0
         var hits = 0
+
+        /// The finished entry of a recent chain, moved to the front; nil when none matches.
+        mutating func recentEntry(_ chain: [[UInt8]], day: Int64) -> Entry? {
+            guard let position = recent.firstIndex(where: { $0.day == day && $0.chain == chain }) else { return nil }
+            let found = recent[position]
+            if position > 0 {
+                recent.remove(at: position)
+                recent.insert(found, at: 0)
+            }
+            hits += 1
+            return found.entry
+        }
+
+        mutating func remember(_ chain: [[UInt8]], day: Int64, entry: Entry) {
+            guard !recent.contains(where: { $0.day == day && $0.chain == chain }) else { return }
+            if recent.count >= CertificateChecker.recentChains { recent.removeLast() }
+            recent.insert(Recent(chain: chain, day: day, entry: entry), at: 0)
+        }
     }
+
+    /// Chains kept with their bytes for the synchronous fast path.
+    static let recentChains = 16
 
     private let state = Mutex(State())
     private let executor = SerialQueueExecutor(label: "tlsautopsy.x509.verifier")
@@ -59,6 +89,7 @@ public final class CertificateChecker: Sendable {
         let key = Key(fingerprints: chain.map { Array(SHA256.hash(data: $0)) }, day: epochDay(time.seconds))
         let task = cachedTask(for: key, chain: chain, time: time)
         let entry = await task.value
+        state.withLock { $0.remember(chain, day: key.day, entry: entry) }
         return Self.assessment(entry, name: name, at: time)
     }
 
@@ -67,6 +98,11 @@ public final class CertificateChecker: Sendable {
     /// a task (the waiting thread is never one the verification needs); do not call it from a
     /// job already running on the checker's queue.
     public func assessBlocking(chain: [[UInt8]], name: String?, at time: Timestamp) -> ChainAssessment {
+        // A chain validated lately is answered here, without a task or a thread hop.
+        let day = epochDay(time.seconds)
+        if let entry = state.withLock({ $0.recentEntry(chain, day: day) }) {
+            return Self.assessment(entry, name: name, at: time)
+        }
         let result = Mutex<ChainAssessment?>(nil)
         let done = DispatchSemaphore(value: 0)
         Task(executorPreference: executor) {

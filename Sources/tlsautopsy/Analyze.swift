@@ -81,7 +81,7 @@ struct Analyze: ParsableCommand {
                 failHit = true
             }
             switch format {
-            case .json: output.write(FlowJSON.line(record) + "\n")
+            case .json: output.writeFlow(record)
             case .text:
                 if verbose { output.write(report.block(record)) }
                 onCall.add(record)
@@ -167,8 +167,20 @@ final class OutputStream {
 
     init() { buffer.reserveCapacity(1 << 16) }
 
+    /// The writer of flow lines, reused line after line.
+    private var json = JSONWriter()
+
     func write(_ text: String) {
         buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    /// Writes one flow as one NDJSON line.
+    func writeFlow(_ record: FlowRecord) {
+        json.removeAll()
+        FlowJSON.write(record, to: &json)
+        json.raw(UInt8(ascii: "\n"))
+        buffer.append(contentsOf: json.bytes)
         if buffer.count >= 1 << 16 { flush() }
     }
 

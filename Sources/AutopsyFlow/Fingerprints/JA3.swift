@@ -63,7 +63,7 @@ public enum JA3 {
         values.map { String($0) }.joined(separator: "-")
     }
 
-    private static func md5Hex(_ text: String) -> String {
+    static func md5Hex(_ text: String) -> String {
         FingerprintText.lowercaseHex(Insecure.MD5.hash(data: Array(text.utf8)))
     }
 }
