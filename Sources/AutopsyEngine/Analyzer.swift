@@ -24,6 +24,8 @@ public struct AnalysisOptions: Sendable {
     /// Report each flow as soon as its handshake is decided (live capture), instead of
     /// when its connection ends, in the order the flows began (offline).
     public var streaming = false
+    /// Threads that reassemble and parse flows (shards); 1 runs everything on the caller's thread.
+    public var threads = 1
 
     /// The defaults.
     public init() {}
@@ -31,43 +33,53 @@ public struct AnalysisOptions: Sendable {
 
 /// The pipeline: capture -> packets -> TCP reassembly -> TLS sessions -> flow records,
 /// in one pass. Records are handed to `emit` in the order their flows began.
+///
+/// With `threads` above 1 the flows are sharded by a symmetric hash of their address pair
+/// over that many ``FlowWorker``s, each on its own thread, fed packets in batches by the
+/// reading thread. The reading thread merges what the shards report (flows created,
+/// decided, finished) back into the single order one table gives, then diagnoses, learns
+/// and emits exactly as with one thread: the output is the same, byte for byte, as long
+/// as no table-wide bound (`maxFlows`, `outOfOrderBytesTotal`, split evenly over the
+/// shards) is reached.
 public final class Analyzer {
     private let options: AnalysisOptions
-    private var table: FlowTable<FlowSession>
+    private let workers: [FlowWorker]
     private var queue: EmissionQueue
-    private let decisions: DecisionSink?
     /// What finished flows taught about each server, for the diagnosis rules.
     private let context = DiagnosisContext()
     /// The patterns across flows.
     private var patternFinder = PatternFinder()
-    /// Judges certificate chains at the capture time, once per distinct chain, name and day.
-    private let checker: CertificateChecker
-    /// Summaries of recently seen certificates, by DER.
-    private var summaries: [[UInt8]: CertificateSummary] = [:]
-    /// The last few certificates summarised, most recent first: the same chain recurs flow
-    /// after flow, and comparing its bytes is cheaper than hashing them.
-    private var recentSummaries: [(der: [UInt8], summary: CertificateSummary)] = []
+    /// Each shard's serials to the run's flow serials (rank by first packet).
+    private var serials: [[UInt64: UInt64]]
+    private var flowsCreated: UInt64 = 0
+    private var flowsTracked = 0
+    private var flowsTrackedPeak = 0
+    /// The capture second of the last sweep (the shards sweep when it advances).
+    private var lastSweepSecond = Int64.min
+    /// The threads of a sharded run (nil with one thread).
+    private var dispatcher: ShardDispatcher?
     /// The counts so far.
     public private(set) var summary = AnalysisSummary()
 
     /// Creates an analyzer.
     public init(options: AnalysisOptions) {
         self.options = options
-        let limits = options.limits
-        let decisions = options.streaming ? DecisionSink() : nil
-        self.decisions = decisions
-        // The id of a flow is its rank by first packet among the TCP connections of the run
-        // (close to Wireshark's `tcp.stream` + 1), whenever the table creates its handler.
-        let fingerprints = FingerprintCache()
-        table = FlowTable(limits: limits) { start in
-            FlowSession(
-                start: start, sequence: start.serial + 1, limits: limits, decisions: decisions,
-                fingerprints: fingerprints)
+        let shards = max(1, options.threads)
+        var limits = options.limits
+        if shards > 1 {
+            // Table-wide bounds are shared out evenly over the shards.
+            limits.maxFlows = max(1, limits.maxFlows / shards)
+            limits.outOfOrderBytesTotal = max(1, limits.outOfOrderBytesTotal / shards)
         }
-        queue = EmissionQueue(maxWaiting: options.maxWaitingRecords)
         let store =
             options.trustStore ?? TrustStoreCache.shared.store(system: options.systemTrust, files: options.caFiles)
-        checker = CertificateChecker(trustStore: store, cacheLimit: 256)
+        let checker = CertificateChecker(trustStore: store, cacheLimit: 256)
+        workers = (0..<shards).map { _ in
+            FlowWorker(limits: limits, decisions: options.streaming ? DecisionSink() : nil, checker: checker)
+        }
+        serials = Array(repeating: [:], count: shards)
+        queue = EmissionQueue(maxWaiting: options.maxWaitingRecords)
+        if shards > 1 { dispatcher = ShardDispatcher(workers: workers) }
     }
 
     /// Reads one capture file to its end. Flows still open at its end are reported then.
@@ -115,7 +127,7 @@ public final class Analyzer {
         }
     }
 
-    /// Decodes one packet and feeds it to the flow table.
+    /// Decodes one packet and feeds it to its flow's shard.
     public func process(_ bytes: Span<UInt8>, header: PacketHeader, linkType: LinkType, emit: (FlowRecord) -> Void) {
         summary.packets += 1
         switch PacketDecoder.decode(bytes, linkType: linkType) {
@@ -128,16 +140,15 @@ public final class Analyzer {
             let start = min(max(segment.payloadOffset, 0), bytes.count)
             let end = min(start + max(segment.payloadLength, 0), bytes.count)
             let payload = bytes.extracting(start..<end)
-            table.ingest(segment, payload: payload, packet: packet) { session, flowEnd, _ in
-                self.finished(session, flowEnd, emit)
-            }
-            if let decisions, !decisions.records.isEmpty {
-                for var record in decisions.drain() {
-                    record.id = Int(record.sequence)
-                    judgeCertificates(&record)
-                    context.learn(record)
-                    deliver(record, emit)
-                }
+            let tick = header.timestamp.seconds > lastSweepSecond
+            if tick { lastSweepSecond = header.timestamp.seconds }
+            if let dispatcher {
+                dispatcher.add(segment, payload: payload, packet: packet, tick: tick)
+                while let events = dispatcher.finishedRound(waiting: false) { merge(events, emit) }
+            } else if let worker = workers.first {
+                if tick { worker.tick(now: packet.timestamp, frame: packet.frame) }
+                worker.ingest(segment, payload: payload, packet: packet)
+                take(worker, emit)
             }
         case .notTCP:
             summary.nonTCPPackets += 1
@@ -150,50 +161,114 @@ public final class Analyzer {
 
     /// Closes flows idle on the capture clock (live capture calls this on timeouts).
     public func expire(now: Timestamp, emit: (FlowRecord) -> Void) {
-        table.expire(now: now) { session, flowEnd, _ in
-            self.finished(session, flowEnd, emit)
+        settle(emit)
+        var events: [(shard: Int, event: FlowEvent)] = []
+        let frame = UInt64(summary.packets)
+        for (shard, worker) in workers.enumerated() {
+            onWorker(worker) { worker in
+                worker.expire(now: now, frame: frame)
+                for event in worker.events { events.append((shard, event)) }
+                worker.events.removeAll(keepingCapacity: true)
+            }
         }
+        merge(events, emit)
     }
 
     /// Reports every open flow as it stands (end of a file, or of a live capture).
     public func finishAll(_ emit: (FlowRecord) -> Void) {
-        table.finishAll { session, flowEnd, _ in
-            self.finished(session, flowEnd, emit)
+        settle(emit)
+        var events: [(shard: Int, event: FlowEvent)] = []
+        for (shard, worker) in workers.enumerated() {
+            onWorker(worker) { worker in
+                worker.finishAll()
+                // The open flows finish in order of creation over all shards.
+                for var event in worker.events {
+                    if case .finished(_, _, let local) = event.kind { event.minor = serials[shard][local] ?? local }
+                    events.append((shard, event))
+                }
+                worker.events.removeAll(keepingCapacity: true)
+            }
         }
-        queue.flush(through: table.counters.flowsCreated) { record in
+        merge(events, emit)
+        queue.flush(through: Int(flowsCreated)) { record in
             deliver(record, emit)
         }
         refreshCounters()
     }
 
-    /// Summarizes the certificates and judges the server's chain at the capture time, once
-    /// the flow has ended: off the packet path, and cached per chain, name and day.
-    private func judgeCertificates(_ record: inout FlowRecord) {
-        record.certificateSummaries = record.serverCertificates.map(summarize)
-        record.clientCertificateSummaries = record.clientCertificates.map(summarize)
-        if !record.serverCertificates.isEmpty {
-            let name = record.serverName ?? record.server.ip.description
-            let time = record.serverHello?.timestamp ?? record.firstTimestamp
-            let assessment = checker.assessBlocking(chain: record.serverCertificates, name: name, at: time)
-            record.chainAssessment = assessment
+    /// Waits for every batch handed to the shards and merges what they reported.
+    private func settle(_ emit: (FlowRecord) -> Void) {
+        guard let dispatcher else { return }
+        dispatcher.submit()
+        while let events = dispatcher.finishedRound(waiting: true) { merge(events, emit) }
+    }
+
+    /// Runs `body` on the worker, on its own thread in a sharded run (which must be settled).
+    private func onWorker(_ worker: FlowWorker, _ body: (FlowWorker) -> Void) {
+        if let dispatcher {
+            dispatcher.sync(worker, body)
+        } else {
+            body(worker)
         }
     }
 
-    /// A certificate's summary; the same DER recurs across flows, so summaries are kept by DER.
-    private func summarize(_ der: [UInt8]) -> CertificateSummary {
-        if let recent = recentSummaries.first(where: { $0.der == der }) { return recent.summary }
-        if recentSummaries.count >= 8 { recentSummaries.removeLast() }
-        let summary = summaryByDER(der)
-        recentSummaries.insert((der, summary), at: 0)
-        return summary
+    /// Takes the events of one packet from the single worker.
+    private func take(_ worker: FlowWorker, _ emit: (FlowRecord) -> Void) {
+        guard !worker.events.isEmpty else { return }
+        var events = worker.events
+        worker.events.removeAll(keepingCapacity: true)
+        if events.count > 1 { Self.order(&events) }
+        for event in events { handle(event, shard: 0, emit) }
     }
 
-    private func summaryByDER(_ der: [UInt8]) -> CertificateSummary {
-        if let known = summaries[der] { return known }
-        if summaries.count >= 2_048 { summaries.removeAll(keepingCapacity: true) }
-        let summary = CertificateSummary.summarize(der)
-        summaries[der] = summary
-        return summary
+    /// Handles events of all shards in the run's single order.
+    private func merge(_ tagged: [(shard: Int, event: FlowEvent)], _ emit: (FlowRecord) -> Void) {
+        var tagged = tagged
+        tagged.sort { lhs, rhs in
+            if lhs.event.precedes(rhs.event) { return true }
+            if rhs.event.precedes(lhs.event) { return false }
+            return lhs.shard < rhs.shard
+        }
+        for entry in tagged { handle(entry.event, shard: entry.shard, emit) }
+    }
+
+    /// Sorts one worker's events into the run's order (they are nearly sorted already).
+    static func order(_ events: inout [FlowEvent]) {
+        var indexed = events.enumerated().map { ($0.offset, $0.element) }
+        indexed.sort { lhs, rhs in
+            if lhs.1.precedes(rhs.1) { return true }
+            if rhs.1.precedes(lhs.1) { return false }
+            return lhs.0 < rhs.0
+        }
+        events = indexed.map(\.1)
+    }
+
+    /// One event of shard `shard`, in the run's order.
+    private func handle(_ event: FlowEvent, shard: Int, _ emit: (FlowRecord) -> Void) {
+        switch event.kind {
+        case .created(let local):
+            serials[shard][local] = flowsCreated
+            flowsCreated += 1
+            flowsTracked += 1
+            flowsTrackedPeak = max(flowsTrackedPeak, flowsTracked)
+        case .decided(var record, let local):
+            let serial = serials[shard][local] ?? local
+            record.sequence = serial + 1
+            record.id = Int(serial) + 1
+            context.learn(record)
+            deliver(record, emit)
+        case .finished(var record, let reportable, let local):
+            let serial = serials[shard].removeValue(forKey: local) ?? local
+            flowsTracked -= 1
+            record.sequence = serial + 1
+            record.id = Int(serial) + 1
+            if reportable { context.learn(record) }
+            if options.streaming {
+                if reportable { deliver(record, emit) }
+            } else {
+                queue.finished(record.id, reportable ? record : nil) { deliver($0, emit) }
+            }
+        }
     }
 
     /// Diagnoses a record with what the capture taught so far, counts it, and hands it out.
@@ -203,21 +278,6 @@ public final class Analyzer {
         summary.add(record)
         patternFinder.add(record)
         emit(record)
-    }
-
-    private func finished(_ session: consuming FlowSession, _ end: FlowEnd, _ emit: (FlowRecord) -> Void) {
-        let reportable = session.isReportable && !session.reportedAtDecision
-        var record = session.finish(end)
-        record.id = Int(record.sequence)
-        if reportable {
-            judgeCertificates(&record)
-            context.learn(record)
-        }
-        if options.streaming {
-            if reportable { deliver(record, emit) }
-        } else {
-            queue.finished(record.id, reportable ? record : nil) { deliver($0, emit) }
-        }
     }
 
     /// Counts libpcap's drops into the summary (live capture).
@@ -239,7 +299,13 @@ public final class Analyzer {
 
     /// The reassembly counters and patterns as they stand (for periodic summaries).
     public func refreshCounters() {
-        summary.tcp = table.counters
+        var counters = TCPCounters()
+        for worker in workers {
+            onWorker(worker) { counters.add($0.counters) }
+        }
+        // Flows tracked at once over all shards, counted exactly from the merged events.
+        counters.flowsTrackedPeak = flowsTrackedPeak
+        summary.tcp = counters
         summary.patterns = patternFinder.patterns()
     }
 }

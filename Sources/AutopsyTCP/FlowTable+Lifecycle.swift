@@ -83,6 +83,7 @@ extension FlowTable {
             recency.reserveSlots(flows.count)
         }
         index[key] = slot
+        onCreate?(start)
         counters.flowsCreated += 1
         counters.flowsTrackedPeak = max(counters.flowsTrackedPeak, index.count)
         if !sawSYN { counters.flowsWithoutSYN += 1 }

@@ -54,6 +54,8 @@ public struct FlowTable<Handler: StreamHandler> {
     var nextSerial: UInt64 = 0
     /// Capture second of the last automatic `expire`.
     var lastSweepSecond = Int64.min
+    /// Called with each new flow's start (its `serial` included) the moment the table creates it.
+    public var onCreate: ((FlowStart) -> Void)?
 
     /// An empty table; `makeHandler` creates the handler of each new flow.
     public init(limits: Limits, makeHandler: @escaping (FlowStart) -> Handler) {
@@ -121,6 +123,16 @@ public struct FlowTable<Handler: StreamHandler> {
             return
         }
         enforceTotalLimit(finished: finished)
+    }
+
+    /// Runs the once-per-second `expire` for capture time `now` if this second has not had
+    /// it yet, exactly as `ingest` would before a segment stamped `now`. A sharded run calls
+    /// this on every shard when the capture's second advances, so each shard sweeps at the
+    /// same points as one table would.
+    public mutating func tick(now: Timestamp, finished: (consuming Handler, FlowEnd, FlowStart) -> Void) {
+        guard now.seconds > lastSweepSecond else { return }
+        lastSweepSecond = now.seconds
+        expire(now: now, finished: finished)
     }
 
     /// A RST: reported, then whatever is buffered in either direction (after gaps), then

@@ -56,3 +56,34 @@ public struct TCPCounters: Sendable, Hashable {
     /// All zero.
     public init() {}
 }
+
+extension TCPCounters {
+    /// Adds another table's counts (the shards of one run). Peaks add up too: the sum of
+    /// the shards' peaks bounds the whole run's peak from above.
+    public mutating func add(_ other: TCPCounters) {
+        flowsCreated &+= other.flowsCreated
+        flowsTrackedPeak &+= other.flowsTrackedPeak
+        tombstonesPeak &+= other.tombstonesPeak
+        flowsWithoutSYN &+= other.flowsWithoutSYN
+        segments &+= other.segments
+        retransmittedSegments &+= other.retransmittedSegments
+        keepAlives &+= other.keepAlives
+        outOfOrderSegmentsBuffered &+= other.outOfOrderSegmentsBuffered
+        outOfOrderBytesPeak &+= other.outOfOrderBytesPeak
+        gaps &+= other.gaps
+        gapBytes &+= other.gapBytes
+        perDirectionLimitHits &+= other.perDirectionLimitHits
+        totalLimitEvictions &+= other.totalLimitEvictions
+        maxFlowsEvictions &+= other.maxFlowsEvictions
+        idleExpiries &+= other.idleExpiries
+        pendingAgeFlushes &+= other.pendingAgeFlushes
+        flowsClosed &+= other.flowsClosed
+        flowsOpenAtEnd &+= other.flowsOpenAtEnd
+        portReuses &+= other.portReuses
+        tombstoneHits &+= other.tombstoneHits
+        tombstoneEvictions &+= other.tombstoneEvictions
+        segmentsWithoutFlow &+= other.segmentsWithoutFlow
+        truncatedSegments &+= other.truncatedSegments
+        malformedSegments &+= other.malformedSegments
+    }
+}

@@ -43,6 +43,9 @@ struct Analyze: ParsableCommand {
     @OptionGroup(title: "Limits")
     var limits: LimitOptions
 
+    @OptionGroup(title: "Threads")
+    var threading: ThreadOptions
+
     @OptionGroup(title: "Trust")
     var trust: TrustOptions
 
@@ -66,6 +69,7 @@ struct Analyze: ParsableCommand {
         var options = AnalysisOptions()
         options.filter = filter
         options.limits = try limits.limits()
+        options.threads = try threading.count()
         try trust.apply(to: &options)
         let analyzer = Analyzer(options: options)
         let output = OutputStream()
@@ -107,6 +111,24 @@ struct Analyze: ParsableCommand {
         }
         if failures > 0 { throw ExitCode(2) }
         if failHit { throw ExitCode(1) }
+    }
+}
+
+/// How many threads reassemble and parse flows.
+struct ThreadOptions: ParsableArguments {
+    @Option(
+        help:
+            "Threads that reassemble and parse flows, sharded by address pair (default: the number of cores); the output is the same with any count."
+    )
+    var threads: Int?
+
+    /// The count asked for, or the number of cores.
+    func count() throws -> Int {
+        guard let threads else { return max(1, ProcessInfo.processInfo.activeProcessorCount) }
+        guard (1...64).contains(threads) else {
+            throw ValidationError("--threads must be between 1 and 64, not \(threads).")
+        }
+        return threads
     }
 }
 

@@ -59,6 +59,9 @@ struct Sniff: ParsableCommand {
     @OptionGroup(title: "Limits")
     var limits: LimitOptions
 
+    @OptionGroup(title: "Threads")
+    var threading: ThreadOptions
+
     @OptionGroup(title: "Trust")
     var trust: TrustOptions
 
@@ -105,6 +108,7 @@ struct Sniff: ParsableCommand {
         live.user = user
         var analysis = AnalysisOptions()
         analysis.limits = try limits.limits()
+        analysis.threads = try threading.count()
         try trust.apply(to: &analysis)
 
         let capture: LiveCapture

@@ -1,0 +1,165 @@
+import AutopsyPackets
+import AutopsyTCP
+import Dispatch
+
+/// Feeds the shards of a sharded run: the reading thread copies each TCP segment's payload
+/// into its shard's batch (one growing buffer per batch, reused, so no allocation per
+/// packet), hands full batches to the shards' threads, and collects what they reported.
+///
+/// Batches go out in rounds, one batch per shard; at most `maxRounds` are in flight, so
+/// memory stays bounded however fast the file reads. Each shard has its own serial queue,
+/// so its batches run in order, one at a time.
+final class ShardDispatcher {
+    /// One shard's share of a round: its packets in, its events out.
+    final class Batch: @unchecked Sendable {
+        struct Item {
+            var segment: TCPSegment
+            var packet: PacketInfo
+            /// The payload's place in `bytes`.
+            var start: Int
+            var count: Int
+            /// Sweep before this packet (the capture's second advanced).
+            var tick: Bool
+        }
+
+        var bytes: [UInt8] = []
+        var items: [Item] = []
+        var events: [FlowEvent] = []
+
+        func reset() {
+            bytes.removeAll(keepingCapacity: true)
+            items.removeAll(keepingCapacity: true)
+            events.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// One batch per shard, and the group that says when all are done.
+    final class Round: @unchecked Sendable {
+        let batches: [Batch]
+        let group = DispatchGroup()
+        var packets = 0
+        var bytes = 0
+
+        init(shards: Int) {
+            batches = (0..<shards).map { _ in Batch() }
+        }
+    }
+
+    /// A worker on its own thread: only ever touched from its queue.
+    final class Shard: @unchecked Sendable {
+        let worker: FlowWorker
+        let queue: DispatchQueue
+
+        init(worker: FlowWorker, index: Int) {
+            self.worker = worker
+            queue = DispatchQueue(label: "tlsautopsy.shard.\(index)")
+        }
+
+        func run(_ batch: Batch) {
+            let worker = self.worker
+            let storage = batch.bytes
+            let bytes = storage.span
+            for item in batch.items {
+                if item.tick { worker.tick(now: item.packet.timestamp, frame: item.packet.frame) }
+                // A sweep alone (the segment went to another shard) carries no payload.
+                guard item.count >= 0, item.start >= 0, item.start + item.count <= bytes.count else { continue }
+                worker.ingest(item.segment, payload: bytes.extracting(item.start..<(item.start + item.count)), packet: item.packet)
+            }
+            swap(&batch.events, &worker.events)
+            worker.events.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Packets per round before it is handed out.
+    static let roundPackets = 4_096
+    /// Payload bytes per round before it is handed out.
+    static let roundBytes = 4 << 20
+    /// Rounds handed out and not yet merged, at most.
+    static let maxRounds = 3
+
+    private let shards: [Shard]
+    private var current: Round
+    private var inFlight: [Round] = []
+    private var spare: [Round] = []
+
+    init(workers: [FlowWorker]) {
+        shards = workers.enumerated().map { Shard(worker: $0.element, index: $0.offset) }
+        current = Round(shards: workers.count)
+    }
+
+    /// The shard of a segment: a hash of its address pair that is the same in both directions.
+    static func shard(of segment: TCPSegment, among count: Int) -> Int {
+        let source = segment.source.high &* 31 &+ segment.source.low &+ UInt64(segment.sourcePort)
+        let destination = segment.destination.high &* 31 &+ segment.destination.low &+ UInt64(segment.destinationPort)
+        var mixed = (source ^ destination) &+ (source &+ destination) &* 0x9E37_79B9_7F4A_7C15
+        mixed ^= mixed >> 29
+        mixed = mixed &* 0xBF58_476D_1CE4_E5B9
+        mixed ^= mixed >> 32
+        return Int(mixed % UInt64(max(1, count)))
+    }
+
+    /// Adds one segment to its shard's batch; `tick` puts a sweep before it on every shard.
+    func add(_ segment: TCPSegment, payload: Span<UInt8>, packet: PacketInfo, tick: Bool) {
+        if tick {
+            // Every shard sweeps at the same point; the segment's own shard does it with the segment.
+            let own = Self.shard(of: segment, among: shards.count)
+            for (index, batch) in current.batches.enumerated() where index != own {
+                batch.items.append(
+                    Batch.Item(segment: segment, packet: packet, start: 0, count: -1, tick: true))
+            }
+        }
+        let batch = current.batches[Self.shard(of: segment, among: shards.count)]
+        let start = batch.bytes.count
+        payload.withUnsafeBufferPointer { batch.bytes.append(contentsOf: $0) }
+        batch.items.append(Batch.Item(segment: segment, packet: packet, start: start, count: payload.count, tick: tick))
+        current.packets += 1
+        current.bytes += payload.count
+        if current.packets >= Self.roundPackets || current.bytes >= Self.roundBytes { submit() }
+    }
+
+    /// Hands the current round to the shards (nothing when it is empty).
+    func submit() {
+        guard current.packets > 0 || current.batches.contains(where: { !$0.items.isEmpty }) else { return }
+        let round = current
+        for (index, shard) in shards.enumerated() {
+            let batch = round.batches[index]
+            shard.queue.async(group: round.group) { shard.run(batch) }
+        }
+        inFlight.append(round)
+        current = spare.popLast() ?? Round(shards: shards.count)
+    }
+
+    /// The events of the oldest round once all its shards are done, tagged with their shard;
+    /// nil when no round is due. Without `waiting`, waits only while too many rounds are out.
+    func finishedRound(waiting: Bool) -> [(shard: Int, event: FlowEvent)]? {
+        guard let oldest = inFlight.first else { return nil }
+        if !waiting && inFlight.count < Self.maxRounds { return nil }
+        oldest.group.wait()
+        inFlight.removeFirst()
+        var events: [(shard: Int, event: FlowEvent)] = []
+        for (index, batch) in oldest.batches.enumerated() {
+            for event in batch.events { events.append((index, event)) }
+            batch.reset()
+        }
+        oldest.packets = 0
+        oldest.bytes = 0
+        spare.append(oldest)
+        return events
+    }
+
+    /// Runs `body` with a worker on its own queue, and waits for it (the run must be settled).
+    func sync(_ worker: FlowWorker, _ body: (FlowWorker) -> Void) {
+        guard let shard = shards.first(where: { $0.worker === worker }) else { return body(worker) }
+        withoutActuallyEscaping(body) { body in
+            let box = UncheckedBox(body)
+            shard.queue.sync { box.value(shard.worker) }
+        }
+    }
+}
+
+/// Carries a value the compiler cannot prove sendable to a queue that runs it while the
+/// caller waits (so it is never used from two threads at once).
+struct UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
