@@ -26,9 +26,20 @@ public struct PatternFinder {
         var succeeded: [String: Int] = [:]
     }
 
+    struct Count {
+        var attribute: UInt8
+        var value: UInt32
+        var failed: UInt32 = 0
+        var succeeded: UInt32 = 0
+    }
+
     struct ServerTally {
         var failed = 0
         var succeeded = 0
+        /// Per attribute and value: failed and successful flows. Values are numbers into the
+        /// finder's table of values, so a server costs a few bytes per value it saw.
+        var counts: [Count] = []
+        /// The counts as text tables: filled in by `patterns()` only, for the servers it judges.
         var attributes: [Attribute: Tally] = [:]
         /// Version ordinal of the highest offer, per outcome, for threshold statements.
         var failedMaxVersion = 0
@@ -53,6 +64,11 @@ public struct PatternFinder {
     public static let maxEventsPerServer = 200_000
 
     private var servers: [ServerKey: ServerTally] = [:]
+    /// Attribute values seen, as numbers (shared by all servers).
+    private var valueIDs: [String: UInt32] = [:]
+    private var values: [String] = []
+    /// Distinct attribute values kept at most; later ones all count as one value, "other".
+    public static let maxValues = 65_536
     /// Servers tracked at most (hostile captures cannot grow this without bound).
     public static let maxServers = 100_000
 
@@ -78,12 +94,19 @@ public struct PatternFinder {
         } else if tally.name != flow.serverName {
             tally.namesDiffer = true
         }
-        for attribute in Attribute.allCases {
-            let value = Self.value(attribute, of: flow)
+        for (number, attribute) in Attribute.allCases.enumerated() {
+            let value = valueID(Self.value(attribute, of: flow))
+            let code = UInt8(truncatingIfNeeded: number)
+            let position =
+                tally.counts.firstIndex { $0.attribute == code && $0.value == value }
+                ?? {
+                    tally.counts.append(Count(attribute: code, value: value))
+                    return tally.counts.count - 1
+                }()
             if failed {
-                tally.attributes[attribute, default: Tally()].failed[value, default: 0] += 1
+                tally.counts[position].failed &+= 1
             } else {
-                tally.attributes[attribute, default: Tally()].succeeded[value, default: 0] += 1
+                tally.counts[position].succeeded &+= 1
             }
         }
         let ordinal = flow.highestOfferedVersion?.ordinal ?? 0
@@ -115,6 +138,30 @@ public struct PatternFinder {
             tally.minutes[minute] = (bucket.flows + 1, bucket.failed + (failed ? 1 : 0))
         }
         servers[key] = tally
+    }
+
+    /// The number of a value in the table of values.
+    private mutating func valueID(_ value: String) -> UInt32 {
+        if let known = valueIDs[value] { return known }
+        let text = values.count < Self.maxValues ? value : "other"
+        if let known = valueIDs[text] { return known }
+        let id = UInt32(values.count)
+        values.append(text)
+        valueIDs[text] = id
+        return id
+    }
+
+    /// A server's counts as text tables, per attribute.
+    private func expand(_ counts: [Count]) -> [Attribute: Tally] {
+        var result: [Attribute: Tally] = [:]
+        let attributes = Attribute.allCases
+        for count in counts where Int(count.attribute) < attributes.count && Int(count.value) < values.count {
+            let attribute = attributes[Int(count.attribute)]
+            let value = values[Int(count.value)]
+            if count.failed > 0 { result[attribute, default: Tally()].failed[value] = Int(count.failed) }
+            if count.succeeded > 0 { result[attribute, default: Tally()].succeeded[value] = Int(count.succeeded) }
+        }
+        return result
     }
 
     /// The value of an attribute for a flow, as text.
@@ -153,7 +200,8 @@ public struct PatternFinder {
     public func patterns() -> [PatternStatement] {
         var result: [PatternStatement] = []
         for key in servers.keys.sorted() {
-            guard let tally = servers[key], tally.failed > 0, tally.succeeded > 0 else { continue }
+            guard var tally = servers[key], tally.failed > 0, tally.succeeded > 0 else { continue }
+            tally.attributes = expand(tally.counts)
             let split = Self.best(tally, key: key)
             if split?.perfect != true, let overload = Self.overload(tally, key: key) {
                 result.append(overload)

@@ -46,6 +46,9 @@ public struct ServerProfile: Sendable {
     /// Names asked for in successful flows.
     public var names: Set<String> = []
 
+    /// Names kept per profile (the rules list a few).
+    public static let maxNames = 16
+
     /// An empty profile.
     public init() {}
 
@@ -57,7 +60,7 @@ public struct ServerProfile: Sendable {
         if let protocolName = record.nextProtocol { alpn.insert(protocolName) }
         if let name = record.serverName {
             successesWithSNI += 1
-            names.insert(name)
+            if names.count < Self.maxNames { names.insert(name) }
         } else {
             successesWithoutSNI += 1
         }
@@ -74,6 +77,11 @@ public struct ServerProfile: Sendable {
 public final class DiagnosisContext {
     private var profiles: [ServerKey: ServerProfile] = [:]
     private var byAddress: [ServerKey: ServerProfile] = [:]
+
+    /// Servers (address, port and SNI) learned at most.
+    public static let maxProfiles = 4_096
+    /// Server addresses and ports learned at most.
+    public static let maxAddresses = 16_384
 
     /// An empty context.
     public init() {}
@@ -95,21 +103,30 @@ public final class DiagnosisContext {
             var entry = issuers[name, default: [:]][leaf.issuer] ?? (0, trusted)
             entry.flows += 1
             entry.trusted = entry.trusted || trusted
-            if issuers[name, default: [:]].count < 64 || issuers[name]?[leaf.issuer] != nil {
+            if (issuers[name] != nil || issuers.count < Self.maxAddresses)
+                && (issuers[name, default: [:]].count < 64 || issuers[name]?[leaf.issuer] != nil)
+            {
                 issuers[name, default: [:]][leaf.issuer] = entry
             }
-            if subjectsSent.count < 100_000 {
+            if subjectsSent.count < 10_000 {
                 for summary in record.certificateSummaries { subjectsSent.insert(summary.subject) }
             }
-            if record.outcome == .established || record.outcome == .resumed, acceptedLeaves.count < 100_000 {
+            if record.outcome == .established || record.outcome == .resumed, acceptedLeaves.count < 10_000 {
                 acceptedLeaves.insert(leaf.sha256)
             }
         }
         guard record.outcome == .established || record.outcome == .resumed else { return }
-        profiles[ServerKey(record), default: ServerProfile()].learn(record)
-        var key = ServerKey(record)
-        key.serverName = nil
-        byAddress[key, default: ServerProfile()].learn(record)
+        // Bounded whatever the capture holds: past `maxProfiles` servers (by name) and
+        // `maxAddresses` addresses, new ones are not learned (known ones still are).
+        let key = ServerKey(record)
+        if profiles[key] != nil || profiles.count < Self.maxProfiles {
+            profiles[key, default: ServerProfile()].learn(record)
+        }
+        var addressKey = key
+        addressKey.serverName = nil
+        if byAddress[addressKey] != nil || byAddress.count < Self.maxAddresses {
+            byAddress[addressKey, default: ServerProfile()].learn(record)
+        }
     }
 
     /// What this flow's server (same address, port and SNI) accepted elsewhere, when it

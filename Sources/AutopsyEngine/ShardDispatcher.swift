@@ -63,7 +63,9 @@ final class ShardDispatcher {
                 if item.tick { worker.tick(now: item.packet.timestamp, frame: item.packet.frame) }
                 // A sweep alone (the segment went to another shard) carries no payload.
                 guard item.count >= 0, item.start >= 0, item.start + item.count <= bytes.count else { continue }
-                worker.ingest(item.segment, payload: bytes.extracting(item.start..<(item.start + item.count)), packet: item.packet)
+                worker.ingest(
+                    item.segment, payload: bytes.extracting(item.start..<(item.start + item.count)), packet: item.packet
+                )
             }
             swap(&batch.events, &worker.events)
             worker.events.removeAll(keepingCapacity: true)

@@ -6,9 +6,10 @@ Generates the captures once into .build/bench/ (the generator's --summary-json r
 arguments; a capture is reused while they match), builds Tests/Benchmarks/pcap-loop.c, then
 runs, alternately, `tlsautopsy analyze --format json FILE > /dev/null` and the loop (and
 tshark, when installed and asked for), RUNS times each, and prints one table of medians:
-wall seconds, MB/s, packets/s, flows/s, peak RSS, and the ratio tlsautopsy / loop.
+wall seconds, MB/s, packets/s, flows/s, peak RSS, and the ratio tlsautopsy / loop,
+with one tlsautopsy row per thread count (`--threads 1,2`: one thread, and the cores).
 
-    python3 Tests/Tools/bench.py --bin .build/release/tlsautopsy [--captures small,large,hs200k]
+    python3 Tests/Tools/bench.py --bin .build/release/tlsautopsy [--captures small,large,hs200k] [--threads 1,2]
 """
 
 import argparse
@@ -127,14 +128,18 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--tshark", action="store_true", help="add tshark's row (slow: about a minute per GB)")
     parser.add_argument("--json", help="also write the rows to this file")
+    parser.add_argument("--threads", default=f"1,{os.cpu_count() or 1}",
+                        help="tlsautopsy rows, one per --threads count (default: 1 and the number of cores)")
     args = parser.parse_args()
     names = [name for name in args.captures.split(",") if name]
     unknown = [name for name in names if name not in CAPTURES]
     if unknown:
         sys.exit(f"bench: unknown capture {', '.join(unknown)} (known: {', '.join(CAPTURES)})")
     loop = build_loop(args.dir)
-    tools = [("tlsautopsy", [args.bin, "analyze", "--format", "json"]),
-             ("libpcap loop", [loop])]
+    counts = sorted({int(count) for count in args.threads.split(",") if count.strip()})
+    tools = [(f"tlsautopsy --threads {count}", [args.bin, "analyze", "--format", "json", "--threads", str(count)])
+             for count in counts]
+    tools.append(("libpcap loop", [loop]))
     if args.tshark and shutil.which("tshark"):
         tools.append(("tshark", ["tshark", "-n", "-T", "fields", "-e", "tls.handshake.type",
                                  "-e", "tls.handshake.ciphersuite", "-e", "tls.alert_message.desc", "-r"]))
