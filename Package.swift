@@ -56,6 +56,7 @@ let package = Package(
             name: "AutopsyEngine",
             dependencies: [
                 "AutopsyCapture", "AutopsyPackets", "AutopsyTCP", "AutopsyFlow", "AutopsyDiagnosis", "AutopsyX509",
+                "AutopsyReport",
             ], swiftSettings: crossModule),
         .executableTarget(
             name: "tlsautopsy",

@@ -121,10 +121,12 @@ public struct PatternFinder {
             tally.succeededMinVersion = min(tally.succeededMinVersion, ordinal)
         }
         let certificate = Self.value(.serverCertificate, of: flow)
-        if certificate != "not seen", tally.certificateFirstSeen[certificate] == nil,
-            tally.certificateFirstSeen.count < 256
+        // The earliest flow that got it, whatever order the flows are counted in.
+        if certificate != "not seen",
+            tally.certificateFirstSeen[certificate] != nil || tally.certificateFirstSeen.count < 256
         {
-            tally.certificateFirstSeen[certificate] = flow.firstTimestamp
+            let seen = tally.certificateFirstSeen[certificate].map { min($0, flow.firstTimestamp) }
+            tally.certificateFirstSeen[certificate] = seen ?? flow.firstTimestamp
         }
         if tally.events.count < Self.maxEventsPerServer {
             let time = flow.firstTimestamp.nanoseconds(since: .zero)

@@ -2,6 +2,7 @@ import AutopsyCapture
 import AutopsyDiagnosis
 import AutopsyFlow
 import AutopsyPackets
+import AutopsyReport
 import AutopsyTCP
 import AutopsyX509
 import Synchronization
@@ -26,6 +27,9 @@ public struct AnalysisOptions: Sendable {
     public var streaming = false
     /// Threads that reassemble and parse flows (shards); 1 runs everything on the caller's thread.
     public var threads = 1
+    /// Render each record's NDJSON (but its id and diagnoses) on the shard's thread
+    /// (`FlowRecord.renderedJSON`), for callers that write NDJSON.
+    public var renderJSON = false
 
     /// The defaults.
     public init() {}
@@ -58,6 +62,8 @@ public final class Analyzer {
     private var lastSweepSecond = Int64.min
     /// The threads of a sharded run (nil with one thread).
     private var dispatcher: ShardDispatcher?
+    /// Renders whole lines (`renderJSON`), reused record after record.
+    private var lineWriter = JSONWriter()
     /// The counts so far.
     public private(set) var summary = AnalysisSummary()
 
@@ -75,7 +81,9 @@ public final class Analyzer {
             options.trustStore ?? TrustStoreCache.shared.store(system: options.systemTrust, files: options.caFiles)
         let checker = CertificateChecker(trustStore: store, cacheLimit: 256)
         workers = (0..<shards).map { _ in
-            FlowWorker(limits: limits, decisions: options.streaming ? DecisionSink() : nil, checker: checker)
+            FlowWorker(
+                limits: limits, decisions: options.streaming ? DecisionSink() : nil, checker: checker,
+                renderJSON: options.renderJSON)
         }
         serials = Array(repeating: [:], count: shards)
         queue = EmissionQueue(maxWaiting: options.maxWaitingRecords)
@@ -190,9 +198,7 @@ public final class Analyzer {
             }
         }
         merge(events, emit)
-        queue.flush(through: Int(flowsCreated)) { record in
-            deliver(record, emit)
-        }
+        queue.flush(through: Int(flowsCreated), emit)
         refreshCounters()
     }
 
@@ -256,28 +262,40 @@ public final class Analyzer {
             record.sequence = serial + 1
             record.id = Int(serial) + 1
             context.learn(record)
-            deliver(record, emit)
+            emit(conclude(record))
         case .finished(var record, let reportable, let local):
             let serial = serials[shard].removeValue(forKey: local) ?? local
             flowsTracked -= 1
             record.sequence = serial + 1
             record.id = Int(serial) + 1
-            if reportable { context.learn(record) }
+            guard reportable else {
+                if !options.streaming { queue.finished(record.id, nil, emit: emit) }
+                return
+            }
+            context.learn(record)
+            let concluded = conclude(record)
             if options.streaming {
-                if reportable { deliver(record, emit) }
+                emit(concluded)
             } else {
-                queue.finished(record.id, reportable ? record : nil) { deliver($0, emit) }
+                queue.finished(record.id, concluded, emit: emit)
             }
         }
     }
 
-    /// Diagnoses a record with what the capture taught so far, counts it, and hands it out.
-    private func deliver(_ record: FlowRecord, _ emit: (FlowRecord) -> Void) {
+    /// Diagnoses a record the moment its flow ends, with what the flows that ended before it
+    /// taught (itself included), and counts it. A record bound for NDJSON leaves with its
+    /// whole line rendered and its parsed messages dropped: it may wait a while in the
+    /// emission queue, and a line is smaller than what it was rendered from.
+    private func conclude(_ record: FlowRecord) -> FlowRecord {
         var record = record
         record.diagnoses = Diagnoser.diagnose(record, context: context)
         summary.add(record)
         patternFinder.add(record)
-        emit(record)
+        guard options.renderJSON else { return record }
+        lineWriter.removeAll()
+        FlowJSON.write(record, to: &lineWriter)
+        // A copy of exactly the line's size: the writer's buffer is far larger, and reused.
+        return record.rendered(line: lineWriter.exactCopy())
     }
 
     /// Counts libpcap's drops into the summary (live capture).

@@ -1,5 +1,6 @@
 import AutopsyFlow
 import AutopsyPackets
+import AutopsyReport
 import AutopsyTCP
 import AutopsyX509
 
@@ -53,9 +54,13 @@ final class FlowWorker {
     private var phase: UInt8 = 1
     private var order: UInt64 = 0
 
-    init(limits: Limits, decisions: DecisionSink?, checker: CertificateChecker) {
+    /// Whether records leave with their NDJSON rendered (`FlowRecord.renderedJSON`).
+    private let renderJSON: Bool
+
+    init(limits: Limits, decisions: DecisionSink?, checker: CertificateChecker, renderJSON: Bool = false) {
         self.decisions = decisions
         self.checker = checker
+        self.renderJSON = renderJSON
         let fingerprints = FingerprintCache()
         // Flow ids are given by the merger; the session's sequence is the shard's serial + 1
         // until then.
@@ -109,6 +114,7 @@ final class FlowWorker {
         guard let decisions, !decisions.records.isEmpty else { return }
         for var record in decisions.drain() {
             judgeCertificates(&record)
+            if renderJSON { record.renderedJSON = FlowJSON.render(record) }
             append(.decided(record, local: record.sequence - 1), minor: nextOrder())
         }
     }
@@ -134,7 +140,10 @@ final class FlowWorker {
     private func finished(_ session: consuming FlowSession, _ end: FlowEnd) {
         let reportable = session.isReportable && !session.reportedAtDecision
         var record = session.finish(end)
-        if reportable { judgeCertificates(&record) }
+        if reportable {
+            judgeCertificates(&record)
+            if renderJSON { record.renderedJSON = FlowJSON.render(record) }
+        }
         let local = record.sequence - 1
         // In a sweep the table finishes flows least recently seen first: by last frame.
         let minor = phase == 0 ? record.lastFrame : (phase == 2 ? local : nextOrder())

@@ -326,6 +326,10 @@ public struct FlowRecord: Sendable, Hashable {
     public var chainAssessment: ChainAssessment?
     /// What went wrong, when anything did (filled in by the diagnosis rules).
     public var diagnoses: [Diagnosis] = []
+    /// The record's NDJSON without its id and diagnoses, rendered where the flow finished
+    /// (a shard's thread) so that the thread writing the output only adds those; nil when not
+    /// rendered ahead. Nothing but `id`, `sequence` and `diagnoses` may change after it is set.
+    public var renderedJSON: RenderedJSON?
 
     /// Creates an empty record for a flow.
     public init(
@@ -367,4 +371,48 @@ public struct FlowRecord: Sendable, Hashable {
     public var nextProtocol: String? { serverHello?.hello.selectedALPN }
     /// Seconds from the first to the last packet seen.
     public var duration: Double { lastTimestamp.seconds(since: firstTimestamp) }
+}
+
+/// A flow record's NDJSON rendered ahead: either in two runs of members (what comes between
+/// the id and the diagnoses, and what follows the diagnoses), or as the whole line.
+public struct RenderedJSON: Sendable, Hashable {
+    /// Members from `ts` to `tcp`, comma-separated, without braces.
+    public var head: [UInt8]
+    /// Members from `hello_retry_request` to `end`, comma-separated, without braces.
+    public var tail: [UInt8]
+    /// The whole object (without the newline), once id and diagnoses are known; nil before.
+    public var line: [UInt8]?
+
+    /// The two runs.
+    public init(head: [UInt8], tail: [UInt8]) {
+        self.head = head
+        self.tail = tail
+    }
+
+    /// The whole line.
+    public init(line: [UInt8]) {
+        head = []
+        tail = []
+        self.line = line
+    }
+}
+
+extension FlowRecord {
+    /// The record reduced to what is left to do with it once its NDJSON line is written: its
+    /// id, outcome, diagnoses and line (the parsed messages, certificates and steps are
+    /// dropped, so a record waiting for output costs little more than its line).
+    public func rendered(line: [UInt8]) -> FlowRecord {
+        var slim = FlowRecord(
+            sequence: sequence, firstTimestamp: firstTimestamp, firstFrame: firstFrame, client: client,
+            server: server, vlan: vlan)
+        slim.id = id
+        slim.outcome = outcome
+        slim.established = established
+        slim.resumed = resumed
+        slim.lastTimestamp = lastTimestamp
+        slim.lastFrame = lastFrame
+        slim.diagnoses = diagnoses
+        slim.renderedJSON = RenderedJSON(line: line)
+        return slim
+    }
 }

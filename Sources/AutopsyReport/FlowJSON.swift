@@ -14,11 +14,33 @@ public enum FlowJSON {
         return json.text
     }
 
-    /// Writes one flow as one object (without the newline) after what `json` holds.
+    /// Writes one flow as one object (without the newline) after what `json` holds; the
+    /// parts rendered ahead (`renderedJSON`) are copied as they are.
     public static func write(_ record: FlowRecord, to json: inout JSONWriter) {
+        if let line = record.renderedJSON?.line { return json.object(line) }
         json.beginObject()
         json.string("type", "flow")
         json.int("id", record.id)
+        if let rendered = record.renderedJSON { json.members(rendered.head) } else { head(record, &json) }
+        diagnoses(record, &json)
+        if let rendered = record.renderedJSON { json.members(rendered.tail) } else { tail(record, &json) }
+        json.endObject()
+    }
+
+    /// The parts of a record's line that do not depend on its id and diagnoses.
+    public static func render(_ record: FlowRecord) -> RenderedJSON {
+        var json = JSONWriter()
+        json.beginObject()
+        head(record, &json)
+        let head = json.exactCopy().dropFirst()
+        json.removeAll()
+        json.beginObject()
+        tail(record, &json)
+        return RenderedJSON(head: Array(head), tail: Array(json.exactCopy().dropFirst()))
+    }
+
+    /// From `ts` to `tcp`.
+    private static func head(_ record: FlowRecord, _ json: inout JSONWriter) {
         json.time("ts", record.firstTimestamp)
         json.fixed("duration", record.duration, decimals: 6)
         json.int("first_frame", record.firstFrame)
@@ -40,6 +62,9 @@ public enum FlowJSON {
         certificates(&json, "client_certificates", record.clientCertificateSummaries)
         alerts(&json, record.alerts)
         tcp(&json, record.tcp)
+    }
+
+    private static func diagnoses(_ record: FlowRecord, _ json: inout JSONWriter) {
         json.beginArray("diagnoses")
         for diagnosis in record.diagnoses {
             json.beginObject()
@@ -52,7 +77,10 @@ public enum FlowJSON {
             json.endObject()
         }
         json.endArray()
-        // Fields beyond the contract's example, in a fixed order.
+    }
+
+    /// From `hello_retry_request` to `end`: fields beyond the contract's example, in a fixed order.
+    private static func tail(_ record: FlowRecord, _ json: inout JSONWriter) {
         if record.serverHello != nil, let retry = record.helloRetryRequest {
             serverHello(&json, "hello_retry_request", retry, record: nil)
         } else {
@@ -67,10 +95,9 @@ public enum FlowJSON {
         json.bool("closed_right_after_handshake", record.closedRightAfterHandshake)
         plaintext(&json, record)
         steps(&json, record)
-        json.names("anomalies", record.anomalies, \.description)
+        json.names("anomalies", record.anomalies, { $0.description })
         json.strings("malformed", record.malformed)
         json.string("end", record.end)
-        json.endObject()
     }
 
     /// The summary object, the last line of the output.
@@ -199,11 +226,11 @@ public enum FlowJSON {
         json.string("record_version", entry.recordVersion.description)
         json.string("legacy_version", hello.legacyVersion.description)
         json.strings("supported_versions", ext.supportedVersions?.filter { !$0.isGREASE }.map(\.description) ?? [])
-        json.names("cipher_suites", hello.cipherSuites, \.description)
-        json.names("extensions", ext.types, \.description)
-        json.names("supported_groups", ext.supportedGroups ?? [], \.description)
-        json.names("key_shares", ext.keyShareGroups ?? [], \.description)
-        json.names("signature_algorithms", ext.signatureAlgorithms ?? [], \.description)
+        json.names("cipher_suites", hello.cipherSuites, { $0.description })
+        json.names("extensions", ext.types, { $0.description })
+        json.names("supported_groups", ext.supportedGroups ?? [], { $0.description })
+        json.names("key_shares", ext.keyShareGroups ?? [], { $0.description })
+        json.names("signature_algorithms", ext.signatureAlgorithms ?? [], { $0.description })
         json.strings("alpn", ext.alpnNames ?? [])
         json.string("server_name", ext.serverName)
         json.bool("sslv2_compatible", hello.isSSLv2Compatible)
@@ -238,7 +265,7 @@ public enum FlowJSON {
         json.string("version", hello.selectedVersion.description)
         let isFinal = record?.serverHello == entry
         json.string("cipher_suite", isFinal ? record?.cipherName : hello.cipherSuite.description)
-        json.names("extensions", hello.extensions.types, \.description)
+        json.names("extensions", hello.extensions.types, { $0.description })
         json.string("curve", hello.keyShareGroup?.description)
         json.string("alpn", hello.selectedALPN)
         json.bool("hello_retry_request", hello.isHelloRetryRequest)

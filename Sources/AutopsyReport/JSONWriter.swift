@@ -25,6 +25,12 @@ public struct JSONWriter {
     /// The text written so far.
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 
+    /// The bytes written so far in an array of their own size (the writer's buffer is
+    /// larger, and is reused by `removeAll`).
+    public func exactCopy() -> [UInt8] {
+        bytes.withUnsafeBufferPointer { Array($0) }
+    }
+
     /// Forgets what was written, keeping the buffer's capacity.
     public mutating func removeAll() {
         bytes.removeAll(keepingCapacity: true)
@@ -36,6 +42,19 @@ public struct JSONWriter {
     /// Appends raw bytes that are already JSON (a newline between lines, say).
     public mutating func raw(_ byte: UInt8) {
         bytes.append(byte)
+    }
+
+    /// Appends members rendered ahead (`"a":1,"b":2`, no braces) to the open object.
+    public mutating func members(_ rendered: [UInt8]) {
+        guard !rendered.isEmpty else { return }
+        prefix(nil)
+        bytes.append(contentsOf: rendered)
+    }
+
+    /// Appends a whole value rendered ahead (an object's bytes, braces included).
+    public mutating func object(_ rendered: [UInt8]) {
+        prefix(nil)
+        bytes.append(contentsOf: rendered)
     }
 
     /// Opens an object; `key` names it inside an enclosing object.

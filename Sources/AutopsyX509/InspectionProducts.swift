@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Issuer names of TLS inspection products (proxies that re-sign every server certificate with
 /// their own CA), for the `tls_interception` diagnosis. Only names confirmed in public sources,
 /// each cited beside it; matched case-insensitively against the issuer's O and CN values.
@@ -31,6 +33,20 @@ extension CertificateSummary {
     /// The TLS inspection product an issuer name (RFC 4514 text, as in `issuer`) belongs to, when
     /// its organisation or common name contains one of the known products' names.
     public static func knownInspectionProduct(issuer: String) -> String? {
+        // Flow after flow shows the same few issuers: each is looked up once.
+        if let known = inspectionVerdicts.withLock({ $0[issuer] }) { return known }
+        let verdict = inspectionProduct(issuer: issuer)
+        inspectionVerdicts.withLock { verdicts in
+            if verdicts.count >= 4_096 { verdicts.removeAll(keepingCapacity: true) }
+            verdicts[issuer] = .some(verdict)
+        }
+        return verdict
+    }
+
+    /// Verdicts of `knownInspectionProduct` by issuer (nil inside: no product).
+    private static let inspectionVerdicts = Mutex<[String: String?]>([:])
+
+    private static func inspectionProduct(issuer: String) -> String? {
         let values = NameText.attributes(of: issuer).filter { $0.type == "O" || $0.type == "CN" }.map {
             $0.value.lowercased()
         }

@@ -70,6 +70,7 @@ struct Analyze: ParsableCommand {
         options.filter = filter
         options.limits = try limits.limits()
         options.threads = try threading.count()
+        options.renderJSON = format == .json
         try trust.apply(to: &options)
         let analyzer = Analyzer(options: options)
         let output = OutputStream()

@@ -109,6 +109,7 @@ struct Sniff: ParsableCommand {
         var analysis = AnalysisOptions()
         analysis.limits = try limits.limits()
         analysis.threads = try threading.count()
+        analysis.renderJSON = format == .json
         try trust.apply(to: &analysis)
 
         let capture: LiveCapture

@@ -21,9 +21,10 @@ import Testing
     }
 
     /// NDJSON and text report of one capture, with repository paths made relative.
-    static func render(_ capture: URL, threads: Int = 1) throws -> (json: String, text: String) {
+    static func render(_ capture: URL, threads: Int = 1, renderJSON: Bool = false) throws -> (json: String, text: String) {
         var options = GoldenOptions.analysis
         options.threads = threads
+        options.renderJSON = renderJSON
         let analyzer = Analyzer(options: options)
         var json = ""
         var report = OnCallReport(style: Style(enabled: false))
@@ -59,6 +60,17 @@ import Testing
         let three = try Self.render(capture, threads: 3)
         #expect(Self.withoutShardPeaks(three.json) == Self.withoutShardPeaks(one.json))
         #expect(three.text == one.text)
+    }
+
+    /// Lines rendered ahead on the shards' threads (as `analyze --format json` does) are the
+    /// lines rendered from the records, with one thread and with three.
+    @Test(arguments: captures)
+    func linesRenderedAheadMatchTheGoldenLines(_ capture: URL) throws {
+        let plain = try Self.render(capture)
+        let ahead = try Self.render(capture, renderJSON: true)
+        #expect(ahead.json == plain.json)
+        let sharded = try Self.render(capture, threads: 2, renderJSON: true)
+        #expect(Self.withoutShardPeaks(sharded.json) == Self.withoutShardPeaks(plain.json))
     }
 
     @Test func thereAreCapturesToCompare() {
