@@ -33,13 +33,44 @@ public struct PatternFinder {
         var succeeded: UInt32 = 0
     }
 
+    /// Flows and failures in one minute.
+    struct MinuteCount {
+        var minute: Int64
+        var flows: UInt32
+        var failed: UInt32
+    }
+
+    /// What is kept per server while flows are counted: numbers only, text as numbers into
+    /// the finder's table of values, so a server costs a few hundred bytes. `patterns()`
+    /// expands it into a `ServerTally` for the servers it judges.
+    struct Stored {
+        var failed: UInt32 = 0
+        var succeeded: UInt32 = 0
+        /// Per attribute and value: failed and successful flows.
+        var counts: [Count] = []
+        var failedMaxVersion = 0
+        var succeededMinVersion = Int.max
+        var failedMaxVersionName: UInt32 = 0
+        var succeededMinVersionName: UInt32 = 0
+        var firstFailure: Timestamp?
+        var lastFailure: Timestamp?
+        var minutes: [MinuteCount] = []
+        /// Start times of the flows (nanoseconds since the epoch, shifted left one bit) with
+        /// the low bit set when the flow failed the way overload does.
+        var events: [Int64] = []
+        /// Server certificates (value numbers) with the start of the earliest flow that got each.
+        var certificates: [(value: UInt32, first: Timestamp)] = []
+        /// The SNI all flows shared (a value number; `noName` when none), until two differ.
+        var name: UInt32 = 0
+        var sawName = false
+        var namesDiffer = false
+    }
+
+    /// The counts of one server, as the statements read them.
     struct ServerTally {
         var failed = 0
         var succeeded = 0
-        /// Per attribute and value: failed and successful flows. Values are numbers into the
-        /// finder's table of values, so a server costs a few bytes per value it saw.
-        var counts: [Count] = []
-        /// The counts as text tables: filled in by `patterns()` only, for the servers it judges.
+        /// The counts as text tables, per attribute.
         var attributes: [Attribute: Tally] = [:]
         /// Version ordinal of the highest offer, per outcome, for threshold statements.
         var failedMaxVersion = 0
@@ -56,21 +87,27 @@ public struct PatternFinder {
         var certificateFirstSeen: [String: Timestamp] = [:]
         /// The SNI all flows shared, nil once two differ (or one had none).
         var name: String?
-        var sawName = false
         var namesDiffer = false
     }
 
     /// Flows remembered per server for the time windows.
     public static let maxEventsPerServer = 200_000
+    /// Flows remembered over all servers for the time windows.
+    public static let maxEvents = 1_000_000
+    /// Minutes counted per server.
+    public static let maxMinutesPerServer = 10_000
 
-    private var servers: [ServerKey: ServerTally] = [:]
+    private var servers: [ServerKey: Stored] = [:]
+    private var events = 0
     /// Attribute values seen, as numbers (shared by all servers).
     private var valueIDs: [String: UInt32] = [:]
     private var values: [String] = []
     /// Distinct attribute values kept at most; later ones all count as one value, "other".
     public static let maxValues = 65_536
-    /// Servers tracked at most (hostile captures cannot grow this without bound).
-    public static let maxServers = 100_000
+    /// Servers (address and port) tracked at most; flows to further servers are not counted.
+    public static let maxServers = 16_384
+    /// The value number standing for "no SNI".
+    private static let noName = UInt32.max
 
     /// An empty finder.
     public init() {}
@@ -86,12 +123,13 @@ public struct PatternFinder {
         let failed = flow.didFail
         // Taken out of the dictionary while it is updated, so that its tables are mutated
         // in place instead of copied on every flow.
-        var tally = servers.removeValue(forKey: key) ?? ServerTally()
-        if failed { tally.failed += 1 } else { tally.succeeded += 1 }
+        var tally = servers.removeValue(forKey: key) ?? Stored()
+        if failed { tally.failed &+= 1 } else { tally.succeeded &+= 1 }
+        let name = flow.serverName.map { valueID($0) } ?? Self.noName
         if !tally.sawName {
             tally.sawName = true
-            tally.name = flow.serverName
-        } else if tally.name != flow.serverName {
+            tally.name = name
+        } else if tally.name != name {
             tally.namesDiffer = true
         }
         for (number, attribute) in Attribute.allCases.enumerated() {
@@ -110,7 +148,7 @@ public struct PatternFinder {
             }
         }
         let ordinal = flow.highestOfferedVersion?.ordinal ?? 0
-        let versionName = flow.highestOfferedVersion?.description ?? "unknown"
+        let versionName = valueID(flow.highestOfferedVersion?.description ?? "unknown")
         if failed && ordinal >= tally.failedMaxVersion { tally.failedMaxVersionName = versionName }
         if !failed && ordinal < tally.succeededMinVersion { tally.succeededMinVersionName = versionName }
         if failed {
@@ -122,24 +160,54 @@ public struct PatternFinder {
         }
         let certificate = Self.value(.serverCertificate, of: flow)
         // The earliest flow that got it, whatever order the flows are counted in.
-        if certificate != "not seen",
-            tally.certificateFirstSeen[certificate] != nil || tally.certificateFirstSeen.count < 256
-        {
-            let seen = tally.certificateFirstSeen[certificate].map { min($0, flow.firstTimestamp) }
-            tally.certificateFirstSeen[certificate] = seen ?? flow.firstTimestamp
+        if certificate != "not seen" {
+            let value = valueID(certificate)
+            if let index = tally.certificates.firstIndex(where: { $0.value == value }) {
+                tally.certificates[index].first = min(tally.certificates[index].first, flow.firstTimestamp)
+            } else if tally.certificates.count < 256 {
+                tally.certificates.append((value, flow.firstTimestamp))
+            }
         }
-        if tally.events.count < Self.maxEventsPerServer {
-            let time = flow.firstTimestamp.nanoseconds(since: .zero)
+        if tally.events.count < Self.maxEventsPerServer && events < Self.maxEvents {
+            let time = max(min(flow.firstTimestamp.nanoseconds(since: .zero), Int64.max >> 2), Int64.min >> 2)
             let alert = flow.failingAlert?.alert?.description.rawValue
             let overload = flow.outcome == .reset || flow.outcome == .noResponse || alert == 80
-            tally.events.append((time, overload))
+            tally.events.append(time << 1 | (overload ? 1 : 0))
+            events += 1
         }
         let minute = flow.firstTimestamp.seconds / 60
-        let bucket = tally.minutes[minute] ?? (0, 0)
-        if tally.minutes.count < 10_000 || tally.minutes[minute] != nil {
-            tally.minutes[minute] = (bucket.flows + 1, bucket.failed + (failed ? 1 : 0))
+        if let index = tally.minutes.lastIndex(where: { $0.minute == minute }) {
+            tally.minutes[index].flows &+= 1
+            if failed { tally.minutes[index].failed &+= 1 }
+        } else if tally.minutes.count < Self.maxMinutesPerServer {
+            tally.minutes.append(MinuteCount(minute: minute, flows: 1, failed: failed ? 1 : 0))
         }
         servers[key] = tally
+    }
+
+    /// A server's counts as the statements read them.
+    private func expand(_ stored: Stored) -> ServerTally {
+        func text(_ value: UInt32) -> String? { Int(value) < values.count ? values[Int(value)] : nil }
+        var tally = ServerTally()
+        tally.failed = Int(stored.failed)
+        tally.succeeded = Int(stored.succeeded)
+        tally.attributes = expand(stored.counts)
+        tally.failedMaxVersion = stored.failedMaxVersion
+        tally.succeededMinVersion = stored.succeededMinVersion
+        tally.failedMaxVersionName = text(stored.failedMaxVersionName) ?? "unknown"
+        tally.succeededMinVersionName = text(stored.succeededMinVersionName) ?? "unknown"
+        tally.firstFailure = stored.firstFailure
+        tally.lastFailure = stored.lastFailure
+        for minute in stored.minutes {
+            tally.minutes[minute.minute] = (Int(minute.flows), Int(minute.failed))
+        }
+        tally.events = stored.events.map { ($0 >> 1, $0 & 1 == 1) }
+        for certificate in stored.certificates {
+            if let value = text(certificate.value) { tally.certificateFirstSeen[value] = certificate.first }
+        }
+        tally.name = stored.name == Self.noName ? nil : text(stored.name)
+        tally.namesDiffer = stored.namesDiffer
+        return tally
     }
 
     /// The number of a value in the table of values.
@@ -202,8 +270,8 @@ public struct PatternFinder {
     public func patterns() -> [PatternStatement] {
         var result: [PatternStatement] = []
         for key in servers.keys.sorted() {
-            guard var tally = servers[key], tally.failed > 0, tally.succeeded > 0 else { continue }
-            tally.attributes = expand(tally.counts)
+            guard let stored = servers[key], stored.failed > 0, stored.succeeded > 0 else { continue }
+            let tally = expand(stored)
             let split = Self.best(tally, key: key)
             if split?.perfect != true, let overload = Self.overload(tally, key: key) {
                 result.append(overload)

@@ -27,24 +27,56 @@ public struct ServerKey: Sendable, Hashable, Comparable {
     public var address: String { ip.isIPv6 ? "[\(ip)]:\(port)" : "\(ip):\(port)" }
 }
 
+/// A few distinct values in the order they were first seen: what a set holds, in the room
+/// of an array (a server chooses a handful of versions, suites and groups), and iterated in
+/// a fixed order, so that the first one named is the same in every run.
+public struct SmallSet<Element: Hashable & Sendable>: Collection, Sendable {
+    private var elements: [Element] = []
+
+    /// An empty set.
+    public init() {}
+
+    /// The first position.
+    public var startIndex: Int { elements.startIndex }
+    /// Past the last position.
+    public var endIndex: Int { elements.endIndex }
+    /// The value at a position.
+    public subscript(position: Int) -> Element { elements[position] }
+    /// The position after one.
+    public func index(after index: Int) -> Int { elements.index(after: index) }
+
+    /// Whether the set holds `element`.
+    public func contains(_ element: Element) -> Bool { elements.contains(element) }
+
+    /// Adds `element` unless it is there already.
+    public mutating func insert(_ element: Element) {
+        if !elements.contains(element) { elements.append(element) }
+    }
+
+    /// Whether no value is in both this set and `other`.
+    public func isDisjoint<S: Sequence>(with other: S) -> Bool where S.Element == Element {
+        !other.contains { elements.contains($0) }
+    }
+}
+
 /// What a server accepted in the handshakes that succeeded: learned from the capture.
 public struct ServerProfile: Sendable {
     /// Successful handshakes seen.
     public var successes = 0
     /// Versions it negotiated.
-    public var versions: Set<ProtocolVersion> = []
+    public var versions = SmallSet<ProtocolVersion>()
     /// Suites it chose.
-    public var suites: Set<CipherSuite> = []
+    public var suites = SmallSet<CipherSuite>()
     /// Groups it used.
-    public var groups: Set<NamedGroup> = []
+    public var groups = SmallSet<NamedGroup>()
     /// ALPN protocols it selected.
-    public var alpn: Set<String> = []
+    public var alpn = SmallSet<String>()
     /// Successes whose ClientHello carried SNI, and those without.
     public var successesWithSNI = 0
     /// Successes without SNI.
     public var successesWithoutSNI = 0
     /// Names asked for in successful flows.
-    public var names: Set<String> = []
+    public var names = SmallSet<String>()
 
     /// Names kept per profile (the rules list a few).
     public static let maxNames = 16

@@ -284,8 +284,8 @@ public final class Analyzer {
 
     /// Diagnoses a record the moment its flow ends, with what the flows that ended before it
     /// taught (itself included), and counts it. A record bound for NDJSON leaves with its
-    /// whole line rendered and its parsed messages dropped: it may wait a while in the
-    /// emission queue, and a line is smaller than what it was rendered from.
+    /// whole line rendered: while it waits in the emission queue, only the line and a few
+    /// fields are kept.
     private func conclude(_ record: FlowRecord) -> FlowRecord {
         var record = record
         record.diagnoses = Diagnoser.diagnose(record, context: context)
@@ -295,7 +295,8 @@ public final class Analyzer {
         lineWriter.removeAll()
         FlowJSON.write(record, to: &lineWriter)
         // A copy of exactly the line's size: the writer's buffer is far larger, and reused.
-        return record.rendered(line: lineWriter.exactCopy())
+        record.renderedJSON = RenderedJSON(line: lineWriter.exactCopy())
+        return record
     }
 
     /// Counts libpcap's drops into the summary (live capture).

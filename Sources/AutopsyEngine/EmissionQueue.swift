@@ -1,21 +1,106 @@
 import AutopsyFlow
+import AutopsyPackets
 
 /// Puts finished flow records back in the order the flows began.
 ///
 /// Flows end in any order; the report lists them by id (order of first packet). A
 /// finished record waits here until every earlier flow has finished. The wait is
-/// bounded: when more than `maxWaiting` records wait behind flows still open, those open
-/// flows are passed over and reported when they end, after later ones (counted in
-/// `reportedLate`). Memory stays bounded whatever the capture holds.
+/// bounded: when more than `maxWaiting` records, or more than `maxWaitingBytes` of rendered
+/// lines, wait behind flows still open, those open flows are passed over and reported when
+/// they end, after later ones (counted in `reportedLate`). Memory stays bounded whatever the
+/// capture holds.
+///
+/// A record already rendered to its NDJSON line waits as a small entry (its line, id,
+/// outcome and diagnoses), not as a whole record.
 struct EmissionQueue {
-    private var waiting: [Int: FlowRecord?] = [:]
+    /// A record that rendered its line, reduced to its line and the fields a caller may read
+    /// besides it (id, endpoints, times, outcome, diagnoses).
+    struct Compact {
+        var sequence: UInt64
+        var id: Int
+        var firstTimestamp: Timestamp
+        var lastTimestamp: Timestamp
+        var firstFrame: UInt64
+        var lastFrame: UInt64
+        var client: Endpoint
+        var server: Endpoint
+        var vlan: [Int]
+        var outcome: Outcome
+        var established: Bool
+        var resumed: Bool
+        var diagnoses: [Diagnosis]
+        var line: [UInt8]
+
+        init?(_ record: FlowRecord) {
+            guard let line = record.renderedJSON?.line else { return nil }
+            sequence = record.sequence
+            id = record.id
+            firstTimestamp = record.firstTimestamp
+            lastTimestamp = record.lastTimestamp
+            firstFrame = record.firstFrame
+            lastFrame = record.lastFrame
+            client = record.client
+            server = record.server
+            vlan = record.vlan
+            outcome = record.outcome
+            established = record.established
+            resumed = record.resumed
+            diagnoses = record.diagnoses
+            self.line = line
+        }
+
+        var record: FlowRecord {
+            var record = FlowRecord(
+                sequence: sequence, firstTimestamp: firstTimestamp, firstFrame: firstFrame, client: client,
+                server: server, vlan: vlan)
+            record.id = id
+            record.outcome = outcome
+            record.established = established
+            record.resumed = resumed
+            record.lastTimestamp = lastTimestamp
+            record.lastFrame = lastFrame
+            record.diagnoses = diagnoses
+            record.renderedJSON = RenderedJSON(line: line)
+            return record
+        }
+    }
+
+    /// A whole record, boxed so that a waiting entry stays small.
+    final class Boxed {
+        let record: FlowRecord
+        init(_ record: FlowRecord) { self.record = record }
+    }
+
+    enum Pending {
+        case unreported
+        case whole(Boxed)
+        case compact(Compact)
+
+        var record: FlowRecord? {
+            switch self {
+            case .unreported: return nil
+            case .whole(let boxed): return boxed.record
+            case .compact(let compact): return compact.record
+            }
+        }
+
+        var bytes: Int {
+            if case .compact(let compact) = self { return compact.line.count }
+            return 0
+        }
+    }
+
+    private var waiting: [Int: Pending] = [:]
+    private var waitingBytes = 0
     private var late: Set<Int> = []
     private(set) var nextID = 1
     private(set) var reportedLate = 0
     let maxWaiting: Int
+    let maxWaitingBytes: Int
 
-    init(maxWaiting: Int) {
+    init(maxWaiting: Int, maxWaitingBytes: Int = 8 << 20) {
         self.maxWaiting = maxWaiting
+        self.maxWaitingBytes = maxWaitingBytes
     }
 
     /// Records that flow `id` ended; `record` is nil when the flow is not reported.
@@ -27,25 +112,30 @@ struct EmissionQueue {
             }
             return
         }
-        waiting[id] = .some(record)
+        let pending: Pending =
+            record.map { record in Compact(record).map(Pending.compact) ?? .whole(Boxed(record)) } ?? .unreported
+        waitingBytes += pending.bytes
+        waiting[id] = pending
         drain(emit)
-        if waiting.count > maxWaiting { passOverOpenFlows(emit) }
+        if waiting.count > maxWaiting || waitingBytes > maxWaitingBytes { passOverOpenFlows(emit) }
     }
 
     /// Emits everything still waiting, in id order, once every flow up to `lastID` has
     /// finished (end of a capture file).
     mutating func flush(through lastID: Int, _ emit: (FlowRecord) -> Void) {
         for id in waiting.keys.sorted() {
-            if let record = waiting[id] ?? nil { emit(record) }
+            if let record = waiting[id]?.record { emit(record) }
         }
         waiting.removeAll()
+        waitingBytes = 0
         late.removeAll()
         nextID = max(nextID, lastID + 1)
     }
 
     private mutating func drain(_ emit: (FlowRecord) -> Void) {
         while let entry = waiting.removeValue(forKey: nextID) {
-            if let record = entry { emit(record) }
+            waitingBytes -= entry.bytes
+            if let record = entry.record { emit(record) }
             nextID += 1
         }
     }

@@ -396,23 +396,3 @@ public struct RenderedJSON: Sendable, Hashable {
         self.line = line
     }
 }
-
-extension FlowRecord {
-    /// The record reduced to what is left to do with it once its NDJSON line is written: its
-    /// id, outcome, diagnoses and line (the parsed messages, certificates and steps are
-    /// dropped, so a record waiting for output costs little more than its line).
-    public func rendered(line: [UInt8]) -> FlowRecord {
-        var slim = FlowRecord(
-            sequence: sequence, firstTimestamp: firstTimestamp, firstFrame: firstFrame, client: client,
-            server: server, vlan: vlan)
-        slim.id = id
-        slim.outcome = outcome
-        slim.established = established
-        slim.resumed = resumed
-        slim.lastTimestamp = lastTimestamp
-        slim.lastFrame = lastFrame
-        slim.diagnoses = diagnoses
-        slim.renderedJSON = RenderedJSON(line: line)
-        return slim
-    }
-}
