@@ -21,7 +21,9 @@ import Testing
     }
 
     /// NDJSON and text report of one capture, with repository paths made relative.
-    static func render(_ capture: URL, threads: Int = 1, renderJSON: Bool = false) throws -> (json: String, text: String) {
+    static func render(_ capture: URL, threads: Int = 1, renderJSON: Bool = false) throws -> (
+        json: String, text: String
+    ) {
         var options = GoldenOptions.analysis
         options.threads = threads
         options.renderJSON = renderJSON
