@@ -101,6 +101,17 @@ public struct PatternFinder {
     private var events = 0
     /// Attribute values seen, as numbers (shared by all servers).
     private var valueIDs: [String: UInt32] = [:]
+    /// A value that comes from a number: a client network or a minute.
+    private struct NumberKey: Hashable {
+        var attribute: UInt8
+        var isIPv6: Bool
+        var number: UInt64
+    }
+
+    /// Value numbers by the number their text is made from.
+    private var numbered: [NumberKey: UInt32] = [:]
+    /// Value numbers of the groups lists offered.
+    private var groupNumbers: [[NamedGroup]: UInt32] = [:]
     private var values: [String] = []
     /// Distinct attribute values kept at most; later ones all count as one value, "other".
     public static let maxValues = 65_536
@@ -133,7 +144,7 @@ public struct PatternFinder {
             tally.namesDiffer = true
         }
         for (number, attribute) in Attribute.allCases.enumerated() {
-            let value = valueID(Self.value(attribute, of: flow))
+            let value = valueNumber(attribute, of: flow)
             let code = UInt8(truncatingIfNeeded: number)
             let position =
                 tally.counts.firstIndex { $0.attribute == code && $0.value == value }
@@ -208,6 +219,38 @@ public struct PatternFinder {
         tally.name = stored.name == Self.noName ? nil : text(stored.name)
         tally.namesDiffer = stored.namesDiffer
         return tally
+    }
+
+    /// The number of an attribute's value for a flow. The values that come from a number
+    /// (the client's network, the minute, the groups offered) are looked up by that number,
+    /// so their text is made once per distinct value, not once per flow.
+    private mutating func valueNumber(_ attribute: Attribute, of flow: FlowRecord) -> UInt32 {
+        switch attribute {
+        case .clientNetwork:
+            let ip = flow.client.ip
+            let network = ip.ipv4.map { UInt64($0 & 0xffff_ff00) } ?? ip.high
+            let key = NumberKey(attribute: 0, isIPv6: ip.isIPv6, number: network)
+            if let known = numbered[key] { return known }
+            return remember(key, valueID(Self.value(attribute, of: flow)))
+        case .timeWindow:
+            let key = NumberKey(
+                attribute: 1, isIPv6: false, number: UInt64(bitPattern: flow.firstTimestamp.seconds / 60))
+            if let known = numbered[key] { return known }
+            return remember(key, valueID(Self.value(attribute, of: flow)))
+        case .groups:
+            let groups = flow.offer?.extensions.supportedGroups ?? []
+            if let known = groupNumbers[groups] { return known }
+            let value = valueID(Self.value(attribute, of: flow))
+            if groupNumbers.count < Self.maxValues { groupNumbers[groups] = value }
+            return value
+        default:
+            return valueID(Self.value(attribute, of: flow))
+        }
+    }
+
+    private mutating func remember(_ key: NumberKey, _ value: UInt32) -> UInt32 {
+        if numbered.count < Self.maxValues { numbered[key] = value }
+        return value
     }
 
     /// The number of a value in the table of values.

@@ -62,6 +62,8 @@ public final class Analyzer {
     private var lastSweepSecond = Int64.min
     /// The threads of a sharded run (nil with one thread).
     private var dispatcher: ShardDispatcher?
+    /// The single worker's events of one packet, swapped out of it.
+    private var scratch: [FlowEvent] = []
     /// Renders whole lines (`renderJSON`), reused record after record.
     private var lineWriter = JSONWriter()
     /// The counts so far.
@@ -152,7 +154,7 @@ public final class Analyzer {
             if tick { lastSweepSecond = header.timestamp.seconds }
             if let dispatcher {
                 dispatcher.add(segment, payload: payload, packet: packet, tick: tick)
-                while let events = dispatcher.finishedRound(waiting: false) { merge(events, emit) }
+                while let round = dispatcher.finishedRound(waiting: false) { merge(round, dispatcher, emit) }
             } else if let worker = workers.first {
                 if tick { worker.tick(now: packet.timestamp, frame: packet.frame) }
                 worker.ingest(segment, payload: payload, packet: packet)
@@ -170,13 +172,13 @@ public final class Analyzer {
     /// Closes flows idle on the capture clock (live capture calls this on timeouts).
     public func expire(now: Timestamp, emit: (FlowRecord) -> Void) {
         settle(emit)
-        var events: [(shard: Int, event: FlowEvent)] = []
+        var events: [[FlowEvent]] = []
         let frame = UInt64(summary.packets)
-        for (shard, worker) in workers.enumerated() {
+        for worker in workers {
             onWorker(worker) { worker in
                 worker.expire(now: now, frame: frame)
-                for event in worker.events { events.append((shard, event)) }
-                worker.events.removeAll(keepingCapacity: true)
+                events.append(worker.events)
+                worker.events.removeAll()
             }
         }
         merge(events, emit)
@@ -185,16 +187,19 @@ public final class Analyzer {
     /// Reports every open flow as it stands (end of a file, or of a live capture).
     public func finishAll(_ emit: (FlowRecord) -> Void) {
         settle(emit)
-        var events: [(shard: Int, event: FlowEvent)] = []
+        var events: [[FlowEvent]] = []
         for (shard, worker) in workers.enumerated() {
             onWorker(worker) { worker in
                 worker.finishAll()
                 // The open flows finish in order of creation over all shards.
-                for var event in worker.events {
-                    if case .finished(_, _, let local) = event.kind { event.minor = serials[shard][local] ?? local }
-                    events.append((shard, event))
+                var finished = worker.events
+                worker.events.removeAll()
+                for index in finished.indices {
+                    if case .finished(_, _, let local) = finished[index].kind {
+                        finished[index].minor = serials[shard][local] ?? local
+                    }
                 }
-                worker.events.removeAll(keepingCapacity: true)
+                events.append(finished)
             }
         }
         merge(events, emit)
@@ -206,7 +211,13 @@ public final class Analyzer {
     private func settle(_ emit: (FlowRecord) -> Void) {
         guard let dispatcher else { return }
         dispatcher.submit()
-        while let events = dispatcher.finishedRound(waiting: true) { merge(events, emit) }
+        while let round = dispatcher.finishedRound(waiting: true) { merge(round, dispatcher, emit) }
+    }
+
+    /// Handles what the shards reported for one round of batches, then hands the round back.
+    private func merge(_ round: ShardDispatcher.Round, _ dispatcher: ShardDispatcher, _ emit: (FlowRecord) -> Void) {
+        merge(round.batches.map(\.events), emit)
+        dispatcher.recycle(round)
     }
 
     /// Runs `body` on the worker, on its own thread in a sharded run (which must be settled).
@@ -221,32 +232,31 @@ public final class Analyzer {
     /// Takes the events of one packet from the single worker.
     private func take(_ worker: FlowWorker, _ emit: (FlowRecord) -> Void) {
         guard !worker.events.isEmpty else { return }
-        var events = worker.events
-        worker.events.removeAll(keepingCapacity: true)
-        if events.count > 1 { Self.order(&events) }
-        for event in events { handle(event, shard: 0, emit) }
+        // Swapped out, not copied: both arrays keep their buffers from packet to packet.
+        swap(&scratch, &worker.events)
+        if scratch.count == 1 {
+            handle(scratch[0], shard: 0, emit)
+        } else {
+            merge([scratch], emit)
+        }
+        scratch.removeAll(keepingCapacity: true)
     }
 
-    /// Handles events of all shards in the run's single order.
-    private func merge(_ tagged: [(shard: Int, event: FlowEvent)], _ emit: (FlowRecord) -> Void) {
-        var tagged = tagged
-        tagged.sort { lhs, rhs in
-            if lhs.event.precedes(rhs.event) { return true }
-            if rhs.event.precedes(lhs.event) { return false }
-            return lhs.shard < rhs.shard
+    /// Handles the events of all shards (one array each, each in its shard's order) in the
+    /// run's single order. Only small keys are sorted; the events are read where they lie.
+    private func merge(_ shards: [[FlowEvent]], _ emit: (FlowRecord) -> Void) {
+        var keys: [(frame: UInt64, phase: UInt8, minor: UInt64, shard: Int, index: Int)] = []
+        for (shard, events) in shards.enumerated() {
+            for (index, event) in events.enumerated() {
+                keys.append((event.frame, event.phase, event.minor, shard, index))
+            }
         }
-        for entry in tagged { handle(entry.event, shard: entry.shard, emit) }
-    }
-
-    /// Sorts one worker's events into the run's order (they are nearly sorted already).
-    static func order(_ events: inout [FlowEvent]) {
-        var indexed = events.enumerated().map { ($0.offset, $0.element) }
-        indexed.sort { lhs, rhs in
-            if lhs.1.precedes(rhs.1) { return true }
-            if rhs.1.precedes(lhs.1) { return false }
-            return lhs.0 < rhs.0
+        keys.sort {
+            ($0.frame, $0.phase, $0.minor, $0.shard, $0.index) < ($1.frame, $1.phase, $1.minor, $1.shard, $1.index)
         }
-        events = indexed.map(\.1)
+        for key in keys {
+            handle(shards[key.shard][key.index], shard: key.shard, emit)
+        }
     }
 
     /// One event of shard `shard`, in the run's order.

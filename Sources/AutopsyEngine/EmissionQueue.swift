@@ -98,7 +98,7 @@ struct EmissionQueue {
     let maxWaiting: Int
     let maxWaitingBytes: Int
 
-    init(maxWaiting: Int, maxWaitingBytes: Int = 8 << 20) {
+    init(maxWaiting: Int, maxWaitingBytes: Int = 6 << 20) {
         self.maxWaiting = maxWaiting
         self.maxWaitingBytes = maxWaitingBytes
     }

@@ -56,6 +56,8 @@ final class FlowWorker {
 
     /// Whether records leave with their NDJSON rendered (`FlowRecord.renderedJSON`).
     private let renderJSON: Bool
+    /// Rendered parts reused from flow to flow.
+    private let fragments = JSONFragments()
 
     init(limits: Limits, decisions: DecisionSink?, checker: CertificateChecker, renderJSON: Bool = false) {
         self.decisions = decisions
@@ -114,7 +116,7 @@ final class FlowWorker {
         guard let decisions, !decisions.records.isEmpty else { return }
         for var record in decisions.drain() {
             judgeCertificates(&record)
-            if renderJSON { record.renderedJSON = FlowJSON.render(record) }
+            if renderJSON { record.renderedJSON = FlowJSON.render(record, fragments: fragments) }
             append(.decided(record, local: record.sequence - 1), minor: nextOrder())
         }
     }
@@ -142,7 +144,7 @@ final class FlowWorker {
         var record = session.finish(end)
         if reportable {
             judgeCertificates(&record)
-            if renderJSON { record.renderedJSON = FlowJSON.render(record) }
+            if renderJSON { record.renderedJSON = FlowJSON.render(record, fragments: fragments) }
         }
         let local = record.sequence - 1
         // In a sweep the table finishes flows least recently seen first: by last frame.

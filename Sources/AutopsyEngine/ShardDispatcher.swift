@@ -73,9 +73,9 @@ final class ShardDispatcher {
     }
 
     /// Packets per round before it is handed out.
-    static let roundPackets = 4_096
+    static let roundPackets = 1_024
     /// Payload bytes per round before it is handed out.
-    static let roundBytes = 4 << 20
+    static let roundBytes = 512 << 10
     /// Rounds handed out and not yet merged, at most.
     static let maxRounds = 3
 
@@ -131,22 +131,23 @@ final class ShardDispatcher {
         current = spare.popLast() ?? Round(shards: shards.count)
     }
 
-    /// The events of the oldest round once all its shards are done, tagged with their shard;
-    /// nil when no round is due. Without `waiting`, waits only while too many rounds are out.
-    func finishedRound(waiting: Bool) -> [(shard: Int, event: FlowEvent)]? {
+    /// The oldest round once all its shards are done (its batches hold their events); nil
+    /// when no round is due. Without `waiting`, waits only while too many rounds are out.
+    /// Hand it back with `recycle` once its events are taken.
+    func finishedRound(waiting: Bool) -> Round? {
         guard let oldest = inFlight.first else { return nil }
         if !waiting && inFlight.count < Self.maxRounds { return nil }
         oldest.group.wait()
         inFlight.removeFirst()
-        var events: [(shard: Int, event: FlowEvent)] = []
-        for (index, batch) in oldest.batches.enumerated() {
-            for event in batch.events { events.append((index, event)) }
-            batch.reset()
-        }
-        oldest.packets = 0
-        oldest.bytes = 0
-        spare.append(oldest)
-        return events
+        return oldest
+    }
+
+    /// Empties a round taken with `finishedRound` for reuse.
+    func recycle(_ round: Round) {
+        for batch in round.batches { batch.reset() }
+        round.packets = 0
+        round.bytes = 0
+        spare.append(round)
     }
 
     /// Runs `body` with a worker on its own queue, and waits for it (the run must be settled).

@@ -28,19 +28,19 @@ public enum FlowJSON {
     }
 
     /// The parts of a record's line that do not depend on its id and diagnoses.
-    public static func render(_ record: FlowRecord) -> RenderedJSON {
+    public static func render(_ record: FlowRecord, fragments: JSONFragments? = nil) -> RenderedJSON {
         var json = JSONWriter()
         json.beginObject()
-        head(record, &json)
+        head(record, &json, fragments)
         let head = json.exactCopy().dropFirst()
         json.removeAll()
         json.beginObject()
-        tail(record, &json)
+        tail(record, &json, fragments)
         return RenderedJSON(head: Array(head), tail: Array(json.exactCopy().dropFirst()))
     }
 
     /// From `ts` to `tcp`.
-    private static func head(_ record: FlowRecord, _ json: inout JSONWriter) {
+    private static func head(_ record: FlowRecord, _ json: inout JSONWriter, _ fragments: JSONFragments? = nil) {
         json.time("ts", record.firstTimestamp)
         json.fixed("duration", record.duration, decimals: 6)
         json.int("first_frame", record.firstFrame)
@@ -56,7 +56,7 @@ public enum FlowJSON {
         json.string("server_name", record.serverName)
         json.string("next_protocol", record.nextProtocol)
         json.bool("resumed", record.resumed)
-        clientHello(&json, "client_hello", record.clientHello)
+        clientHello(&json, "client_hello", record.clientHello, fragments)
         serverHello(&json, "server_hello", record.serverHello ?? record.helloRetryRequest, record: record)
         certificates(&json, "certificates", record.certificateSummaries)
         certificates(&json, "client_certificates", record.clientCertificateSummaries)
@@ -80,13 +80,13 @@ public enum FlowJSON {
     }
 
     /// From `hello_retry_request` to `end`: fields beyond the contract's example, in a fixed order.
-    private static func tail(_ record: FlowRecord, _ json: inout JSONWriter) {
+    private static func tail(_ record: FlowRecord, _ json: inout JSONWriter, _ fragments: JSONFragments? = nil) {
         if record.serverHello != nil, let retry = record.helloRetryRequest {
             serverHello(&json, "hello_retry_request", retry, record: nil)
         } else {
             json.null("hello_retry_request")
         }
-        clientHello(&json, "retry_client_hello", record.retryClientHello)
+        clientHello(&json, "retry_client_hello", record.retryClientHello, fragments)
         chainCheck(&json, record.chainAssessment)
         json.int("certificate_count", record.certificateSummaries.count)
         json.int("client_certificate_count", record.clientCertificateSummaries.count)
@@ -212,26 +212,24 @@ public enum FlowJSON {
 
     private static func endpoint(_ json: inout JSONWriter, _ key: String, _ endpoint: Endpoint) {
         json.beginObject(key)
-        json.string("ip", endpoint.ip.description)
+        json.address("ip", endpoint.ip)
         json.int("port", endpoint.port)
         json.endObject()
     }
 
-    private static func clientHello(_ json: inout JSONWriter, _ key: String, _ entry: ClientHelloRecord?) {
+    private static func clientHello(
+        _ json: inout JSONWriter, _ key: String, _ entry: ClientHelloRecord?, _ fragments: JSONFragments?
+    ) {
         guard let entry else { return json.null(key) }
         let hello = entry.hello
         let ext = hello.extensions
         json.beginObject(key)
         json.int("frame", entry.frame)
-        json.string("record_version", entry.recordVersion.description)
-        json.string("legacy_version", hello.legacyVersion.description)
-        json.strings("supported_versions", ext.supportedVersions?.filter { !$0.isGREASE }.map(\.description) ?? [])
-        json.names("cipher_suites", hello.cipherSuites, { $0.description })
-        json.names("extensions", ext.types, { $0.description })
-        json.names("supported_groups", ext.supportedGroups ?? [], { $0.description })
-        json.names("key_shares", ext.keyShareGroups ?? [], { $0.description })
-        json.names("signature_algorithms", ext.signatureAlgorithms ?? [], { $0.description })
-        json.strings("alpn", ext.alpnNames ?? [])
+        if let fragments {
+            json.members(fragments.lists(of: entry))
+        } else {
+            helloLists(&json, entry)
+        }
         json.string("server_name", ext.serverName)
         json.bool("sslv2_compatible", hello.isSSLv2Compatible)
         json.string("ja3", entry.ja3)
@@ -253,6 +251,21 @@ public enum FlowJSON {
             json.null("ech")
         }
         json.endObject()
+    }
+
+    /// From `record_version` to `alpn`: what a client stack sends alike in every hello.
+    static func helloLists(_ json: inout JSONWriter, _ entry: ClientHelloRecord) {
+        let hello = entry.hello
+        let ext = hello.extensions
+        json.string("record_version", entry.recordVersion.description)
+        json.string("legacy_version", hello.legacyVersion.description)
+        json.strings("supported_versions", ext.supportedVersions?.filter { !$0.isGREASE }.map(\.description) ?? [])
+        json.names("cipher_suites", hello.cipherSuites, { $0.description })
+        json.names("extensions", ext.types, { $0.description })
+        json.names("supported_groups", ext.supportedGroups ?? [], { $0.description })
+        json.names("key_shares", ext.keyShareGroups ?? [], { $0.description })
+        json.names("signature_algorithms", ext.signatureAlgorithms ?? [], { $0.description })
+        json.strings("alpn", ext.alpnNames ?? [])
     }
 
     private static func serverHello(

@@ -128,6 +128,21 @@ public struct JSONWriter {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// Writes an address as text (a dotted quad written digit by digit; IPv6 as RFC 5952 text).
+    public mutating func address(_ key: String?, _ value: IPAddress) {
+        guard let v4 = value.ipv4 else { return string(key, value.description) }
+        prefix(key)
+        bytes.append(UInt8(ascii: "\""))
+        Self.appendDecimal(Int64(v4 >> 24), to: &bytes)
+        bytes.append(UInt8(ascii: "."))
+        Self.appendDecimal(Int64((v4 >> 16) & 0xff), to: &bytes)
+        bytes.append(UInt8(ascii: "."))
+        Self.appendDecimal(Int64((v4 >> 8) & 0xff), to: &bytes)
+        bytes.append(UInt8(ascii: "."))
+        Self.appendDecimal(Int64(v4 & 0xff), to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     /// Writes an array of strings.
     public mutating func strings(_ key: String?, _ values: [String]?) {
         guard let values else { return null(key) }
