@@ -31,7 +31,6 @@ extension HalfStream {
         let lost = onWire - captured
         let syn = segment.flags.contains(.syn)
         let fin = segment.flags.contains(.fin)
-        let decided = handler?.isDecided ?? false
         if lost > 0 { counters.truncatedSegments += 1 }
 
         let sequence = SeqNum(segment.sequence)
@@ -102,6 +101,8 @@ extension HalfStream {
         if added > 0 { counters.outOfOrderSegmentsBuffered += 1 }
         report(retransmission: false)
         // A decided flow needs its bytes only to follow record headers: it gets a smaller buffer.
+        // (Asked only here: reading through the optional handler may copy it.)
+        let decided = handler?.isDecided ?? false
         let effectiveLimit = decided ? min(limit, decidedLimit) : limit
         while pendingCost > effectiveLimit, skipHole(handler: &handler, direction: direction, counters: &counters) {
             counters.perDirectionLimitHits += 1

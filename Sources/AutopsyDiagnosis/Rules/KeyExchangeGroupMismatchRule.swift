@@ -10,14 +10,16 @@ struct KeyExchangeGroupMismatchRule: DiagnosisRule {
     func diagnose(_ flow: FlowRecord, _ context: DiagnosisContext) -> Diagnosis? {
         guard let offer = flow.offer, flow.outcome == .failed else { return nil }
         let groups = (offer.extensions.supportedGroups ?? []).filter { !$0.isGREASE }
-        var evidence: [String] = []
-        if let hello = flow.clientHello {
+        // Written only once the rule applies: most failed flows are not this case.
+        func offerEvidence() -> [String] {
+            guard let hello = flow.clientHello else { return [] }
             let shares = (offer.extensions.keyShareGroups ?? []).filter { !$0.isGREASE }.map(\.description)
-            evidence.append(
+            return [
                 "frame \(hello.frame): the client offered groups \(listed(groups.map(\.description))) with key shares for \(listed(shares))"
-            )
+            ]
         }
         if let retry = flow.helloRetryRequest {
+            var evidence = offerEvidence()
             let wanted = retry.hello.keyShareGroup?.description ?? "another group"
             evidence.insert("frame \(retry.frame): the server sent a HelloRetryRequest asking for \(wanted)", at: 0)
             if let alert = flow.failingAlert { evidence.append(flow.alertEvidence(alert)) }
@@ -33,6 +35,7 @@ struct KeyExchangeGroupMismatchRule: DiagnosisRule {
             let profile = context.profile(for: flow), !profile.groups.isEmpty, !groups.isEmpty,
             profile.groups.isDisjoint(with: groups)
         else { return nil }
+        var evidence = offerEvidence()
         evidence.insert(flow.alertEvidence(alert), at: 0)
         evidence.append(
             "in \(profile.successes) successful handshakes this server used \(listed(profile.groups.map(\.description).sorted())), which the client does not offer"

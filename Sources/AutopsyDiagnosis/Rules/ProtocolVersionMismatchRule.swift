@@ -12,29 +12,34 @@ struct ProtocolVersionMismatchRule: DiagnosisRule {
         let alert = flow.failingAlert
         let profile = context.profile(for: flow)
         let highest = flow.highestOfferedVersion
-        var evidence: [String] = []
-        if let alert { evidence.append(flow.alertEvidence(alert)) }
-        if let line = flow.offerEvidence { evidence.append(line) }
         let isVersionAlert = alert?.alert?.description.rawValue == 70
         var belowServer = false
-        if let profile, let highest, let highestOrdinal = highest.ordinal {
-            let lowestAccepted = profile.versions.compactMap(\.ordinal).min()
-            if let lowestAccepted, highestOrdinal < lowestAccepted {
-                belowServer = true
-                evidence.append(
-                    "in \(profile.successes) successful handshakes this server negotiated only \(listed(profile.versionNames)): nothing as low as \(highest)"
-                )
-            }
+        if let profile, let highest, let highestOrdinal = highest.ordinal,
+            let lowestAccepted = profile.versions.compactMap(\.ordinal).min(), highestOrdinal < lowestAccepted
+        {
+            belowServer = true
         }
         var unoffered = false
-        if let chosen = flow.serverHello?.hello.selectedVersion, !offer.offeredVersions.contains(chosen),
+        let chosen = flow.serverHello?.hello.selectedVersion
+        if let chosen, !offer.offeredVersions.contains(chosen),
             !(chosen.isTLS13OrDraft && offer.offeredVersions.contains(where: \.isTLS13OrDraft))
         {
             unoffered = true
+        }
+        // Decided before any evidence is written: most flows are not this case.
+        guard isVersionAlert || (belowServer && flow.outcome == .failed) || unoffered else { return nil }
+        var evidence: [String] = []
+        if let alert { evidence.append(flow.alertEvidence(alert)) }
+        if let line = flow.offerEvidence { evidence.append(line) }
+        if belowServer, let profile, let highest {
+            evidence.append(
+                "in \(profile.successes) successful handshakes this server negotiated only \(listed(profile.versionNames)): nothing as low as \(highest)"
+            )
+        }
+        if unoffered, let chosen {
             evidence.append(
                 "frame \(flow.serverHello?.frame ?? 0): the server chose \(chosen), which the client did not offer")
         }
-        guard isVersionAlert || (belowServer && flow.outcome == .failed) || unoffered else { return nil }
         if profile == nil && !unoffered {
             evidence.append(
                 "no handshake to this server succeeded in the capture: this conclusion rests on the alert and the offer alone"
