@@ -90,11 +90,11 @@ final class OpenFlow {
 }
 
 let benchmarks: @Sendable () -> Void = {
-    // Malloc counts are exact and held strictly; wall clock gets 50 % at p90: on this shared 2-core
-    // VM the same build swings by 40 % between runs.
+    // Malloc counts are exact and held strictly; wall clock gets 100 % at p90 (a doubling is a
+    // regression): on this shared 2-core VM the same build swings by up to 75 % between runs.
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .mallocCountTotal], warmupIterations: 10, maxDuration: .seconds(3),
-        thresholds: [.mallocCountTotal: .strict, .wallClock: BenchmarkThresholds(relative: [.p90: 50.0])])
+        thresholds: [.mallocCountTotal: .strict, .wallClock: BenchmarkThresholds(relative: [.p90: 100.0])])
 
     let clientHello = fixture("Fixtures/fuzz-seeds/client-hello/demo-dir0-msg0-type1")
     Benchmark("ClientHelloParse") { benchmark in
