@@ -112,6 +112,8 @@ public struct PatternFinder {
     private var numbered: [NumberKey: UInt32] = [:]
     /// Value numbers of the groups lists offered.
     private var groupNumbers: [[NamedGroup]: UInt32] = [:]
+    /// Value numbers of the ALPN lists offered.
+    private var alpnNumbers: [[[UInt8]]: UInt32] = [:]
     private var values: [String] = []
     /// Distinct attribute values kept at most; later ones all count as one value, "other".
     public static let maxValues = 65_536
@@ -243,6 +245,23 @@ public struct PatternFinder {
             let value = valueID(Self.value(attribute, of: flow))
             if groupNumbers.count < Self.maxValues { groupNumbers[groups] = value }
             return value
+        case .clientMaxVersion:
+            let raw =
+                UInt64(flow.highestOfferedVersion?.rawValue ?? 0) | (flow.highestOfferedVersion == nil ? 1 << 32 : 0)
+            let key = NumberKey(attribute: 2, isIPv6: false, number: raw)
+            if let known = numbered[key] { return known }
+            return remember(key, valueID(Self.value(attribute, of: flow)))
+        case .vlan:
+            let key = NumberKey(
+                attribute: 3, isIPv6: false, number: flow.vlan.first.map { UInt64(bitPattern: Int64($0)) } ?? .max)
+            if let known = numbered[key] { return known }
+            return remember(key, valueID(Self.value(attribute, of: flow)))
+        case .alpn:
+            let alpn = flow.offer?.extensions.alpn
+            if let alpn, let known = alpnNumbers[alpn] { return known }
+            let value = valueID(Self.value(attribute, of: flow))
+            if let alpn, alpnNumbers.count < Self.maxValues { alpnNumbers[alpn] = value }
+            return value
         default:
             return valueID(Self.value(attribute, of: flow))
         }
@@ -284,7 +303,7 @@ public struct PatternFinder {
         case .clientMaxVersion: return flow.highestOfferedVersion?.description ?? "unknown"
         case .offersTLS13: return offer?.offeredVersions.contains { $0.isTLS13OrDraft } == true ? "yes" : "no"
         case .suiteClass:
-            let suites = (offer?.cipherSuites ?? []).filter { !$0.isGREASE && !$0.isSCSV }
+            let suites = (offer?.cipherSuites ?? []).lazy.filter { !$0.isGREASE && !$0.isSCSV }
             return !suites.isEmpty && suites.allSatisfy(\.isLegacy) ? "legacy only" : "modern"
         case .sniPresent: return flow.serverName == nil ? "no" : "yes"
         case .alpn: return offer?.extensions.alpnNames?.joined(separator: ",") ?? "none"

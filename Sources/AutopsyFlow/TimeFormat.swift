@@ -48,7 +48,7 @@ public enum TimeFormat {
     }
 
     /// A non-negative number in at least `width` digits, zero-padded (as `pad`).
-    static func appendDigits(_ value: Int, _ width: Int, _ bytes: inout [UInt8]) {
+    public static func appendDigits(_ value: Int, _ width: Int, _ bytes: inout [UInt8]) {
         guard value >= 0, value < 1_000_000_000 else {
             bytes.append(contentsOf: pad(value, width).utf8)
             return

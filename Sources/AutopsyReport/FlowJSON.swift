@@ -29,14 +29,23 @@ public enum FlowJSON {
 
     /// The parts of a record's line that do not depend on its id and diagnoses.
     public static func render(_ record: FlowRecord, fragments: JSONFragments? = nil) -> RenderedJSON {
+        if let fragments { return fragments.render(record) }
         var json = JSONWriter()
+        return render(record, into: &json, fragments: nil)
+    }
+
+    /// `render` with a writer to reuse.
+    static func render(_ record: FlowRecord, into json: inout JSONWriter, fragments: JSONFragments?) -> RenderedJSON {
+        json.removeAll()
         json.beginObject()
         head(record, &json, fragments)
-        let head = json.exactCopy().dropFirst()
+        // Without the opening brace; a slice that starts past the buffer's start is copied
+        // into an array of its own size.
+        let head = Array(json.bytes.dropFirst())
         json.removeAll()
         json.beginObject()
         tail(record, &json, fragments)
-        return RenderedJSON(head: Array(head), tail: Array(json.exactCopy().dropFirst()))
+        return RenderedJSON(head: head, tail: Array(json.bytes.dropFirst()))
     }
 
     /// From `ts` to `tcp`.

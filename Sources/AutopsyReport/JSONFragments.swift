@@ -36,10 +36,17 @@ public final class JSONFragments {
     public let capacity: Int
     private var hellos: [HelloLists: [UInt8]] = [:]
     private var writer = JSONWriter()
+    /// The writer of whole records, reused record after record.
+    private var recordWriter = JSONWriter()
 
     /// An empty cache.
     public init(capacity: Int = 256) {
         self.capacity = max(1, capacity)
+    }
+
+    /// A record's line but for its id and diagnoses, as `FlowJSON.render` makes it.
+    func render(_ record: FlowRecord) -> RenderedJSON {
+        FlowJSON.render(record, into: &recordWriter, fragments: self)
     }
 
     /// The members `"record_version":…,"alpn":[…]` of a ClientHello, without braces.

@@ -16,6 +16,9 @@ public struct JSONWriter {
     private var members: UInt64 = 0
     private var depth = 0
     private var deeper: [Bool] = []
+    /// The second `cachedSecondText` spells, up to and with the dot before the fraction.
+    private var cachedSecond = Int64.min
+    private var cachedSecondText: [UInt8] = []
 
     /// An empty writer (room for a typical flow record reserved up front).
     public init() {
@@ -124,7 +127,17 @@ public struct JSONWriter {
         prefix(key)
         guard let value else { return appendLiteral("null") }
         bytes.append(UInt8(ascii: "\""))
-        TimeFormat.appendRFC3339(value, to: &bytes)
+        // Times come in runs within one second: its text up to the fraction is kept.
+        if value.seconds != cachedSecond || cachedSecondText.isEmpty {
+            cachedSecondText.removeAll(keepingCapacity: true)
+            TimeFormat.appendRFC3339(Timestamp(seconds: value.seconds, nanoseconds: 0), to: &cachedSecondText)
+            // "…SS.000000Z": keep through the dot.
+            cachedSecondText.removeLast(min(cachedSecondText.count, 7))
+            cachedSecond = value.seconds
+        }
+        bytes.append(contentsOf: cachedSecondText)
+        TimeFormat.appendDigits(Int(value.nanoseconds / 1000), 6, &bytes)
+        bytes.append(UInt8(ascii: "Z"))
         bytes.append(UInt8(ascii: "\""))
     }
 
