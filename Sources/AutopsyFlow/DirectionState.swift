@@ -52,6 +52,15 @@ struct DirectionState {
     /// handshake buffer (record bodies a message spans).
     var bufferPeakBytes: Int { deframer.peakBodyBytes + joiner.peakBufferedBytes }
 
+    /// Takes a chunk that lies inside an encrypted (or skipped) record body and does not
+    /// finish it, when nothing else is owed to it (the sample is full, parsing is under way):
+    /// the common case of bulk data, handled without copying this state. False otherwise.
+    mutating func skipInsideRecord(_ count: Int) -> Bool {
+        guard phase == .tls, sample.count >= Self.sampleSize, deframer.skipInsideBody(count) else { return false }
+        bytes &+= UInt64(count)
+        return true
+    }
+
     mutating func keepSample(_ chunk: Span<UInt8>) {
         guard sample.count < Self.sampleSize else { return }
         let take = min(Self.sampleSize - sample.count, chunk.count)

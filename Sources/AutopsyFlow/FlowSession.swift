@@ -96,6 +96,11 @@ public struct FlowSession: StreamHandler {
 
     /// Feeds in-order bytes of one direction to its record deframer.
     public mutating func data(_ bytes: Span<UInt8>, from direction: StreamDirection, packet: PacketInfo) {
+        // Bulk data inside a record body: no record ends, so nothing but the counts changes.
+        let skipped =
+            direction == .initiator
+            ? initiator.skipInsideRecord(bytes.count) : responder.skipInsideRecord(bytes.count)
+        if skipped { return }
         var state = take(direction)
         state.bytes &+= UInt64(bytes.count)
         state.keepSample(bytes)

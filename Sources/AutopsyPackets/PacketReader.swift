@@ -28,6 +28,7 @@ struct PacketReader {
     var remaining: Int { end - position }
 
     /// Throws `truncated` unless `count` bytes are left.
+    @inline(__always)
     func require(_ count: Int, _ layer: StaticString) throws(PacketError) {
         guard count >= 0, count <= remaining else {
             throw PacketError(kind: .truncated, layer: layer, offset: position)
@@ -35,6 +36,7 @@ struct PacketReader {
     }
 
     /// Moves past `count` bytes, or throws `truncated` and stays put.
+    @inline(__always)
     mutating func skip(_ count: Int, _ layer: StaticString) throws(PacketError) {
         try require(count, layer)
         position += count  // cannot overflow: count <= end - position
@@ -42,6 +44,7 @@ struct PacketReader {
 
     /// Lowers the window's end to `count` bytes past `position` when that is less than
     /// what is left (a no-op when the capture holds fewer bytes).
+    @inline(__always)
     mutating func limit(toRemaining count: Int) {
         guard count >= 0, count < remaining else { return }
         end = position + count  // cannot overflow: count < end - position
@@ -49,6 +52,7 @@ struct PacketReader {
 
     /// The absolute index of `count` bytes at `offset` past `position`, or a
     /// `truncated` error when they are not all inside both the window and `bytes`.
+    @inline(__always)
     private func index(_ offset: Int, _ count: Int, _ bytes: Span<UInt8>, _ layer: StaticString) throws(PacketError)
         -> Int
     {
@@ -59,24 +63,28 @@ struct PacketReader {
     }
 
     /// The byte at `offset` past `position`.
+    @inline(__always)
     func uint8(_ bytes: Span<UInt8>, at offset: Int, _ layer: StaticString) throws(PacketError) -> UInt8 {
         let i = try index(offset, 1, bytes, layer)
         return bytes[i]
     }
 
     /// The big-endian 16-bit value at `offset` past `position`.
+    @inline(__always)
     func uint16(_ bytes: Span<UInt8>, at offset: Int, _ layer: StaticString) throws(PacketError) -> UInt16 {
         let i = try index(offset, 2, bytes, layer)
         return UInt16(bytes[i]) << 8 | UInt16(bytes[i + 1])
     }
 
     /// The little-endian 16-bit value at `offset` past `position`.
+    @inline(__always)
     func uint16LittleEndian(_ bytes: Span<UInt8>, at offset: Int, _ layer: StaticString) throws(PacketError) -> UInt16 {
         let i = try index(offset, 2, bytes, layer)
         return UInt16(bytes[i + 1]) << 8 | UInt16(bytes[i])
     }
 
     /// The big-endian 32-bit value at `offset` past `position`.
+    @inline(__always)
     func uint32(_ bytes: Span<UInt8>, at offset: Int, _ layer: StaticString) throws(PacketError) -> UInt32 {
         let i = try index(offset, 4, bytes, layer)
         var value: UInt32 = 0
@@ -85,6 +93,7 @@ struct PacketReader {
     }
 
     /// The big-endian 64-bit value at `offset` past `position`.
+    @inline(__always)
     func uint64(_ bytes: Span<UInt8>, at offset: Int, _ layer: StaticString) throws(PacketError) -> UInt64 {
         let i = try index(offset, 8, bytes, layer)
         var value: UInt64 = 0

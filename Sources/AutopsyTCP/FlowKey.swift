@@ -55,6 +55,20 @@ public struct FlowKey: Sendable, Hashable, CustomStringConvertible {
 
     /// Endpoint order: by address (`IPAddress` order), then port. Equal endpoints (a
     /// connection to itself) count as lower, so both directions share one key.
+    /// Six words into the hasher instead of a dozen fields: the flow table hashes a key for
+    /// every packet. The hasher stays the standard library's seeded one, so crafted keys
+    /// cannot collide on purpose; equality still compares every field.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(lowerAddress.high)
+        hasher.combine(lowerAddress.low)
+        hasher.combine(upperAddress.high)
+        hasher.combine(upperAddress.low)
+        let flags = (lowerAddress.isIPv6 ? 1 : 0) | (upperAddress.isIPv6 ? 2 : 0) | UInt64(vlan.count) << 2
+        hasher.combine(
+            UInt64(lowerPort) << 48 | UInt64(upperPort) << 32 | UInt64(vlan.outer) << 16 | UInt64(vlan.inner))
+        hasher.combine(flags)
+    }
+
     static func isLower(_ address: IPAddress, _ port: UInt16, than other: IPAddress, _ otherPort: UInt16) -> Bool {
         if address != other { return address < other }
         return port <= otherPort

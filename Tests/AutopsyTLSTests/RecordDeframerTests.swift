@@ -51,6 +51,39 @@ import Testing
         }
     }
 
+    /// Chunks skipped inside unkept bodies (as a session does with bulk data) give the same
+    /// records and offsets as chunks fed; a skip that would end a record, or fall in a kept
+    /// body or a header, is refused and the chunk is fed instead.
+    @Test func skippingInsideBodiesMatchesFeeding() {
+        let blast = Self.deframe([Self.stream])
+        for size in [1, 2, 7, 64, 299, 1000] {
+            var deframer = RecordDeframer()
+            var seen: [Seen] = []
+            var skipped = 0
+            for start in stride(from: 0, to: Self.stream.count, by: size) {
+                let chunk = Array(Self.stream[start..<min(start + size, Self.stream.count)])
+                if deframer.skipInsideBody(chunk.count) {
+                    skipped += 1
+                    continue
+                }
+                deframer.feed(chunk) { record in
+                    seen.append(
+                        Seen(
+                            type: record.header.contentType.rawValue, length: record.header.length,
+                            body: record.body, offset: record.streamOffset))
+                    return .plaintext
+                }
+            }
+            #expect(seen == blast.records, "chunk size \(size)")
+            #expect(deframer.streamOffset == UInt64(Self.stream.count))
+            if size <= 64 { #expect(skipped > 0, "chunk size \(size)") }
+        }
+        var fresh = RecordDeframer()
+        let first = fresh.skipInsideBody(1)
+        let negative = fresh.skipInsideBody(-1)
+        #expect(!first && !negative)
+    }
+
     @Test func encryptedModeKeepsNoBodies() {
         var deframer = RecordDeframer()
         var bodies: [[UInt8]?] = []

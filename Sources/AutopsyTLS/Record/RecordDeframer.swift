@@ -109,6 +109,18 @@ public struct RecordDeframer: Sendable {
         }
     }
 
+    /// Skips `count` bytes that fall inside the body of a record whose body is not kept and
+    /// that does not end with them: exactly what `feed` does with such bytes, without a
+    /// call per record. Returns false (and does nothing) in every other case.
+    public mutating func skipInsideBody(_ count: Int) -> Bool {
+        guard count >= 0, case .body(let header, let remaining, let keep, let isSSLv2, let startOffset) = state,
+            !keep, count < remaining
+        else { return false }
+        state = .body(header, remaining: remaining - count, keep: false, isSSLv2: isSSLv2, startOffset: startOffset)
+        streamOffset &+= UInt64(count)
+        return true
+    }
+
     /// Feeds bytes held in an array (tests, and data buffered out of order).
     public mutating func feed(_ bytes: [UInt8], _ sink: (DeframedRecord) -> DeframerMode) {
         feed(bytes.span, sink)
