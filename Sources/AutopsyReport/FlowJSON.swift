@@ -118,12 +118,14 @@ public enum FlowJSON {
         json.int("flows", summary.flows)
         json.int("tls_flows", summary.tlsFlows)
         json.beginObject("outcomes")
-        for outcome in Outcome.allCases { json.int(outcome.rawValue, summary.outcomes[outcome] ?? 0) }
+        for outcome in Outcome.allCases { json.int(named: outcome.rawValue, summary.outcomes[outcome] ?? 0) }
         json.endObject()
         json.beginObject("diagnoses")
         let known = DiagnosisID.allCases.map(\.rawValue)
-        for id in known { json.int(id, summary.diagnoses[id] ?? 0) }
-        for id in summary.diagnoses.keys.sorted() where !known.contains(id) { json.int(id, summary.diagnoses[id]) }
+        for id in known { json.int(named: id, summary.diagnoses[id] ?? 0) }
+        for id in summary.diagnoses.keys.sorted() where !known.contains(id) {
+            json.int(named: id, summary.diagnoses[id])
+        }
         json.endObject()
         json.beginArray("patterns")
         for pattern in summary.patterns {
@@ -182,7 +184,7 @@ public enum FlowJSON {
         return json.text
     }
 
-    private static func certificates(_ json: inout JSONWriter, _ key: String, _ summaries: [CertificateSummary]) {
+    private static func certificates(_ json: inout JSONWriter, _ key: StaticString, _ summaries: [CertificateSummary]) {
         json.beginArray(key)
         for summary in summaries {
             json.beginObject()
@@ -219,7 +221,7 @@ public enum FlowJSON {
         json.endObject()
     }
 
-    private static func endpoint(_ json: inout JSONWriter, _ key: String, _ endpoint: Endpoint) {
+    private static func endpoint(_ json: inout JSONWriter, _ key: StaticString, _ endpoint: Endpoint) {
         json.beginObject(key)
         json.address("ip", endpoint.ip)
         json.int("port", endpoint.port)
@@ -227,7 +229,7 @@ public enum FlowJSON {
     }
 
     private static func clientHello(
-        _ json: inout JSONWriter, _ key: String, _ entry: ClientHelloRecord?, _ fragments: JSONFragments?
+        _ json: inout JSONWriter, _ key: StaticString, _ entry: ClientHelloRecord?, _ fragments: JSONFragments?
     ) {
         guard let entry else { return json.null(key) }
         let hello = entry.hello
@@ -278,7 +280,7 @@ public enum FlowJSON {
     }
 
     private static func serverHello(
-        _ json: inout JSONWriter, _ key: String, _ entry: ServerHelloRecord?, record: FlowRecord?
+        _ json: inout JSONWriter, _ key: StaticString, _ entry: ServerHelloRecord?, record: FlowRecord?
     ) {
         guard let entry else { return json.null(key) }
         let hello = entry.hello

@@ -61,7 +61,7 @@ public struct JSONWriter {
     }
 
     /// Opens an object; `key` names it inside an enclosing object.
-    public mutating func beginObject(_ key: String? = nil) {
+    public mutating func beginObject(_ key: StaticString? = nil) {
         prefix(key)
         bytes.append(UInt8(ascii: "{"))
         push()
@@ -74,7 +74,7 @@ public struct JSONWriter {
     }
 
     /// Opens an array; `key` names it inside an enclosing object.
-    public mutating func beginArray(_ key: String? = nil) {
+    public mutating func beginArray(_ key: StaticString? = nil) {
         prefix(key)
         bytes.append(UInt8(ascii: "["))
         push()
@@ -87,13 +87,13 @@ public struct JSONWriter {
     }
 
     /// Writes a string, or null.
-    public mutating func string(_ key: String?, _ value: String?) {
+    public mutating func string(_ key: StaticString?, _ value: String?) {
         prefix(key)
         if let value { Self.appendQuoted(value, to: &bytes) } else { appendLiteral("null") }
     }
 
     /// Writes an integer, or null.
-    public mutating func int<T: BinaryInteger>(_ key: String?, _ value: T?) {
+    public mutating func int<T: BinaryInteger>(_ key: StaticString?, _ value: T?) {
         prefix(key)
         guard let value else { return appendLiteral("null") }
         if let small = Int64(exactly: value) {
@@ -104,26 +104,26 @@ public struct JSONWriter {
     }
 
     /// Writes a number with a fixed count of decimals (deterministic output).
-    public mutating func fixed(_ key: String?, _ value: Double, decimals: Int) {
+    public mutating func fixed(_ key: StaticString?, _ value: Double, decimals: Int) {
         prefix(key)
         bytes.append(contentsOf: Self.formatFixed(value, decimals: decimals).utf8)
     }
 
     /// Writes a boolean, or null.
-    public mutating func bool(_ key: String?, _ value: Bool?) {
+    public mutating func bool(_ key: StaticString?, _ value: Bool?) {
         prefix(key)
         guard let value else { return appendLiteral("null") }
         appendLiteral(value ? "true" : "false")
     }
 
     /// Writes null.
-    public mutating func null(_ key: String?) {
+    public mutating func null(_ key: StaticString?) {
         prefix(key)
         appendLiteral("null")
     }
 
     /// Writes a capture time as RFC 3339 in UTC with microseconds, or null.
-    public mutating func time(_ key: String?, _ value: Timestamp?) {
+    public mutating func time(_ key: StaticString?, _ value: Timestamp?) {
         prefix(key)
         guard let value else { return appendLiteral("null") }
         bytes.append(UInt8(ascii: "\""))
@@ -142,7 +142,7 @@ public struct JSONWriter {
     }
 
     /// Writes an address as text (a dotted quad written digit by digit; IPv6 as RFC 5952 text).
-    public mutating func address(_ key: String?, _ value: IPAddress) {
+    public mutating func address(_ key: StaticString?, _ value: IPAddress) {
         guard let v4 = value.ipv4 else { return string(key, value.description) }
         prefix(key)
         bytes.append(UInt8(ascii: "\""))
@@ -157,7 +157,7 @@ public struct JSONWriter {
     }
 
     /// Writes an array of strings.
-    public mutating func strings(_ key: String?, _ values: [String]?) {
+    public mutating func strings(_ key: StaticString?, _ values: [String]?) {
         guard let values else { return null(key) }
         beginArray(key)
         for value in values { string(nil, value) }
@@ -165,14 +165,14 @@ public struct JSONWriter {
     }
 
     /// Writes an array of the names of `values` (no intermediate array of names).
-    public mutating func names<S: Sequence>(_ key: String?, _ values: S, _ name: (S.Element) -> String) {
+    public mutating func names<S: Sequence>(_ key: StaticString?, _ values: S, _ name: (S.Element) -> String) {
         beginArray(key)
         for value in values { string(nil, name(value)) }
         endArray()
     }
 
     /// Writes an array of integers.
-    public mutating func ints(_ key: String?, _ values: [Int]) {
+    public mutating func ints(_ key: StaticString?, _ values: [Int]) {
         beginArray(key)
         for value in values { int(nil, value) }
         endArray()
@@ -193,7 +193,7 @@ public struct JSONWriter {
         if depth >= 64 { _ = deeper.popLast() }
     }
 
-    private mutating func prefix(_ key: String?) {
+    private mutating func prefix(_ key: StaticString?) {
         if depth > 0 {
             let level = depth - 1
             if level < 64 {
@@ -206,12 +206,22 @@ public struct JSONWriter {
             }
         }
         if let key {
-            // Keys are this program's own field names: plain ASCII, never escaped.
+            // Keys are this program's own field names: plain ASCII literals, never escaped,
+            // copied straight from the literal.
             bytes.append(UInt8(ascii: "\""))
-            appendLiteral(key)
+            key.withUTF8Buffer { bytes.append(contentsOf: $0) }
             bytes.append(UInt8(ascii: "\""))
             bytes.append(UInt8(ascii: ":"))
         }
+    }
+
+    /// Writes an integer under a key known only at run time (the summary's counts by name).
+    public mutating func int(named key: String, _ value: Int?) {
+        prefix(nil)
+        Self.appendQuoted(key, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        guard let value else { return appendLiteral("null") }
+        Self.appendDecimal(Int64(value), to: &bytes)
     }
 
     private mutating func appendLiteral(_ text: String) {

@@ -43,12 +43,22 @@ enum IPAddressText {
     /// The bytes of an IPv4 or IPv6 literal (brackets and a zone allowed), or nil when the text
     /// is not one.
     static func parse(_ text: String) -> [UInt8]? {
+        // A host name is not an address: any byte no address literal can hold (before a zone)
+        // rules it out without the character-by-character parse below.
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "%") { break }
+            guard Self.literalBytes.contains(byte) else { return nil }
+        }
         var literal = Substring(text)
         if literal.hasPrefix("[") && literal.hasSuffix("]") { literal = literal.dropFirst().dropLast() }
         if let percent = literal.firstIndex(of: "%") { literal = literal[..<percent] }
         if literal.contains(":") { return parseIPv6(literal) }
         return parseIPv4(literal)
     }
+
+    /// The bytes an address literal may hold before its zone: hex digits, separators,
+    /// brackets, and the signs the integer parser accepts.
+    private static let literalBytes: Set<UInt8> = Set(Array("0123456789abcdefABCDEF.:[]+-".utf8))
 
     private static func parseIPv4(_ text: Substring) -> [UInt8]? {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)

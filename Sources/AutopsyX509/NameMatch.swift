@@ -49,6 +49,9 @@ extension CertificateSummary {
     /// name has exactly one label in its place, the rest is equal, and at least two labels
     /// follow the wildcard (no `*.test`).
     private static func wildcardCovers(_ pattern: String, _ name: String) -> Bool {
+        // Only a pattern whose first label is exactly "*" covers anything.
+        guard pattern.utf8.starts(with: "*.".utf8) else { return false }
+        if let covered = asciiWildcardCovers(Array(pattern.utf8), Array(name.utf8)) { return covered }
         let patternLabels = pattern.split(separator: ".", omittingEmptySubsequences: false)
         let nameLabels = name.split(separator: ".", omittingEmptySubsequences: false)
         guard patternLabels.count >= 3, patternLabels.first == "*", nameLabels.count == patternLabels.count,
@@ -57,5 +60,18 @@ extension CertificateSummary {
         return patternLabels.dropFirst().elementsEqual(nameLabels.dropFirst())
             && !patternLabels.dropFirst().contains("*")
             && !patternLabels.dropFirst().contains("")
+    }
+
+    /// `wildcardCovers` on bytes, for ASCII text (nil otherwise: the label comparison is then
+    /// Unicode's): the pattern is `*.` and at least two labels, none empty or `*`; the name's
+    /// first label is not empty and the rest equals the pattern's.
+    private static func asciiWildcardCovers(_ pattern: [UInt8], _ name: [UInt8]) -> Bool? {
+        guard pattern.allSatisfy({ $0 < 0x80 }), name.allSatisfy({ $0 < 0x80 }) else { return nil }
+        let dot = UInt8(ascii: ".")
+        let rest = pattern.dropFirst(2)
+        guard let nameDot = name.firstIndex(of: dot), nameDot > name.startIndex else { return false }
+        guard rest.elementsEqual(name[(nameDot + 1)...]) else { return false }
+        let labels = rest.split(separator: dot, omittingEmptySubsequences: false)
+        return labels.count >= 2 && !labels.contains { $0.isEmpty || $0.elementsEqual([UInt8(ascii: "*")]) }
     }
 }
