@@ -105,7 +105,9 @@ public struct TrustStore: Sendable {
         var lineNumber = 0
         var blockStart = 0
         var block: [Substring]?
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Lines cut on the byte, not on Characters (grapheme breaking over the 200 KB bundle).
+        for lineBytes in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            let line = Substring(lineBytes)
             lineNumber += 1
             let trimmed = Self.trimmed(line)
             if trimmed == "-----BEGIN CERTIFICATE-----" {
