@@ -122,10 +122,46 @@ public struct JSONWriter {
         appendLiteral("null")
     }
 
+    /// Starts an element of the open array (or a member of the open object) with text that
+    /// is JSON as it stands, such as `{"frame":`; the `raw…` writers continue it. The caller
+    /// closes what it opens within the element.
+    public mutating func element(_ literal: StaticString) {
+        prefix(nil)
+        raw(literal)
+    }
+
+    /// Appends text that is JSON as it stands, inside an element begun with `element`.
+    public mutating func raw(_ literal: StaticString) {
+        literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    /// Appends an integer, inside an element begun with `element`.
+    public mutating func rawInt<T: BinaryInteger>(_ value: T) {
+        if let small = Int64(exactly: value) {
+            Self.appendDecimal(small, to: &bytes)
+        } else {
+            bytes.append(contentsOf: String(value).utf8)
+        }
+    }
+
+    /// Appends a string literal, inside an element begun with `element`.
+    public mutating func rawString(_ value: String) {
+        Self.appendQuoted(value, to: &bytes)
+    }
+
+    /// Appends a capture time as a string, inside an element begun with `element`.
+    public mutating func rawTime(_ value: Timestamp) {
+        appendTime(value)
+    }
+
     /// Writes a capture time as RFC 3339 in UTC with microseconds, or null.
     public mutating func time(_ key: StaticString?, _ value: Timestamp?) {
         prefix(key)
         guard let value else { return appendLiteral("null") }
+        appendTime(value)
+    }
+
+    private mutating func appendTime(_ value: Timestamp) {
         bytes.append(UInt8(ascii: "\""))
         // Times come in runs within one second: its text up to the fraction is kept.
         if value.seconds != cachedSecond || cachedSecondText.isEmpty {
