@@ -101,7 +101,8 @@ public struct PatternFinder {
     private var events = 0
     /// Attribute values seen, as numbers (shared by all servers).
     private var valueIDs: [String: UInt32] = [:]
-    /// A value that comes from a number: a client network or a minute.
+    /// A value that comes from a number (a client network, a minute, a version, a VLAN),
+    /// with its attribute's code.
     private struct NumberKey: Hashable {
         var attribute: UInt8
         var isIPv6: Bool
@@ -146,8 +147,8 @@ public struct PatternFinder {
             tally.namesDiffer = true
         }
         for (number, attribute) in Attribute.allCases.enumerated() {
-            let value = valueNumber(attribute, of: flow)
             let code = UInt8(truncatingIfNeeded: number)
+            let value = valueNumber(attribute, code: code, of: flow)
             let position =
                 tally.counts.firstIndex { $0.attribute == code && $0.value == value }
                 ?? {
@@ -226,36 +227,26 @@ public struct PatternFinder {
     /// The number of an attribute's value for a flow. The values that come from a number
     /// (the client's network, the minute, the groups offered) are looked up by that number,
     /// so their text is made once per distinct value, not once per flow.
-    private mutating func valueNumber(_ attribute: Attribute, of flow: FlowRecord) -> UInt32 {
+    private mutating func valueNumber(_ attribute: Attribute, code: UInt8, of flow: FlowRecord) -> UInt32 {
+        let number: UInt64
+        var isIPv6 = false
         switch attribute {
         case .clientNetwork:
             let ip = flow.client.ip
-            let network = ip.ipv4.map { UInt64($0 & 0xffff_ff00) } ?? ip.high
-            let key = NumberKey(attribute: 0, isIPv6: ip.isIPv6, number: network)
-            if let known = numbered[key] { return known }
-            return remember(key, valueID(Self.value(attribute, of: flow)))
+            number = ip.ipv4.map { UInt64($0 & 0xffff_ff00) } ?? ip.high
+            isIPv6 = ip.isIPv6
         case .timeWindow:
-            let key = NumberKey(
-                attribute: 1, isIPv6: false, number: UInt64(bitPattern: flow.firstTimestamp.seconds / 60))
-            if let known = numbered[key] { return known }
-            return remember(key, valueID(Self.value(attribute, of: flow)))
+            number = UInt64(bitPattern: flow.firstTimestamp.seconds / 60)
+        case .clientMaxVersion:
+            number = flow.highestOfferedVersion.map { UInt64($0.rawValue) } ?? 1 << 32
+        case .vlan:
+            number = flow.vlan.first.map { UInt64(bitPattern: Int64($0)) } ?? .max
         case .groups:
             let groups = flow.offer?.extensions.supportedGroups ?? []
             if let known = groupNumbers[groups] { return known }
             let value = valueID(Self.value(attribute, of: flow))
             if groupNumbers.count < Self.maxValues { groupNumbers[groups] = value }
             return value
-        case .clientMaxVersion:
-            let raw =
-                UInt64(flow.highestOfferedVersion?.rawValue ?? 0) | (flow.highestOfferedVersion == nil ? 1 << 32 : 0)
-            let key = NumberKey(attribute: 2, isIPv6: false, number: raw)
-            if let known = numbered[key] { return known }
-            return remember(key, valueID(Self.value(attribute, of: flow)))
-        case .vlan:
-            let key = NumberKey(
-                attribute: 3, isIPv6: false, number: flow.vlan.first.map { UInt64(bitPattern: Int64($0)) } ?? .max)
-            if let known = numbered[key] { return known }
-            return remember(key, valueID(Self.value(attribute, of: flow)))
         case .alpn:
             let alpn = flow.offer?.extensions.alpn
             if let alpn, let known = alpnNumbers[alpn] { return known }
@@ -265,9 +256,9 @@ public struct PatternFinder {
         default:
             return valueID(Self.value(attribute, of: flow))
         }
-    }
-
-    private mutating func remember(_ key: NumberKey, _ value: UInt32) -> UInt32 {
+        let key = NumberKey(attribute: code, isIPv6: isIPv6, number: number)
+        if let known = numbered[key] { return known }
+        let value = valueID(Self.value(attribute, of: flow))
         if numbered.count < Self.maxValues { numbered[key] = value }
         return value
     }

@@ -24,13 +24,6 @@ struct FlowEvent {
     /// within a frame, the order the shard produced them.
     var minor: UInt64
     var kind: Kind
-
-    /// Whether `self` comes before `other` in the run's single order.
-    func precedes(_ other: FlowEvent) -> Bool {
-        if frame != other.frame { return frame < other.frame }
-        if phase != other.phase { return phase < other.phase }
-        return minor < other.minor
-    }
 }
 
 /// One shard of the pipeline: a flow table with its TLS sessions, for the flows whose
@@ -81,22 +74,22 @@ final class FlowWorker {
 
     /// The once-per-second sweep, run before frame `frame` stamped `now`.
     func tick(now: Timestamp, frame: UInt64) {
-        self.frame = frame
-        phase = 0
-        table.tick(now: now) { session, flowEnd, _ in
-            self.finished(session, flowEnd)
-        }
-        phase = 1
-        drainDecisions()
+        sweep(before: frame) { $0.tick(now: now, finished: $1) }
     }
 
     /// Closes flows idle at `now` (a live capture with no packets); ordered after `frame`.
     func expire(now: Timestamp, frame: UInt64) {
+        sweep(before: frame) { $0.expire(now: now, finished: $1) }
+    }
+
+    /// Runs a sweep of the table; what it finishes is ordered before frame `frame`.
+    private func sweep(
+        before frame: UInt64,
+        _ body: (inout FlowTable<FlowSession>, (consuming FlowSession, FlowEnd, FlowStart) -> Void) -> Void
+    ) {
         self.frame = frame
         phase = 0
-        table.expire(now: now) { session, flowEnd, _ in
-            self.finished(session, flowEnd)
-        }
+        body(&table) { session, flowEnd, _ in self.finished(session, flowEnd) }
         phase = 1
         drainDecisions()
     }
@@ -116,7 +109,7 @@ final class FlowWorker {
         guard let decisions, !decisions.records.isEmpty else { return }
         for var record in decisions.drain() {
             judgeCertificates(&record)
-            if renderJSON { record.renderedJSON = FlowJSON.render(record, fragments: fragments) }
+            if renderJSON { record.renderedJSON = fragments.render(record) }
             append(.decided(record, local: record.sequence - 1), minor: nextOrder())
         }
     }
@@ -144,7 +137,7 @@ final class FlowWorker {
         var record = session.finish(end)
         if reportable {
             judgeCertificates(&record)
-            if renderJSON { record.renderedJSON = FlowJSON.render(record, fragments: fragments) }
+            if renderJSON { record.renderedJSON = fragments.render(record) }
         }
         let local = record.sequence - 1
         // In a sweep the table finishes flows least recently seen first: by last frame.

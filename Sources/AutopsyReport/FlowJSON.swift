@@ -27,15 +27,9 @@ public enum FlowJSON {
         json.endObject()
     }
 
-    /// The parts of a record's line that do not depend on its id and diagnoses.
-    public static func render(_ record: FlowRecord, fragments: JSONFragments? = nil) -> RenderedJSON {
-        if let fragments { return fragments.render(record) }
-        var json = JSONWriter()
-        return render(record, into: &json, fragments: nil)
-    }
-
-    /// `render` with a writer to reuse.
-    static func render(_ record: FlowRecord, into json: inout JSONWriter, fragments: JSONFragments?) -> RenderedJSON {
+    /// The parts of a record's line that do not depend on its id and diagnoses
+    /// (`JSONFragments.render`, which owns the writer and the reused parts).
+    static func render(_ record: FlowRecord, into json: inout JSONWriter, fragments: JSONFragments) -> RenderedJSON {
         json.removeAll()
         json.beginObject()
         head(record, &json, fragments)

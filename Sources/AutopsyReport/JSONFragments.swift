@@ -44,8 +44,9 @@ public final class JSONFragments {
         self.capacity = max(1, capacity)
     }
 
-    /// A record's line but for its id and diagnoses, as `FlowJSON.render` makes it.
-    func render(_ record: FlowRecord) -> RenderedJSON {
+    /// A record's line but for its id and diagnoses (`FlowRecord.renderedJSON`), rendered
+    /// with this cache's writer and parts.
+    public func render(_ record: FlowRecord) -> RenderedJSON {
         FlowJSON.render(record, into: &recordWriter, fragments: self)
     }
 

@@ -119,6 +119,23 @@ import Testing
         #expect(bad.stderr.contains("--max-flows"))
     }
 
+    /// `--threads` changes how the work is spread, not the output (text or NDJSON); out-of-range
+    /// counts are usage errors that name the option.
+    @Test func threadCountsGiveTheSameOutputAndAreChecked() throws {
+        for format in ["json", "text"] {
+            let one = try BinaryRunner.run(["analyze", "--format", format, "--threads", "1", Self.demo])
+            let four = try BinaryRunner.run(["analyze", "--format", format, "--threads", "4", Self.demo])
+            #expect(one.status == 0)
+            #expect(four.status == 0)
+            #expect(four.stdout == one.stdout, "--format \(format)")
+        }
+        for count in ["0", "65", "-1", "two"] {
+            let bad = try BinaryRunner.run(["analyze", "--threads", count, Self.demo])
+            #expect(bad.status == 2, "--threads \(count)")
+            #expect(bad.stderr.contains("threads"), "--threads \(count)")
+        }
+    }
+
     @Test func failOnSetsTheExitStatusForScripts() throws {
         #expect(try BinaryRunner.run(["analyze", "--format", "json", "--fail-on", "any", Self.demo]).status == 1)
         #expect(
