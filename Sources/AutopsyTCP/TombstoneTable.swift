@@ -6,41 +6,33 @@ import AutopsyPackets
 ///
 /// A busy capture closes connections by the hundred thousand within one TIME-WAIT, so an
 /// entry is small: the key's 64-bit fingerprint (a fixed mix of addresses, ports and VLAN
-/// tags), the time it was last hit, a generation and its place in the expiry queue, about
-/// 60 bytes with the index's share (a 200,000-connection minute costs 12 MB). Two keys sharing a fingerprint (about one chance
+/// tags) and the time it was last hit, in an open-addressing table (linear probing, at most
+/// 80 % full), plus its place in the expiry queue: about 40 bytes per tombstone (a
+/// 200,000-connection minute costs 8 MB). Two keys sharing a fingerprint (about one chance
 /// in 10^9 with 200,000 tombstones) would let one absorb the other's trailing packets.
 ///
 /// Entries expire `timeout` after their last hit. They wait in a queue in the order they
 /// were queued: an entry hit since then goes to the back when its turn comes instead of
 /// expiring (so a hit never moves anything). Past `capacity` entries the oldest queued is
-/// dropped.
+/// dropped. A place whose key was removed (and perhaps queued again since) is skipped or
+/// treated as that key's; either way the key expires no earlier than `timeout` after its
+/// last hit.
 struct TombstoneTable {
-    struct Entry {
-        var fingerprint: UInt64
-        /// Nanoseconds since the epoch of the last hit.
-        var lastSeen: Int64
-        /// Counts reuses of the slot, so stale queue places are recognised.
-        var generation: UInt32
-        var live: Bool
-    }
-
-    /// A place in the expiry queue: a slot as it was when queued, and when.
-    struct Place {
-        var slot: UInt32
-        var generation: UInt32
-        var queuedAt: Int64
-    }
-
-    private var index: [UInt64: UInt32] = [:]
-    private var entries: [Entry] = []
-    private var free: [UInt32] = []
-    /// The expiry queue, a ring: `queueCount` places from `queueHead`.
-    private var queue: [Place] = []
+    /// Fingerprints by slot; `empty` marks a free slot (fingerprints are never 0).
+    private var keys: [UInt64] = []
+    /// Nanoseconds since the epoch of each slot's last hit.
+    private var lastSeen: [Int64] = []
+    private var mask = 0
+    /// The expiry queue, a ring of `queueCount` places from `queueHead`: fingerprints and
+    /// when each was queued.
+    private var queueKeys: [UInt64] = []
+    private var queueTimes: [Int64] = []
     private var queueHead = 0
     private var queueCount = 0
+    private static let empty: UInt64 = 0
 
     /// Tombstones held.
-    var count: Int { index.count }
+    private(set) var count = 0
 
     /// The fingerprint of a key (deterministic: the same in every run).
     static func fingerprint(_ key: FlowKey) -> UInt64 {
@@ -56,76 +48,80 @@ struct TombstoneTable {
         mix(UInt64(key.lowerPort) << 32 | UInt64(key.upperPort) << 16 | (key.lowerAddress.isIPv6 ? 1 : 0))
         mix(UInt64(key.vlan.count) << 32 | UInt64(key.vlan.outer) << 16 | UInt64(key.vlan.inner))
         hash = (hash ^ (hash >> 27)) &* 0x94D0_49BB_1331_11EB
-        return hash ^ (hash >> 31)
+        hash ^= hash >> 31
+        return hash == empty ? 1 : hash
     }
 
-    /// The slot of the tombstone for `key`, if any.
-    func lookup(_ key: FlowKey) -> Int? { index[Self.fingerprint(key)].map { Int($0) } }
+    /// The slot of the tombstone for `key`, if any (valid until the table next changes).
+    func lookup(_ key: FlowKey) -> Int? { find(Self.fingerprint(key)) }
 
     /// Records a hit: the tombstone lives on for another timeout.
     mutating func touch(_ slot: Int, at time: Timestamp) {
-        guard slot >= 0, slot < entries.count, entries[slot].live else { return }
+        guard slot >= 0, slot < keys.count, keys[slot] != Self.empty else { return }
         let nanoseconds = time.nanoseconds(since: .zero)
-        if entries[slot].lastSeen < nanoseconds { entries[slot].lastSeen = nanoseconds }
+        if lastSeen[slot] < nanoseconds { lastSeen[slot] = nanoseconds }
     }
 
     /// Adds (or refreshes) a tombstone; returns how many older ones were dropped to stay within `capacity`.
     mutating func insert(_ key: FlowKey, at time: Timestamp, capacity: Int) -> Int {
         let fingerprint = Self.fingerprint(key)
-        if let slot = index[fingerprint] {
-            touch(Int(slot), at: time)
+        if let slot = find(fingerprint) {
+            touch(slot, at: time)
             return 0
         }
         var dropped = 0
-        while index.count >= max(1, capacity), let oldest = popQueue() {
-            guard isCurrent(oldest) else { continue }
-            remove(Int(oldest.slot))
+        while count >= max(1, capacity), let oldest = popQueue() {
+            guard let slot = find(oldest.key) else { continue }
+            remove(slot)
             dropped += 1
         }
-        let entry = Entry(
-            fingerprint: fingerprint, lastSeen: time.nanoseconds(since: .zero), generation: 0, live: true)
-        let slot: UInt32
-        if let reused = free.popLast() {
-            slot = reused
-            let generation = entries[Int(slot)].generation &+ 1
-            entries[Int(slot)] = entry
-            entries[Int(slot)].generation = generation
-        } else {
-            slot = UInt32(truncatingIfNeeded: entries.count)
-            entries.append(entry)
-        }
-        index[fingerprint] = slot
-        pushQueue(Place(slot: slot, generation: entries[Int(slot)].generation, queuedAt: entry.lastSeen))
+        if (count + 1) * 5 > keys.count * 4 { grow() }
+        let nanoseconds = time.nanoseconds(since: .zero)
+        place(fingerprint, nanoseconds)
+        count += 1
+        pushQueue(fingerprint, nanoseconds)
         return dropped
     }
 
-    /// Removes the tombstone in `slot` (its queue place goes stale).
+    /// Removes the tombstone in `slot`; the ones probed past it move back (its queue place
+    /// is skipped when its turn comes).
     mutating func remove(_ slot: Int) {
-        guard slot >= 0, slot < entries.count, entries[slot].live else { return }
-        index.removeValue(forKey: entries[slot].fingerprint)
-        entries[slot].live = false
-        free.append(UInt32(truncatingIfNeeded: slot))
+        guard slot >= 0, slot < keys.count, keys[slot] != Self.empty else { return }
+        keys[slot] = Self.empty
+        count -= 1
+        // Backward-shift deletion: every entry after the hole that may sit in it does.
+        var hole = slot
+        var next = (slot + 1) & mask
+        while keys[next] != Self.empty {
+            let home = Int(truncatingIfNeeded: keys[next]) & mask
+            // `next` may move to `hole` when its home is not in (hole, next], cyclically.
+            if (next &- home) & mask >= (next &- hole) & mask {
+                keys[hole] = keys[next]
+                lastSeen[hole] = lastSeen[next]
+                keys[next] = Self.empty
+                hole = next
+            }
+            next = (next + 1) & mask
+        }
     }
 
     /// Drops tombstones not hit for `timeout` nanoseconds before `now`; returns how many.
     mutating func expire(now: Timestamp, timeout: Int64) -> Int {
         let current = now.nanoseconds(since: .zero)
         var expired = 0
-        while let front = peekQueue() {
-            guard isCurrent(front) else {
-                _ = popQueue()
-                continue
-            }
+        while queueCount > 0 {
+            let key = queueKeys[queueHead]
+            let queuedAt = queueTimes[queueHead]
             // The queue is in order of queueing: nothing behind a recent place is due.
-            guard current &- front.queuedAt >= timeout else { break }
+            guard current &- queuedAt >= timeout else { break }
             _ = popQueue()
-            let slot = Int(front.slot)
-            if current &- entries[slot].lastSeen >= timeout {
+            guard let slot = find(key) else { continue }
+            if current &- lastSeen[slot] >= timeout {
                 remove(slot)
                 expired += 1
             } else {
                 // Hit since it was queued: back in the queue as of its last hit.
-                pushQueue(Place(slot: front.slot, generation: front.generation, queuedAt: entries[slot].lastSeen))
+                pushQueue(key, lastSeen[slot])
             }
         }
         return expired
@@ -133,51 +129,85 @@ struct TombstoneTable {
 
     /// Drops every tombstone.
     mutating func removeAll() {
-        index = [:]
-        entries = []
-        free = []
-        queue = []
+        keys = []
+        lastSeen = []
+        mask = 0
+        count = 0
+        queueKeys = []
+        queueTimes = []
         queueHead = 0
         queueCount = 0
     }
 
+    // MARK: The table
+
+    private func find(_ fingerprint: UInt64) -> Int? {
+        guard !keys.isEmpty else { return nil }
+        var slot = Int(truncatingIfNeeded: fingerprint) & mask
+        while true {
+            let held = keys[slot]
+            if held == fingerprint { return slot }
+            if held == Self.empty { return nil }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// Puts a fingerprint known to be absent in its slot (there is room).
+    private mutating func place(_ fingerprint: UInt64, _ time: Int64) {
+        var slot = Int(truncatingIfNeeded: fingerprint) & mask
+        while keys[slot] != Self.empty { slot = (slot + 1) & mask }
+        keys[slot] = fingerprint
+        lastSeen[slot] = time
+    }
+
+    /// Doubles the table (from 1,024 slots).
+    private mutating func grow() {
+        let oldKeys = keys
+        let oldTimes = lastSeen
+        let size = max(1_024, keys.count * 2)
+        keys = Array(repeating: Self.empty, count: size)
+        lastSeen = Array(repeating: 0, count: size)
+        mask = size - 1
+        for (slot, key) in oldKeys.enumerated() where key != Self.empty { place(key, oldTimes[slot]) }
+    }
+
     // MARK: The queue
 
-    /// Whether a queue place still stands for a live tombstone (not one removed or reused since).
-    private func isCurrent(_ place: Place) -> Bool {
-        let slot = Int(place.slot)
-        return slot < entries.count && entries[slot].live && entries[slot].generation == place.generation
-    }
-
-    private func peekQueue() -> Place? {
-        queueCount > 0 ? queue[queueHead] : nil
-    }
-
-    private mutating func popQueue() -> Place? {
+    private mutating func popQueue() -> (key: UInt64, time: Int64)? {
         guard queueCount > 0 else { return nil }
-        let place = queue[queueHead]
-        queueHead = (queueHead + 1) % queue.count
+        let place = (queueKeys[queueHead], queueTimes[queueHead])
+        queueHead = (queueHead + 1) % queueKeys.count
         queueCount -= 1
         return place
     }
 
-    private mutating func pushQueue(_ place: Place) {
-        if queueCount == queue.count { growQueue() }
-        queue[(queueHead + queueCount) % queue.count] = place
+    private mutating func pushQueue(_ key: UInt64, _ time: Int64) {
+        if queueCount == queueKeys.count { growQueue() }
+        let position = (queueHead + queueCount) % queueKeys.count
+        queueKeys[position] = key
+        queueTimes[position] = time
         queueCount += 1
     }
 
-    /// Doubles the ring, unrolled from its head; stale places are left out.
+    /// Doubles the ring, unrolled from its head; places of removed keys are left out.
     private mutating func growQueue() {
-        var grown: [Place] = []
-        grown.reserveCapacity(max(16, queue.count * 2))
+        let size = max(16, queueKeys.count * 2)
+        var grownKeys: [UInt64] = []
+        var grownTimes: [Int64] = []
+        grownKeys.reserveCapacity(size)
+        grownTimes.reserveCapacity(size)
         for offset in 0..<queueCount {
-            let place = queue[(queueHead + offset) % queue.count]
-            if isCurrent(place) { grown.append(place) }
+            let position = (queueHead + offset) % queueKeys.count
+            if find(queueKeys[position]) != nil {
+                grownKeys.append(queueKeys[position])
+                grownTimes.append(queueTimes[position])
+            }
         }
-        queueCount = grown.count
+        queueCount = grownKeys.count
         queueHead = 0
-        while grown.count < max(16, queue.count * 2) { grown.append(Place(slot: 0, generation: 0, queuedAt: 0)) }
-        queue = grown
+        grownKeys.append(contentsOf: repeatElement(Self.empty, count: size - grownKeys.count))
+        grownTimes.append(contentsOf: repeatElement(0, count: size - grownTimes.count))
+        queueKeys = grownKeys
+        queueTimes = grownTimes
     }
 }

@@ -84,4 +84,31 @@ import Testing
         #expect(table.expire(now: Self.at(81), timeout: 60 * Self.second) == 20_000)
         #expect(table.count == 0)
     }
+
+    /// Removals in a crowded table (backward shifts past collisions) against a plain set.
+    @Test func randomInsertsAndRemovalsMatchASet() {
+        var table = TombstoneTable()
+        var reference: Set<UInt16> = []
+        var generator = SplitMix64(seed: 7)
+        for step in 0..<40_000 {
+            let port = UInt16(truncatingIfNeeded: generator.next() % 1_200 + 1)
+            if generator.next() % 3 == 0 {
+                if let slot = table.lookup(Self.key(port)) { table.remove(slot) }
+                reference.remove(port)
+            } else {
+                _ = table.insert(Self.key(port), at: Self.at(Int64(step)), capacity: 1_000_000)
+                reference.insert(port)
+            }
+            if step % 997 == 0 {
+                #expect(table.count == reference.count)
+                #expect(
+                    (1...1_200).allSatisfy {
+                        (table.lookup(Self.key(UInt16($0))) != nil) == reference.contains(UInt16($0))
+                    })
+            }
+        }
+        #expect(table.count == reference.count)
+        #expect(
+            (1...1_200).allSatisfy { (table.lookup(Self.key(UInt16($0))) != nil) == reference.contains(UInt16($0)) })
+    }
 }
