@@ -26,11 +26,21 @@ public struct PatternFinder {
         var succeeded: [String: Int] = [:]
     }
 
+    /// 12 bytes: the attribute's code in the top byte of `key`, the value's number below it
+    /// (at most `maxValues`, so it fits in 24 bits).
     struct Count {
-        var attribute: UInt8
-        var value: UInt32
+        var key: UInt32
         var failed: UInt32 = 0
         var succeeded: UInt32 = 0
+
+        init(attribute: UInt8, value: UInt32) { key = Self.key(attribute, value) }
+
+        static func key(_ attribute: UInt8, _ value: UInt32) -> UInt32 {
+            UInt32(attribute) << 24 | (value & 0x00ff_ffff)
+        }
+
+        var attribute: UInt8 { UInt8(truncatingIfNeeded: key >> 24) }
+        var value: UInt32 { key & 0x00ff_ffff }
     }
 
     /// Flows and failures in one minute.
@@ -97,20 +107,29 @@ public struct PatternFinder {
     /// Minutes counted per server.
     public static let maxMinutesPerServer = 10_000
 
-    private var servers: [ServerKey: Stored] = [:]
+    /// Each server's place in `stored` (a dictionary of small values; the counts lie in an array).
+    private var servers: [ServerKey: Int] = [:]
+    private var stored: [Stored] = []
     private var events = 0
     /// Attribute values seen, as numbers (shared by all servers).
     private var valueIDs: [String: UInt32] = [:]
     /// A value that comes from a number (a client network, a minute, a version, a VLAN),
     /// with its attribute's code.
-    private struct NumberKey: Hashable {
+    struct NumberKey: Hashable {
         var attribute: UInt8
         var isIPv6: Bool
         var number: UInt64
     }
 
-    /// Value numbers by the number their text is made from.
+    /// Value numbers by the number their text is made from. These values are numbered
+    /// apart from the text ones (a count's key names its attribute, so the two never mix),
+    /// and their text is made only for the servers `patterns()` states: a capture of
+    /// 200,000 flows holds tens of thousands of client networks.
     private var numbered: [NumberKey: UInt32] = [:]
+    /// The numbers of numbered values, by value number.
+    private var numberKeys: [NumberKey] = []
+    /// Value numbers of the names of the highest versions offered, by version.
+    private var versionNames: [UInt32: UInt32] = [:]
     /// Value numbers of the groups lists offered.
     private var groupNumbers: [[NamedGroup]: UInt32] = [:]
     /// Value numbers of the ALPN lists offered.
@@ -133,11 +152,20 @@ public struct PatternFinder {
         // failures from successes ("fails only without SNI").
         var key = ServerKey(flow)
         key.serverName = nil
-        if servers[key] == nil && servers.count >= Self.maxServers { return }
+        let position: Int
+        if let known = servers[key] {
+            position = known
+        } else {
+            guard stored.count < Self.maxServers else { return }
+            position = stored.count
+            stored.append(Stored())
+            servers[key] = position
+        }
         let failed = flow.didFail
-        // Taken out of the dictionary while it is updated, so that its tables are mutated
-        // in place instead of copied on every flow.
-        var tally = servers.removeValue(forKey: key) ?? Stored()
+        // Taken out of the array while it is updated (and put back after), so that its
+        // tables are mutated in place instead of copied on every flow.
+        var tally = Stored()
+        swap(&tally, &stored[position])
         if failed { tally.failed &+= 1 } else { tally.succeeded &+= 1 }
         let name = flow.serverName.map { valueID($0) } ?? Self.noName
         if !tally.sawName {
@@ -149,8 +177,9 @@ public struct PatternFinder {
         for (number, attribute) in Attribute.allCases.enumerated() {
             let code = UInt8(truncatingIfNeeded: number)
             let value = valueNumber(attribute, code: code, of: flow)
+            let key = Count.key(code, value)
             let position =
-                tally.counts.firstIndex { $0.attribute == code && $0.value == value }
+                tally.counts.firstIndex { $0.key == key }
                 ?? {
                     tally.counts.append(Count(attribute: code, value: value))
                     return tally.counts.count - 1
@@ -161,8 +190,16 @@ public struct PatternFinder {
                 tally.counts[position].succeeded &+= 1
             }
         }
-        let ordinal = flow.highestOfferedVersion?.ordinal ?? 0
-        let versionName = valueID(flow.highestOfferedVersion?.description ?? "unknown")
+        let highest = flow.highestOfferedVersion
+        let ordinal = highest?.ordinal ?? 0
+        let versionKey = highest.map { UInt32($0.rawValue) } ?? UInt32.max
+        let versionName: UInt32
+        if let known = versionNames[versionKey] {
+            versionName = known
+        } else {
+            versionName = valueID(highest?.description ?? "unknown")
+            if versionNames.count < Self.maxValues { versionNames[versionKey] = versionName }
+        }
         if failed && ordinal >= tally.failedMaxVersion { tally.failedMaxVersionName = versionName }
         if !failed && ordinal < tally.succeededMinVersion { tally.succeededMinVersionName = versionName }
         if failed {
@@ -196,7 +233,7 @@ public struct PatternFinder {
         } else if tally.minutes.count < Self.maxMinutesPerServer {
             tally.minutes.append(MinuteCount(minute: minute, flows: 1, failed: failed ? 1 : 0))
         }
-        servers[key] = tally
+        stored[position] = tally
     }
 
     /// A server's counts as the statements read them.
@@ -228,19 +265,16 @@ public struct PatternFinder {
     /// (the client's network, the minute, the groups offered) are looked up by that number,
     /// so their text is made once per distinct value, not once per flow.
     private mutating func valueNumber(_ attribute: Attribute, code: UInt8, of flow: FlowRecord) -> UInt32 {
-        let number: UInt64
-        var isIPv6 = false
         switch attribute {
-        case .clientNetwork:
-            let ip = flow.client.ip
-            number = ip.ipv4.map { UInt64($0 & 0xffff_ff00) } ?? ip.high
-            isIPv6 = ip.isIPv6
-        case .timeWindow:
-            number = UInt64(bitPattern: flow.firstTimestamp.seconds / 60)
-        case .clientMaxVersion:
-            number = flow.highestOfferedVersion.map { UInt64($0.rawValue) } ?? 1 << 32
-        case .vlan:
-            number = flow.vlan.first.map { UInt64(bitPattern: Int64($0)) } ?? .max
+        case .clientNetwork, .timeWindow, .clientMaxVersion, .vlan:
+            let key = Self.numberKey(attribute, code: code, of: flow)
+            if let known = numbered[key] { return known }
+            // Past `maxValues` distinct numbers, later ones all count as one value, "other".
+            guard numberKeys.count < Self.maxValues else { return Self.otherNumber }
+            let value = UInt32(numberKeys.count)
+            numberKeys.append(key)
+            numbered[key] = value
+            return value
         case .groups:
             let groups = flow.offer?.extensions.supportedGroups ?? []
             if let known = groupNumbers[groups] { return known }
@@ -256,11 +290,57 @@ public struct PatternFinder {
         default:
             return valueID(Self.value(attribute, of: flow))
         }
-        let key = NumberKey(attribute: code, isIPv6: isIPv6, number: number)
-        if let known = numbered[key] { return known }
-        let value = valueID(Self.value(attribute, of: flow))
-        if numbered.count < Self.maxValues { numbered[key] = value }
-        return value
+    }
+
+    /// The number a numbered attribute's value is made from (`text(of:_:)` spells it).
+    static func numberKey(_ attribute: Attribute, code: UInt8, of flow: FlowRecord) -> NumberKey {
+        var isIPv6 = false
+        let number: UInt64
+        switch attribute {
+        case .clientNetwork:
+            let ip = flow.client.ip
+            number = ip.ipv4.map { UInt64($0 & 0xffff_ff00) } ?? ip.high
+            isIPv6 = ip.isIPv6
+        case .timeWindow:
+            number = UInt64(bitPattern: flow.firstTimestamp.seconds / 60)
+        case .clientMaxVersion:
+            number = flow.highestOfferedVersion.map { UInt64($0.rawValue) } ?? 1 << 32
+        case .vlan:
+            number = flow.vlan.first.map { UInt64(bitPattern: Int64($0)) } ?? .max
+        default:
+            number = 0
+        }
+        return NumberKey(attribute: code, isIPv6: isIPv6, number: number)
+    }
+
+    /// The value number of every numbered value past the first `maxValues`.
+    private static let otherNumber = UInt32(maxValues)
+
+    /// Whether an attribute's values are numbered by `numbered` (not by text).
+    private static func isNumbered(_ attribute: Attribute) -> Bool {
+        switch attribute {
+        case .clientNetwork, .timeWindow, .clientMaxVersion, .vlan: return true
+        default: return false
+        }
+    }
+
+    /// The text of a numbered value: what `value(_:of:)` gives for a flow with that number.
+    static func text(of key: NumberKey, _ attribute: Attribute) -> String {
+        switch attribute {
+        case .clientNetwork:
+            return key.isIPv6
+                ? IPAddress(ipv6High: key.number, low: 0).description + "/64"
+                : IPAddress(ipv4: UInt32(truncatingIfNeeded: key.number)).description + "/24"
+        case .timeWindow:
+            return String(Int64(bitPattern: key.number))
+        case .clientMaxVersion:
+            return key.number > UInt64(UInt16.max)
+                ? "unknown" : ProtocolVersion(rawValue: UInt16(truncatingIfNeeded: key.number)).description
+        case .vlan:
+            return key.number == .max ? "none" : String(Int64(bitPattern: key.number))
+        default:
+            return "other"
+        }
     }
 
     /// The number of a value in the table of values.
@@ -278,9 +358,16 @@ public struct PatternFinder {
     private func expand(_ counts: [Count]) -> [Attribute: Tally] {
         var result: [Attribute: Tally] = [:]
         let attributes = Attribute.allCases
-        for count in counts where Int(count.attribute) < attributes.count && Int(count.value) < values.count {
+        for count in counts where Int(count.attribute) < attributes.count {
             let attribute = attributes[Int(count.attribute)]
-            let value = values[Int(count.value)]
+            let value: String
+            if Self.isNumbered(attribute) {
+                let index = Int(count.value)
+                value = index < numberKeys.count ? Self.text(of: numberKeys[index], attribute) : "other"
+            } else {
+                guard Int(count.value) < values.count else { continue }
+                value = values[Int(count.value)]
+            }
             if count.failed > 0 { result[attribute, default: Tally()].failed[value] = Int(count.failed) }
             if count.succeeded > 0 { result[attribute, default: Tally()].succeeded[value] = Int(count.succeeded) }
         }
@@ -323,8 +410,10 @@ public struct PatternFinder {
     public func patterns() -> [PatternStatement] {
         var result: [PatternStatement] = []
         for key in servers.keys.sorted() {
-            guard let stored = servers[key], stored.failed > 0, stored.succeeded > 0 else { continue }
-            let tally = expand(stored)
+            guard let position = servers[key], position < stored.count else { continue }
+            let counts = stored[position]
+            guard counts.failed > 0, counts.succeeded > 0 else { continue }
+            let tally = expand(counts)
             let split = Self.best(tally, key: key)
             if split?.perfect != true, let overload = Self.overload(tally, key: key) {
                 result.append(overload)

@@ -84,13 +84,13 @@ public struct ServerProfile: Sendable {
     /// An empty profile.
     public init() {}
 
-    mutating func learn(_ record: FlowRecord) {
+    mutating func learn(_ record: FlowRecord, name: String?) {
         successes += 1
         if let version = record.version { versions.insert(version) }
         if let suite = record.cipher { suites.insert(suite) }
         if let group = record.curve { groups.insert(group) }
         if let protocolName = record.nextProtocol { alpn.insert(protocolName) }
-        if let name = record.serverName {
+        if let name {
             successesWithSNI += 1
             if names.count < Self.maxNames { names.insert(name) }
         } else {
@@ -125,12 +125,24 @@ public final class DiagnosisContext {
     private var acceptedLeaves: Set<String> = []
     /// Subjects of every certificate sent in any chain, for "another flow sent the missing intermediate".
     private var subjectsSent: Set<String> = []
+    /// One copy of each server name kept (each flow's record has its own): the profiles of
+    /// thousands of servers hold a few names each, mostly the same ones.
+    private var names: [String: String] = [:]
+    /// Distinct names shared at most; later ones are kept as each flow has them.
+    static let maxSharedNames = 65_536
+
+    private func shared(_ name: String) -> String {
+        if let known = names[name] { return known }
+        if names.count < Self.maxSharedNames { names[name] = name }
+        return name
+    }
 
     /// Learns from a finished flow: only successful handshakes teach what a server accepts;
     /// every chain teaches which issuers sign a name's certificates.
     public func learn(_ record: FlowRecord) {
+        let serverName = record.serverName.map(shared)
         if let leaf = record.certificateSummaries.first, leaf.parseError == nil {
-            let name = record.serverName ?? record.server.ip.description
+            let name = serverName ?? record.server.ip.description
             let trusted = record.chainAssessment?.trusted ?? false
             var entry = issuers[name, default: [:]][leaf.issuer] ?? (0, trusted)
             entry.flows += 1
@@ -150,14 +162,15 @@ public final class DiagnosisContext {
         guard record.outcome == .established || record.outcome == .resumed else { return }
         // Bounded whatever the capture holds: past `maxProfiles` servers (by name) and
         // `maxAddresses` addresses, new ones are not learned (known ones still are).
-        let key = ServerKey(record)
+        var key = ServerKey(record)
+        key.serverName = serverName
         if profiles[key] != nil || profiles.count < Self.maxProfiles {
-            profiles[key, default: ServerProfile()].learn(record)
+            profiles[key, default: ServerProfile()].learn(record, name: serverName)
         }
         var addressKey = key
         addressKey.serverName = nil
         if byAddress[addressKey] != nil || byAddress.count < Self.maxAddresses {
-            byAddress[addressKey, default: ServerProfile()].learn(record)
+            byAddress[addressKey, default: ServerProfile()].learn(record, name: serverName)
         }
     }
 

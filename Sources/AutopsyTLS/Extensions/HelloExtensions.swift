@@ -13,7 +13,12 @@ public struct HelloExtensions: Sendable, Hashable {
     /// Extension types in wire order, GREASE and unknown ones included.
     public var types: [ExtensionType] = []
     /// server_name: the host_name (RFC 6066, 3), as raw bytes.
-    public var serverNameBytes: [UInt8]?
+    public var serverNameBytes: [UInt8]? {
+        didSet { serverName = serverNameBytes.flatMap(Self.printableASCII) }
+    }
+    /// The host name from server_name, when it is printable ASCII (made once: reports and
+    /// rules read it many times per flow).
+    public private(set) var serverName: String?
     /// supported_groups (RFC 8446, 4.2.7), GREASE included.
     public var supportedGroups: [NamedGroup]?
     /// ec_point_formats (RFC 8422, 5.1.2).
@@ -41,11 +46,6 @@ public struct HelloExtensions: Sendable, Hashable {
 
     /// No extensions.
     public init() {}
-
-    /// The host name from server_name, when it is printable ASCII.
-    public var serverName: String? {
-        serverNameBytes.flatMap(Self.printableASCII)
-    }
 
     /// ALPN protocol names for display: printable ASCII as text, anything else as `0x` and hex.
     public var alpnNames: [String]? {

@@ -1,0 +1,32 @@
+import AutopsyFlow
+import AutopsyPackets
+import Testing
+
+@testable import AutopsyDiagnosis
+
+/// The pattern finder keeps numbered values (client networks, minutes, versions, VLANs) as
+/// numbers and spells them only when it states a pattern: the spelling must be the one a
+/// flow's own value has.
+@Suite struct PatternValueTests {
+    static func flow(client: IPAddress, seconds: Int64, vlan: [Int]) -> FlowRecord {
+        FlowRecord(
+            sequence: 1, firstTimestamp: Timestamp(seconds: seconds, nanoseconds: 250), firstFrame: 1,
+            client: Endpoint(ip: client, port: 40_000), server: Endpoint(ip: IPAddress(ipv4: 0x0A00_0001), port: 443),
+            vlan: vlan)
+    }
+
+    @Test(arguments: [
+        (IPAddress(ipv4: 0xC612_2A07), Int64(1_700_000_000), [Int]()),
+        (IPAddress(ipv4: 0x0000_0000), Int64(59), [0]),
+        (IPAddress(ipv6High: 0x2001_0db8_c000_0012, low: 0x1234), Int64(-61), [4095, 7]),
+        (IPAddress(ipv6High: 0, low: 1), Int64(0), [100]),
+    ])
+    func numberedValuesAreSpelledAsTheFlowsOwn(client: IPAddress, seconds: Int64, vlan: [Int]) {
+        let record = Self.flow(client: client, seconds: seconds, vlan: vlan)
+        for (code, attribute) in PatternFinder.Attribute.allCases.enumerated() {
+            guard [.clientNetwork, .timeWindow, .clientMaxVersion, .vlan].contains(attribute) else { continue }
+            let key = PatternFinder.numberKey(attribute, code: UInt8(code), of: record)
+            #expect(PatternFinder.text(of: key, attribute) == PatternFinder.value(attribute, of: record))
+        }
+    }
+}
