@@ -234,12 +234,13 @@ public final class Analyzer {
         guard !worker.events.isEmpty else { return }
         // Swapped out, not copied: both arrays keep their buffers from packet to packet.
         swap(&scratch, &worker.events)
-        if scratch.count == 1 {
-            handle(scratch[0], shard: 0, emit)
+        // The usual single event is moved out, so its record is not copied on its way out.
+        if scratch.count == 1, let event = scratch.popLast() {
+            handle(event, shard: 0, emit)
         } else {
             merge([scratch], emit)
+            scratch.removeAll(keepingCapacity: true)
         }
-        scratch.removeAll(keepingCapacity: true)
     }
 
     /// Handles the events of all shards (one array each, each in its shard's order) in the
@@ -260,7 +261,7 @@ public final class Analyzer {
     }
 
     /// One event of shard `shard`, in the run's order.
-    private func handle(_ event: FlowEvent, shard: Int, _ emit: (FlowRecord) -> Void) {
+    private func handle(_ event: consuming FlowEvent, shard: Int, _ emit: (FlowRecord) -> Void) {
         switch event.kind {
         case .created(let local):
             serials[shard][local] = flowsCreated
@@ -296,8 +297,8 @@ public final class Analyzer {
     /// taught (itself included), and counts it. A record bound for NDJSON leaves with its
     /// whole line rendered: while it waits in the emission queue, only the line and a few
     /// fields are kept.
-    private func conclude(_ record: FlowRecord) -> FlowRecord {
-        var record = record
+    private func conclude(_ finished: consuming FlowRecord) -> FlowRecord {
+        var record = finished
         record.diagnoses = Diagnoser.diagnose(record, context: context)
         summary.add(record)
         patternFinder.add(record)

@@ -61,8 +61,8 @@ public enum FlowJSON {
         json.bool("resumed", record.resumed)
         clientHello(&json, "client_hello", record.clientHello, fragments)
         serverHello(&json, "server_hello", record.serverHello ?? record.helloRetryRequest, record: record)
-        certificates(&json, "certificates", record.certificateSummaries)
-        certificates(&json, "client_certificates", record.clientCertificateSummaries)
+        certificates(&json, "certificates", record.certificateSummaries, fragments)
+        certificates(&json, "client_certificates", record.clientCertificateSummaries, fragments)
         alerts(&json, record.alerts)
         tcp(&json, record.tcp)
     }
@@ -178,26 +178,39 @@ public enum FlowJSON {
         return json.text
     }
 
-    private static func certificates(_ json: inout JSONWriter, _ key: StaticString, _ summaries: [CertificateSummary]) {
+    private static func certificates(
+        _ json: inout JSONWriter, _ key: StaticString, _ summaries: [CertificateSummary],
+        _ fragments: JSONFragments?
+    ) {
         json.beginArray(key)
         for summary in summaries {
-            json.beginObject()
-            json.string("subject", summary.subject)
-            json.string("issuer", summary.issuer)
-            json.strings("san", summary.sanDNS)
-            json.string("not_before", summary.notBefore.map(TimeFormat.rfc3339Seconds))
-            json.string("not_after", summary.notAfter.map(TimeFormat.rfc3339Seconds))
-            json.string("serial", summary.serial)
-            json.string("sha256", summary.sha256)
-            json.string("public_key", summary.publicKey)
-            json.string("signature_algorithm", summary.signatureAlgorithm)
-            json.bool("self_signed", summary.selfSigned)
-            json.strings("san_ip", summary.sanIP)
-            json.bool("ca", summary.isCA)
-            json.string("parse_error", summary.parseError)
-            json.endObject()
+            if let fragments {
+                json.object(fragments.certificate(summary))
+            } else {
+                certificate(&json, summary)
+            }
         }
         json.endArray()
+    }
+
+    /// One certificate's object (`JSONFragments` keeps it, by fingerprint: a chain recurs
+    /// in flow after flow).
+    static func certificate(_ json: inout JSONWriter, _ summary: CertificateSummary) {
+        json.beginObject()
+        json.string("subject", summary.subject)
+        json.string("issuer", summary.issuer)
+        json.strings("san", summary.sanDNS)
+        json.string("not_before", summary.notBefore.map(TimeFormat.rfc3339Seconds))
+        json.string("not_after", summary.notAfter.map(TimeFormat.rfc3339Seconds))
+        json.string("serial", summary.serial)
+        json.string("sha256", summary.sha256)
+        json.string("public_key", summary.publicKey)
+        json.string("signature_algorithm", summary.signatureAlgorithm)
+        json.bool("self_signed", summary.selfSigned)
+        json.strings("san_ip", summary.sanIP)
+        json.bool("ca", summary.isCA)
+        json.string("parse_error", summary.parseError)
+        json.endObject()
     }
 
     private static func chainCheck(_ json: inout JSONWriter, _ assessment: ChainAssessment?) {

@@ -1,10 +1,12 @@
 import AutopsyFlow
 import AutopsyTLS
+import AutopsyX509
 
 /// Parts of flow lines rendered once and reused: the lists of a ClientHello (versions,
 /// suites, extensions, groups, key shares, signature algorithms, ALPN) are the same in
-/// every hello of one client stack, and a capture holds few stacks and many flows. One
-/// cache belongs to one rendering thread; it keeps at most `capacity` renderings.
+/// every hello of one client stack, and a capture holds few stacks and many flows; so are
+/// a server's certificates, flow after flow. One cache belongs to one rendering thread; it
+/// keeps at most `capacity` renderings of each kind.
 public final class JSONFragments {
     /// What `FlowJSON.helloLists` writes, and nothing else.
     struct HelloLists: Hashable {
@@ -35,6 +37,9 @@ public final class JSONFragments {
     /// Renderings kept; the cache starts over when full.
     public let capacity: Int
     private var hellos: [HelloLists: [UInt8]] = [:]
+    /// Certificate objects by the certificate's SHA-256 (the summary is made from the DER
+    /// alone, so one fingerprint always renders the same).
+    private var certificates: [String: [UInt8]] = [:]
     private var writer = JSONWriter()
     /// The writer of whole records, reused record after record.
     private var recordWriter = JSONWriter()
@@ -60,6 +65,17 @@ public final class JSONFragments {
         let rendered = Array(writer.exactCopy().dropFirst())
         if hellos.count >= capacity { hellos.removeAll(keepingCapacity: true) }
         hellos[key] = rendered
+        return rendered
+    }
+
+    /// A certificate's object, braces included.
+    func certificate(_ summary: CertificateSummary) -> [UInt8] {
+        if let known = certificates[summary.sha256] { return known }
+        writer.removeAll()
+        FlowJSON.certificate(&writer, summary)
+        let rendered = writer.exactCopy()
+        if certificates.count >= capacity { certificates.removeAll(keepingCapacity: true) }
+        certificates[summary.sha256] = rendered
         return rendered
     }
 }
