@@ -106,11 +106,24 @@ public struct PatternFinder {
     public static let maxEvents = 1_000_000
     /// Minutes counted per server.
     public static let maxMinutesPerServer = 10_000
+    /// Minutes counted over all servers (16 bytes each).
+    public static let maxMinutes = 262_144
+    /// Distinct values counted per server and attribute; further ones count as "other".
+    public static let maxValuesPerAttribute = 256
+    /// Counts (server, attribute and value) held over all servers (12 bytes each).
+    public static let maxCounts = 1_000_000
+    /// Server certificates remembered over all servers.
+    public static let maxCertificates = 65_536
+    /// The value number of "other" in a count past `maxValuesPerAttribute` or `maxCounts`.
+    static let otherValue: UInt32 = 0x00ff_ffff
 
     /// Each server's place in `stored` (a dictionary of small values; the counts lie in an array).
     private var servers: [ServerKey: Int] = [:]
     private var stored: [Stored] = []
     private var events = 0
+    private(set) var countsHeld = 0
+    private(set) var minutesHeld = 0
+    private var certificatesHeld = 0
     /// Attribute values seen, as numbers (shared by all servers).
     private var valueIDs: [String: UInt32] = [:]
     /// A value that comes from a number (a client network, a minute, a version, a VLAN),
@@ -177,13 +190,7 @@ public struct PatternFinder {
         for (number, attribute) in Attribute.allCases.enumerated() {
             let code = UInt8(truncatingIfNeeded: number)
             let value = valueNumber(attribute, code: code, of: flow)
-            let key = Count.key(code, value)
-            let position =
-                tally.counts.firstIndex { $0.key == key }
-                ?? {
-                    tally.counts.append(Count(attribute: code, value: value))
-                    return tally.counts.count - 1
-                }()
+            let position = countPosition(&tally, code, value)
             if failed {
                 tally.counts[position].failed &+= 1
             } else {
@@ -215,8 +222,9 @@ public struct PatternFinder {
             let value = valueID(certificate)
             if let index = tally.certificates.firstIndex(where: { $0.value == value }) {
                 tally.certificates[index].first = min(tally.certificates[index].first, flow.firstTimestamp)
-            } else if tally.certificates.count < 256 {
+            } else if tally.certificates.count < 256 && certificatesHeld < Self.maxCertificates {
                 tally.certificates.append((value, flow.firstTimestamp))
+                certificatesHeld += 1
             }
         }
         if tally.events.count < Self.maxEventsPerServer && events < Self.maxEvents {
@@ -230,10 +238,32 @@ public struct PatternFinder {
         if let index = tally.minutes.lastIndex(where: { $0.minute == minute }) {
             tally.minutes[index].flows &+= 1
             if failed { tally.minutes[index].failed &+= 1 }
-        } else if tally.minutes.count < Self.maxMinutesPerServer {
+        } else if tally.minutes.count < Self.maxMinutesPerServer && minutesHeld < Self.maxMinutes {
             tally.minutes.append(MinuteCount(minute: minute, flows: 1, failed: failed ? 1 : 0))
+            minutesHeld += 1
         }
         stored[position] = tally
+    }
+
+    /// Where a server counts an attribute's value: its count, made when new. Past
+    /// `maxValuesPerAttribute` values of one attribute for one server, or `maxCounts` counts
+    /// in all, a new value counts as "other" (one more count per attribute and server at
+    /// most), so memory stays bounded whatever the capture holds.
+    private mutating func countPosition(_ tally: inout Stored, _ code: UInt8, _ value: UInt32) -> Int {
+        var key = Count.key(code, value)
+        var sameAttribute = 0
+        for index in tally.counts.indices {
+            let held = tally.counts[index].key
+            if held == key { return index }
+            if held >> 24 == UInt32(code) { sameAttribute += 1 }
+        }
+        if sameAttribute >= Self.maxValuesPerAttribute || countsHeld >= Self.maxCounts {
+            key = Count.key(code, Self.otherValue)
+            if let index = tally.counts.firstIndex(where: { $0.key == key }) { return index }
+        }
+        tally.counts.append(Count(attribute: code, value: key & 0x00ff_ffff))
+        countsHeld += 1
+        return tally.counts.count - 1
     }
 
     /// A server's counts as the statements read them.
@@ -361,7 +391,9 @@ public struct PatternFinder {
         for count in counts where Int(count.attribute) < attributes.count {
             let attribute = attributes[Int(count.attribute)]
             let value: String
-            if Self.isNumbered(attribute) {
+            if count.value == Self.otherValue {
+                value = "other"
+            } else if Self.isNumbered(attribute) {
                 let index = Int(count.value)
                 value = index < numberKeys.count ? Self.text(of: numberKeys[index], attribute) : "other"
             } else {

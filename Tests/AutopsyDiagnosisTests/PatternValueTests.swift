@@ -1,5 +1,7 @@
 import AutopsyFlow
 import AutopsyPackets
+import AutopsyTLS
+import AutopsyTestSupport
 import Testing
 
 @testable import AutopsyDiagnosis
@@ -28,5 +30,31 @@ import Testing
             let key = PatternFinder.numberKey(attribute, code: UInt8(code), of: record)
             #expect(PatternFinder.text(of: key, attribute) == PatternFinder.value(attribute, of: record))
         }
+    }
+
+    /// A server reached from thousands of client networks, a minute apart: the counts per
+    /// attribute stop at `maxValuesPerAttribute` values plus "other", and the pattern still
+    /// names the failing network.
+    @Test func manyValuesOfOneServerCountAsOther() throws {
+        var finder = PatternFinder()
+        let hello = try ClientHello.parse(Wire.clientHelloBody())
+        let flows = 2_000
+        for index in 0..<flows {
+            let failing = index == 0 || index == 1
+            var record = Self.flow(
+                client: IPAddress(ipv4: 0x0A00_0000 | UInt32(failing ? 0 : index + 1) << 8), seconds: Int64(index) * 60,
+                vlan: [])
+            record.clientHello = ClientHelloRecord(
+                frame: 1, timestamp: record.firstTimestamp, recordVersion: .tls10, hello: hello)
+            record.outcome = failing ? .reset : .established
+            finder.add(record)
+        }
+        let perAttribute = PatternFinder.maxValuesPerAttribute + 1
+        // Networks and minutes are capped; the other nine attributes have one value each here.
+        #expect(finder.countsHeld == 2 * perAttribute + 9)
+        #expect(finder.minutesHeld == flows)
+        let pattern = try #require(finder.patterns().first)
+        #expect(pattern.attribute == "client_network")
+        #expect(pattern.statement.hasPrefix("All 2 failed flows came from 10.0.0.0/24"))
     }
 }
