@@ -117,8 +117,19 @@ public struct PatternFinder {
     /// The value number of "other" in a count past `maxValuesPerAttribute` or `maxCounts`.
     static let otherValue: UInt32 = 0x00ff_ffff
 
+    /// A server: address and port (the SNI is an attribute here, not part of the key).
+    struct Server: Hashable, Comparable {
+        var ip: IPAddress
+        var port: UInt16
+
+        static func < (lhs: Server, rhs: Server) -> Bool { (lhs.ip, lhs.port) < (rhs.ip, rhs.port) }
+
+        /// "10.0.0.2:443", "[2001:db8::1]:443".
+        var address: String { ip.isIPv6 ? "[\(ip)]:\(port)" : "\(ip):\(port)" }
+    }
+
     /// Each server's place in `stored` (a dictionary of small values; the counts lie in an array).
-    private var servers: [ServerKey: Int] = [:]
+    private var servers: [Server: Int] = [:]
     private var stored: [Stored] = []
     private var events = 0
     private(set) var countsHeld = 0
@@ -163,8 +174,7 @@ public struct PatternFinder {
         guard flow.clientHello != nil, flow.outcome != .partial else { return }
         // Grouped by address and port: the SNI is one of the attributes that may separate
         // failures from successes ("fails only without SNI").
-        var key = ServerKey(flow)
-        key.serverName = nil
+        let key = Server(ip: flow.server.ip, port: flow.server.port)
         let position: Int
         if let known = servers[key] {
             position = known
@@ -260,6 +270,11 @@ public struct PatternFinder {
         if sameAttribute >= Self.maxValuesPerAttribute || countsHeld >= Self.maxCounts {
             key = Count.key(code, Self.otherValue)
             if let index = tally.counts.firstIndex(where: { $0.key == key }) { return index }
+        }
+        // Grown by a quarter (at least 16 counts), not doubled: thousands of servers hold a
+        // few dozen counts each.
+        if tally.counts.count == tally.counts.capacity {
+            tally.counts.reserveCapacity(tally.counts.count + max(16, tally.counts.count / 4))
         }
         tally.counts.append(Count(attribute: code, value: key & 0x00ff_ffff))
         countsHeld += 1
@@ -446,8 +461,8 @@ public struct PatternFinder {
             let counts = stored[position]
             guard counts.failed > 0, counts.succeeded > 0 else { continue }
             let tally = expand(counts)
-            let split = Self.best(tally, key: key)
-            if split?.perfect != true, let overload = Self.overload(tally, key: key) {
+            let split = Self.best(tally, address: key.address)
+            if split?.perfect != true, let overload = Self.overload(tally, address: key.address) {
                 result.append(overload)
             } else if let split {
                 result.append(split.statement)
@@ -457,7 +472,7 @@ public struct PatternFinder {
     }
 
     /// The best separating attribute's statement, and whether it separates every flow.
-    private static func best(_ tally: ServerTally, key: ServerKey) -> (statement: PatternStatement, perfect: Bool)? {
+    private static func best(_ tally: ServerTally, address: String) -> (statement: PatternStatement, perfect: Bool)? {
         let total = tally.failed + tally.succeeded
         var bestScore = 0
         var bestAttribute: Attribute?
@@ -490,7 +505,7 @@ public struct PatternFinder {
         // Failures in the busiest minutes: the server_overload pattern of the diagnoses spec.
         let name = attribute == .timeWindow && !rateNote(tally).isEmpty ? "server_overload" : attribute.rawValue
         let statement = PatternStatement(
-            server: key.address, serverName: tally.namesDiffer ? nil : tally.name, statement: text,
+            server: address, serverName: tally.namesDiffer ? nil : tally.name, statement: text,
             failed: tally.failed,
             succeeded: tally.succeeded, attribute: name)
         return (statement, bestScore == total)
@@ -575,7 +590,7 @@ public struct PatternFinder {
     /// `server_overload`: failures of the overload kind (resets, no answer, internal_error)
     /// came in the time windows when the server's handshake rate peaked, at least twice
     /// its rate in the other windows, while handshakes succeeded at other times.
-    static func overload(_ tally: ServerTally, key: ServerKey) -> PatternStatement? {
+    static func overload(_ tally: ServerTally, address: String) -> PatternStatement? {
         let failures = tally.events.filter(\.overloadFailure)
         guard failures.count >= 2, let first = tally.events.map(\.time).min(), let last = tally.events.map(\.time).max()
         else { return nil }
@@ -604,7 +619,7 @@ public struct PatternFinder {
             + "when the server got \(Int(busyRate.rounded())) handshakes per \(unit), \(ratio)x its rate in the other \(unit)s; "
             + "\(tally.succeeded) handshakes succeeded, most of them at quieter times."
         return PatternStatement(
-            server: key.address, serverName: tally.namesDiffer ? nil : tally.name, statement: statement,
+            server: address, serverName: tally.namesDiffer ? nil : tally.name, statement: statement,
             failed: tally.failed,
             succeeded: tally.succeeded, attribute: "server_overload")
     }

@@ -28,34 +28,79 @@ public struct ServerKey: Sendable, Hashable, Comparable {
 }
 
 /// A few distinct values in the order they were first seen: what a set holds, in the room
-/// of an array (a server chooses a handful of versions, suites and groups), and iterated in
-/// a fixed order, so that the first one named is the same in every run.
+/// of two values kept inline (a server chooses a handful of versions, suites and groups,
+/// most often one, so most sets allocate nothing), and iterated in a fixed order, so that
+/// the first one named is the same in every run.
 public struct SmallSet<Element: Hashable & Sendable>: Collection, Sendable {
-    private var elements: [Element] = []
+    // Filled in order: `second` only after `first`, `rest` only after both.
+    private var first: Element?
+    private var second: Element?
+    private var rest: [Element] = []
 
     /// An empty set.
     public init() {}
 
     /// The first position.
-    public var startIndex: Int { elements.startIndex }
+    public var startIndex: Int { 0 }
     /// Past the last position.
-    public var endIndex: Int { elements.endIndex }
+    public var endIndex: Int { second == nil ? (first == nil ? 0 : 1) : 2 + rest.count }
     /// The value at a position.
-    public subscript(position: Int) -> Element { elements[position] }
+    public subscript(position: Int) -> Element {
+        if position == 0, let first { return first }
+        if position == 1, let second { return second }
+        return rest[position - 2]
+    }
     /// The position after one.
-    public func index(after index: Int) -> Int { elements.index(after: index) }
+    public func index(after index: Int) -> Int { index + 1 }
 
     /// Whether the set holds `element`.
-    public func contains(_ element: Element) -> Bool { elements.contains(element) }
+    public func contains(_ element: Element) -> Bool {
+        first == element || second == element || rest.contains(element)
+    }
 
     /// Adds `element` unless it is there already.
     public mutating func insert(_ element: Element) {
-        if !elements.contains(element) { elements.append(element) }
+        if first == nil {
+            first = element
+        } else if !contains(element) {
+            if second == nil { second = element } else { rest.append(element) }
+        }
     }
 
     /// Whether no value is in both this set and `other`.
     public func isDisjoint<S: Sequence>(with other: S) -> Bool where S.Element == Element {
-        !other.contains { elements.contains($0) }
+        !other.contains { contains($0) }
+    }
+}
+
+/// Values by key, kept in an array beside a small index: a dictionary's empty buckets
+/// then cost the index's few bytes each, not a whole value's.
+struct KeyedValues<Key: Hashable, Value> {
+    private var index: [Key: Int] = [:]
+    private var values: [Value] = []
+
+    /// Keys held.
+    var count: Int { values.count }
+
+    subscript(key: Key) -> Value? {
+        guard let position = index[key], position < values.count else { return nil }
+        return values[position]
+    }
+
+    /// Updates the value of `key`, made from `make` when new (and fewer than `capacity`
+    /// are held; else nothing is added). Returns whether a value was updated.
+    @discardableResult
+    mutating func update(_ key: Key, capacity: Int, make: () -> Value, _ body: (inout Value) -> Void) -> Bool {
+        if let position = index[key], position < values.count {
+            body(&values[position])
+            return true
+        }
+        guard values.count < capacity else { return false }
+        var value = make()
+        body(&value)
+        index[key] = values.count
+        values.append(value)
+        return true
     }
 }
 
@@ -107,8 +152,8 @@ public struct ServerProfile: Sendable {
 /// What the capture taught about each server so far: profiles by (address, port, SNI)
 /// and by (address, port) alone.
 public final class DiagnosisContext {
-    private var profiles: [ServerKey: ServerProfile] = [:]
-    private var byAddress: [ServerKey: ServerProfile] = [:]
+    private var profiles = KeyedValues<ServerKey, ServerProfile>()
+    private var byAddress = KeyedValues<ServerKey, ServerProfile>()
 
     /// Servers (address, port and SNI) learned at most.
     public static let maxProfiles = 4_096
@@ -164,13 +209,13 @@ public final class DiagnosisContext {
         // `maxAddresses` addresses, new ones are not learned (known ones still are).
         var key = ServerKey(record)
         key.serverName = serverName
-        if profiles[key] != nil || profiles.count < Self.maxProfiles {
-            profiles[key, default: ServerProfile()].learn(record, name: serverName)
+        profiles.update(key, capacity: Self.maxProfiles, make: ServerProfile.init) {
+            $0.learn(record, name: serverName)
         }
         var addressKey = key
         addressKey.serverName = nil
-        if byAddress[addressKey] != nil || byAddress.count < Self.maxAddresses {
-            byAddress[addressKey, default: ServerProfile()].learn(record, name: serverName)
+        byAddress.update(addressKey, capacity: Self.maxAddresses, make: ServerProfile.init) {
+            $0.learn(record, name: serverName)
         }
     }
 

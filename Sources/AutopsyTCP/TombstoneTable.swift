@@ -6,12 +6,13 @@ import AutopsyPackets
 ///
 /// A busy capture closes connections by the hundred thousand within one TIME-WAIT, so an
 /// entry is small: the key's 64-bit fingerprint (a fixed mix of addresses, ports and VLAN
-/// tags) and the time it was last hit, in an open-addressing table (linear probing, at most
-/// 80 % full), plus its place in the expiry queue: about 40 bytes per tombstone (a
-/// 200,000-connection minute costs 8 MB). Two keys sharing a fingerprint (about one chance
+/// tags) and the second it was last hit, in an open-addressing table (linear probing, at
+/// most 80 % full), plus its place in the expiry queue: about 30 bytes per tombstone (a
+/// 200,000-connection minute costs 6 MB). Two keys sharing a fingerprint (about one chance
 /// in 10^9 with 200,000 tombstones) would let one absorb the other's trailing packets.
 ///
-/// Entries expire `timeout` after their last hit. They wait in a queue in the order they
+/// Entries expire `timeout` after their last hit, rounded up to the next whole second (never
+/// early, at most a second late). They wait in a queue in the order they
 /// were queued: an entry hit since then goes to the back when its turn comes instead of
 /// expiring (so a hit never moves anything). Past `capacity` entries the oldest queued is
 /// dropped. A place whose key was removed (and perhaps queued again since) is skipped or
@@ -20,13 +21,13 @@ import AutopsyPackets
 struct TombstoneTable {
     /// Fingerprints by slot; `empty` marks a free slot (fingerprints are never 0).
     private var keys: [UInt64] = []
-    /// Nanoseconds since the epoch of each slot's last hit.
-    private var lastSeen: [Int64] = []
+    /// Each slot's last hit: seconds since the epoch, rounded up.
+    private var lastSeen: [UInt32] = []
     private var mask = 0
     /// The expiry queue, a ring of `queueCount` places from `queueHead`: fingerprints and
     /// when each was queued.
     private var queueKeys: [UInt64] = []
-    private var queueTimes: [Int64] = []
+    private var queueTimes: [UInt32] = []
     private var queueHead = 0
     private var queueCount = 0
     private static let empty: UInt64 = 0
@@ -58,8 +59,8 @@ struct TombstoneTable {
     /// Records a hit: the tombstone lives on for another timeout.
     mutating func touch(_ slot: Int, at time: Timestamp) {
         guard slot >= 0, slot < keys.count, keys[slot] != Self.empty else { return }
-        let nanoseconds = time.nanoseconds(since: .zero)
-        if lastSeen[slot] < nanoseconds { lastSeen[slot] = nanoseconds }
+        let second = Self.second(time)
+        if lastSeen[slot] < second { lastSeen[slot] = second }
     }
 
     /// Adds (or refreshes) a tombstone; returns how many older ones were dropped to stay within `capacity`.
@@ -76,10 +77,10 @@ struct TombstoneTable {
             dropped += 1
         }
         if (count + 1) * 5 > keys.count * 4 { grow() }
-        let nanoseconds = time.nanoseconds(since: .zero)
-        place(fingerprint, nanoseconds)
+        let second = Self.second(time)
+        place(fingerprint, second)
         count += 1
-        pushQueue(fingerprint, nanoseconds)
+        pushQueue(fingerprint, second)
         return dropped
     }
 
@@ -113,10 +114,10 @@ struct TombstoneTable {
             let key = queueKeys[queueHead]
             let queuedAt = queueTimes[queueHead]
             // The queue is in order of queueing: nothing behind a recent place is due.
-            guard current &- queuedAt >= timeout else { break }
+            guard current &- Self.nanoseconds(queuedAt) >= timeout else { break }
             _ = popQueue()
             guard let slot = find(key) else { continue }
-            if current &- lastSeen[slot] >= timeout {
+            if current &- Self.nanoseconds(lastSeen[slot]) >= timeout {
                 remove(slot)
                 expired += 1
             } else {
@@ -139,6 +140,15 @@ struct TombstoneTable {
         queueCount = 0
     }
 
+    /// A capture time as whole seconds since the epoch, rounded up (0 before the epoch,
+    /// `UInt32.max` past 2106).
+    static func second(_ time: Timestamp) -> UInt32 {
+        let seconds = time.nanoseconds > 0 ? time.seconds &+ 1 : time.seconds
+        return UInt32(clamping: max(seconds, 0))
+    }
+
+    static func nanoseconds(_ second: UInt32) -> Int64 { Int64(second) * 1_000_000_000 }
+
     // MARK: The table
 
     private func find(_ fingerprint: UInt64) -> Int? {
@@ -153,7 +163,7 @@ struct TombstoneTable {
     }
 
     /// Puts a fingerprint known to be absent in its slot (there is room).
-    private mutating func place(_ fingerprint: UInt64, _ time: Int64) {
+    private mutating func place(_ fingerprint: UInt64, _ time: UInt32) {
         var slot = Int(truncatingIfNeeded: fingerprint) & mask
         while keys[slot] != Self.empty { slot = (slot + 1) & mask }
         keys[slot] = fingerprint
@@ -173,7 +183,7 @@ struct TombstoneTable {
 
     // MARK: The queue
 
-    private mutating func popQueue() -> (key: UInt64, time: Int64)? {
+    private mutating func popQueue() -> (key: UInt64, time: UInt32)? {
         guard queueCount > 0 else { return nil }
         let place = (queueKeys[queueHead], queueTimes[queueHead])
         queueHead = (queueHead + 1) % queueKeys.count
@@ -181,7 +191,7 @@ struct TombstoneTable {
         return place
     }
 
-    private mutating func pushQueue(_ key: UInt64, _ time: Int64) {
+    private mutating func pushQueue(_ key: UInt64, _ time: UInt32) {
         if queueCount == queueKeys.count { growQueue() }
         let position = (queueHead + queueCount) % queueKeys.count
         queueKeys[position] = key
@@ -193,7 +203,7 @@ struct TombstoneTable {
     private mutating func growQueue() {
         let size = max(16, queueKeys.count * 2)
         var grownKeys: [UInt64] = []
-        var grownTimes: [Int64] = []
+        var grownTimes: [UInt32] = []
         grownKeys.reserveCapacity(size)
         grownTimes.reserveCapacity(size)
         for offset in 0..<queueCount {

@@ -111,4 +111,18 @@ import Testing
         #expect(
             (1...1_200).allSatisfy { (table.lookup(Self.key(UInt16($0))) != nil) == reference.contains(UInt16($0)) })
     }
+
+    /// Times are kept in whole seconds, rounded up: a tombstone hit at 10.2 s lives until
+    /// 70.2 s at least and is gone by 71 s.
+    @Test func fractionalTimesRoundUpNeverDown() {
+        var table = TombstoneTable()
+        _ = table.insert(Self.key(1), at: Timestamp(seconds: 10, nanoseconds: 200_000_000), capacity: 10)
+        #expect(table.expire(now: Timestamp(seconds: 70, nanoseconds: 199_999_999), timeout: 60 * Self.second) == 0)
+        #expect(table.expire(now: Timestamp(seconds: 70, nanoseconds: 900_000_000), timeout: 60 * Self.second) == 0)
+        #expect(table.expire(now: Self.at(71), timeout: 60 * Self.second) == 1)
+        // Times before 1970 (a hostile file) count as the epoch.
+        _ = table.insert(Self.key(2), at: Self.at(-5_000), capacity: 10)
+        #expect(table.expire(now: Self.at(59), timeout: 60 * Self.second) == 0)
+        #expect(table.expire(now: Self.at(60), timeout: 60 * Self.second) == 1)
+    }
 }
