@@ -87,16 +87,18 @@ struct KeyedValues<Key: Hashable, Value> {
         return values[position]
     }
 
-    /// Updates the value of `key`, made from `make` when new (and fewer than `capacity`
-    /// are held; else nothing is added). Returns whether a value was updated.
+    /// Updates the value of `key`, starting from `initial` when new (and fewer than
+    /// `capacity` are held; else nothing is added). Returns whether a value was updated.
     @discardableResult
-    mutating func update(_ key: Key, capacity: Int, make: () -> Value, _ body: (inout Value) -> Void) -> Bool {
+    mutating func update(
+        _ key: Key, capacity: Int, initial: @autoclosure () -> Value, _ body: (inout Value) -> Void
+    ) -> Bool {
         if let position = index[key], position < values.count {
             body(&values[position])
             return true
         }
         guard values.count < capacity else { return false }
-        var value = make()
+        var value = initial()
         body(&value)
         index[key] = values.count
         values.append(value)
@@ -209,12 +211,12 @@ public final class DiagnosisContext {
         // `maxAddresses` addresses, new ones are not learned (known ones still are).
         var key = ServerKey(record)
         key.serverName = serverName
-        profiles.update(key, capacity: Self.maxProfiles, make: ServerProfile.init) {
+        profiles.update(key, capacity: Self.maxProfiles, initial: ServerProfile()) {
             $0.learn(record, name: serverName)
         }
         var addressKey = key
         addressKey.serverName = nil
-        byAddress.update(addressKey, capacity: Self.maxAddresses, make: ServerProfile.init) {
+        byAddress.update(addressKey, capacity: Self.maxAddresses, initial: ServerProfile()) {
             $0.learn(record, name: serverName)
         }
     }

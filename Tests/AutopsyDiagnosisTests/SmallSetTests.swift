@@ -22,13 +22,13 @@ import Testing
     @Test func keyedValuesStopAddingAtCapacityButKeepUpdating() {
         var table = KeyedValues<Int, Int>()
         for key in 0..<10 {
-            table.update(key, capacity: 4, make: { 100 }) { $0 += key }
+            table.update(key, capacity: 4, initial: 100) { $0 += key }
         }
         #expect(table.count == 4)
         #expect(table[3] == 103)
         #expect(table[4] == nil)
-        #expect(table.update(2, capacity: 4, make: { 0 }) { $0 += 1 })
+        #expect(table.update(2, capacity: 4, initial: 0) { $0 += 1 })
         #expect(table[2] == 103)
-        #expect(!table.update(11, capacity: 4, make: { 0 }) { $0 += 1 })
+        #expect(!table.update(11, capacity: 4, initial: 0) { $0 += 1 })
     }
 }
