@@ -65,9 +65,9 @@ public struct PatternFinder {
         var firstFailure: Timestamp?
         var lastFailure: Timestamp?
         var minutes: [MinuteCount] = []
-        /// Start times of the flows (nanoseconds since the epoch, shifted left one bit) with
-        /// the low bit set when the flow failed the way overload does.
-        var events: [Int64] = []
+        /// Start times of the flows (milliseconds from `eventBase`, see `eventTime`, shifted
+        /// left one bit) with the low bit set when the flow failed the way overload does.
+        var events: [UInt32] = []
         /// Server certificates (value numbers) with the start of the earliest flow that got each.
         var certificates: [(value: UInt32, first: Timestamp)] = []
         /// The SNI all flows shared (a value number; `noName` when none), until two differ.
@@ -117,19 +117,8 @@ public struct PatternFinder {
     /// The value number of "other" in a count past `maxValuesPerAttribute` or `maxCounts`.
     static let otherValue: UInt32 = 0x00ff_ffff
 
-    /// A server: address and port (the SNI is an attribute here, not part of the key).
-    struct Server: Hashable, Comparable {
-        var ip: IPAddress
-        var port: UInt16
-
-        static func < (lhs: Server, rhs: Server) -> Bool { (lhs.ip, lhs.port) < (rhs.ip, rhs.port) }
-
-        /// "10.0.0.2:443", "[2001:db8::1]:443".
-        var address: String { ip.isIPv6 ? "[\(ip)]:\(port)" : "\(ip):\(port)" }
-    }
-
     /// Each server's place in `stored` (a dictionary of small values; the counts lie in an array).
-    private var servers: [Server: Int] = [:]
+    private var servers: [ServerAddress: Int] = [:]
     private var stored: [Stored] = []
     private var events = 0
     private(set) var countsHeld = 0
@@ -174,7 +163,7 @@ public struct PatternFinder {
         guard flow.clientHello != nil, flow.outcome != .partial else { return }
         // Grouped by address and port: the SNI is one of the attributes that may separate
         // failures from successes ("fails only without SNI").
-        let key = Server(ip: flow.server.ip, port: flow.server.port)
+        let key = ServerAddress(flow)
         let position: Int
         if let known = servers[key] {
             position = known
@@ -237,8 +226,9 @@ public struct PatternFinder {
                 certificatesHeld += 1
             }
         }
-        if tally.events.count < Self.maxEventsPerServer && events < Self.maxEvents {
-            let time = max(min(flow.firstTimestamp.nanoseconds(since: .zero), Int64.max >> 2), Int64.min >> 2)
+        if tally.events.count < Self.maxEventsPerServer && events < Self.maxEvents,
+            let time = eventTime(flow.firstTimestamp)
+        {
             let alert = flow.failingAlert?.alert?.description.rawValue
             let overload = flow.outcome == .reset || flow.outcome == .noResponse || alert == 80
             tally.events.append(time << 1 | (overload ? 1 : 0))
@@ -281,6 +271,24 @@ public struct PatternFinder {
         return tally.counts.count - 1
     }
 
+    /// A flow's start as kept for the time windows: milliseconds from `eventBase` (the first
+    /// start counted, in whole milliseconds) plus `eventMargin`, in 31 bits: starts within
+    /// about 12 days either side of the first. Others are not kept (nil).
+    private mutating func eventTime(_ start: Timestamp) -> UInt32? {
+        let nanoseconds = start.nanoseconds(since: .zero)
+        let milliseconds = nanoseconds >= 0 ? nanoseconds / 1_000_000 : (nanoseconds + 1) / 1_000_000 - 1
+        if eventBase == Int64.min { eventBase = milliseconds * 1_000_000 }
+        let offset = milliseconds - eventBase / 1_000_000 + Self.eventMargin
+        guard offset >= 0, offset < 1 << 31 else { return nil }
+        return UInt32(offset)
+    }
+
+    /// Nanoseconds since the epoch of the first start counted (whole milliseconds).
+    private var eventBase = Int64.min
+    /// Room before the first start counted, in milliseconds (flows are counted as they end,
+    /// not quite in the order they began).
+    private static let eventMargin: Int64 = 1 << 30
+
     /// A server's counts as the statements read them.
     private func expand(_ stored: Stored) -> ServerTally {
         func text(_ value: UInt32) -> String? { Int(value) < values.count ? values[Int(value)] : nil }
@@ -297,7 +305,9 @@ public struct PatternFinder {
         for minute in stored.minutes {
             tally.minutes[minute.minute] = (Int(minute.flows), Int(minute.failed))
         }
-        tally.events = stored.events.map { ($0 >> 1, $0 & 1 == 1) }
+        tally.events = stored.events.map {
+            (eventBase &+ (Int64($0 >> 1) - Self.eventMargin) &* 1_000_000, $0 & 1 == 1)
+        }
         for certificate in stored.certificates {
             if let value = text(certificate.value) { tally.certificateFirstSeen[value] = certificate.first }
         }
@@ -461,8 +471,8 @@ public struct PatternFinder {
             let counts = stored[position]
             guard counts.failed > 0, counts.succeeded > 0 else { continue }
             let tally = expand(counts)
-            let split = Self.best(tally, address: key.address)
-            if split?.perfect != true, let overload = Self.overload(tally, address: key.address) {
+            let split = Self.best(tally, address: key.text)
+            if split?.perfect != true, let overload = Self.overload(tally, address: key.text) {
                 result.append(overload)
             } else if let split {
                 result.append(split.statement)

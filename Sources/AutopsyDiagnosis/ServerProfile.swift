@@ -24,7 +24,26 @@ public struct ServerKey: Sendable, Hashable, Comparable {
     }
 
     /// "10.0.0.2:443".
-    public var address: String { ip.isIPv6 ? "[\(ip)]:\(port)" : "\(ip):\(port)" }
+    public var address: String { ServerAddress(ip: ip, port: port).text }
+}
+
+/// A server by address and port alone (20 bytes: keys of tables with thousands of servers).
+struct ServerAddress: Hashable, Comparable {
+    var ip: IPAddress
+    var port: UInt16
+
+    init(ip: IPAddress, port: UInt16) {
+        self.ip = ip
+        self.port = port
+    }
+
+    /// The server of a flow.
+    init(_ record: FlowRecord) { self.init(ip: record.server.ip, port: record.server.port) }
+
+    static func < (lhs: ServerAddress, rhs: ServerAddress) -> Bool { (lhs.ip, lhs.port) < (rhs.ip, rhs.port) }
+
+    /// "10.0.0.2:443", "[2001:db8::1]:443".
+    var text: String { ip.isIPv6 ? "[\(ip)]:\(port)" : "\(ip):\(port)" }
 }
 
 /// A few distinct values in the order they were first seen: what a set holds, in the room
@@ -155,7 +174,7 @@ public struct ServerProfile: Sendable {
 /// and by (address, port) alone.
 public final class DiagnosisContext {
     private var profiles = KeyedValues<ServerKey, ServerProfile>()
-    private var byAddress = KeyedValues<ServerKey, ServerProfile>()
+    private var byAddress = KeyedValues<ServerAddress, ServerProfile>()
 
     /// Servers (address, port and SNI) learned at most.
     public static let maxProfiles = 4_096
@@ -214,9 +233,7 @@ public final class DiagnosisContext {
         profiles.update(key, capacity: Self.maxProfiles, initial: ServerProfile()) {
             $0.learn(record, name: serverName)
         }
-        var addressKey = key
-        addressKey.serverName = nil
-        byAddress.update(addressKey, capacity: Self.maxAddresses, initial: ServerProfile()) {
+        byAddress.update(ServerAddress(record), capacity: Self.maxAddresses, initial: ServerProfile()) {
             $0.learn(record, name: serverName)
         }
     }
@@ -245,9 +262,7 @@ public final class DiagnosisContext {
 
     /// What the same address and port accepted, whatever the SNI.
     public func addressProfile(for record: FlowRecord) -> ServerProfile? {
-        var key = ServerKey(record)
-        key.serverName = nil
-        guard let profile = byAddress[key], profile.successes > 0 else { return nil }
+        guard let profile = byAddress[ServerAddress(record)], profile.successes > 0 else { return nil }
         return profile
     }
 }
