@@ -304,9 +304,10 @@ public final class Analyzer {
         patternFinder.add(record)
         guard options.renderJSON else { return record }
         lineWriter.removeAll()
-        FlowJSON.write(record, to: &lineWriter)
-        // A copy of exactly the line's size: the writer's buffer is far larger, and reused.
-        record.renderedJSON = RenderedJSON(line: lineWriter.exactCopy())
+        FlowJSON.write(record, to: &lineWriter, sharing: true)
+        // In pieces: the parts rendered ahead shared, the rest copied at its own size (the
+        // writer's buffer is far larger, and reused).
+        record.renderedJSON = RenderedJSON(line: lineWriter.takePieces())
         return record
     }
 

@@ -29,7 +29,7 @@ struct EmissionQueue {
         var established: Bool
         var resumed: Bool
         var diagnoses: [Diagnosis]
-        var line: [UInt8]
+        var line: [[UInt8]]
 
         init?(_ record: FlowRecord) {
             guard let line = record.renderedJSON?.line else { return nil }
@@ -85,7 +85,8 @@ struct EmissionQueue {
         }
 
         var bytes: Int {
-            if case .compact(let compact) = self { return compact.line.count }
+            // Shared pieces count in full: a waiting line may hold their only copy.
+            if case .compact(let compact) = self { return RenderedJSON.count(compact.line) }
             return 0
         }
     }

@@ -15,31 +15,48 @@ public enum FlowJSON {
     }
 
     /// Writes one flow as one object (without the newline) after what `json` holds; the
-    /// parts rendered ahead (`renderedJSON`) are copied as they are.
-    public static func write(_ record: FlowRecord, to json: inout JSONWriter) {
-        if let line = record.renderedJSON?.line { return json.object(line) }
+    /// parts rendered ahead (`renderedJSON`) are copied as they are, or, with `sharing`,
+    /// shared as pieces (`JSONWriter.takePieces`).
+    public static func write(_ record: FlowRecord, to json: inout JSONWriter, sharing: Bool = false) {
+        if let line = record.renderedJSON?.line {
+            if sharing { return json.shareMembers(line) }
+            return json.object(line)
+        }
         json.beginObject()
         json.string("type", "flow")
         json.int("id", record.id)
-        if let rendered = record.renderedJSON { json.members(rendered.head) } else { head(record, &json) }
+        if let rendered = record.renderedJSON {
+            if sharing { json.shareMembers(rendered.head) } else { json.members(rendered.head) }
+        } else {
+            head(record, &json)
+        }
         diagnoses(record, &json)
-        if let rendered = record.renderedJSON { json.members(rendered.tail) } else { tail(record, &json) }
+        if let rendered = record.renderedJSON {
+            if sharing { json.shareMembers(rendered.tail) } else { json.members(rendered.tail) }
+        } else {
+            tail(record, &json)
+        }
         json.endObject()
     }
 
     /// The parts of a record's line that do not depend on its id and diagnoses
-    /// (`JSONFragments.render`, which owns the writer and the reused parts).
+    /// (`JSONFragments.render`, which owns the writer and the reused parts, shared here).
     static func render(_ record: FlowRecord, into json: inout JSONWriter, fragments: JSONFragments) -> RenderedJSON {
         json.removeAll()
         json.beginObject()
         head(record, &json, fragments)
-        // Without the opening brace; a slice that starts past the buffer's start is copied
-        // into an array of its own size.
-        let head = Array(json.bytes.dropFirst())
-        json.removeAll()
+        let head = withoutOpeningBrace(json.takePieces())
         json.beginObject()
         tail(record, &json, fragments)
-        return RenderedJSON(head: head, tail: Array(json.bytes.dropFirst()))
+        return RenderedJSON(head: head, tail: withoutOpeningBrace(json.takePieces()))
+    }
+
+    /// Pieces of members: an object's pieces without its opening brace (the first piece is
+    /// the writer's own, never a shared one).
+    private static func withoutOpeningBrace(_ pieces: [[UInt8]]) -> [[UInt8]] {
+        var pieces = pieces
+        if pieces.first?.first == UInt8(ascii: "{") { pieces[0].removeFirst() }
+        return pieces
     }
 
     /// From `ts` to `tcp`.
@@ -185,7 +202,7 @@ public enum FlowJSON {
         json.beginArray(key)
         for summary in summaries {
             if let fragments {
-                json.object(fragments.certificate(summary))
+                json.shareObject(fragments.certificate(summary))
             } else {
                 certificate(&json, summary)
             }
@@ -244,7 +261,7 @@ public enum FlowJSON {
         json.beginObject(key)
         json.int("frame", entry.frame)
         if let fragments {
-            json.members(fragments.lists(of: entry))
+            json.shareMembers([fragments.lists(of: entry)])
         } else {
             helloLists(&json, entry)
         }

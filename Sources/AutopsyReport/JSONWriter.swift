@@ -7,9 +7,17 @@ import AutopsyPackets
 /// It writes UTF-8 bytes straight into one growing buffer: strings that need no escape are
 /// copied whole, numbers and capture times are written digit by digit, and nothing is
 /// allocated per field. One writer can be reused for line after line (`removeAll`).
+///
+/// Parts rendered ahead can also be shared instead of copied (`shareMembers`,
+/// `shareObject`): the output is then a list of pieces (`takePieces`), those parts among
+/// them as the very arrays given.
 public struct JSONWriter {
-    /// The bytes written so far (UTF-8).
+    /// The bytes written since the last shared piece (UTF-8): all of them when nothing was
+    /// shared.
     public private(set) var bytes: [UInt8] = []
+    /// The pieces before `bytes`, when parts were shared.
+    private var pieces: [[UInt8]] = []
+    private static let comma: [UInt8] = [UInt8(ascii: ",")]
     /// Whether each open object or array already holds a member (bit `depth - 1`); past 64
     /// levels (never reached by this program's output) commas are still written correctly
     /// from the overflow stack.
@@ -26,10 +34,10 @@ public struct JSONWriter {
     }
 
     /// The text written so far.
-    public var text: String { String(decoding: bytes, as: UTF8.self) }
+    public var text: String { String(decoding: pieces.joined() + bytes, as: UTF8.self) }
 
-    /// The bytes written so far in an array of their own size (the writer's buffer is
-    /// larger, and is reused by `removeAll`).
+    /// The bytes written since the last shared piece in an array of their own size (the
+    /// writer's buffer is larger, and is reused by `removeAll`).
     public func exactCopy() -> [UInt8] {
         bytes.withUnsafeBufferPointer { Array($0) }
     }
@@ -37,6 +45,7 @@ public struct JSONWriter {
     /// Forgets what was written, keeping the buffer's capacity.
     public mutating func removeAll() {
         bytes.removeAll(keepingCapacity: true)
+        pieces.removeAll()
         members = 0
         depth = 0
         deeper.removeAll(keepingCapacity: true)
@@ -47,17 +56,52 @@ public struct JSONWriter {
         bytes.append(byte)
     }
 
-    /// Appends members rendered ahead (`"a":1,"b":2`, no braces) to the open object.
-    public mutating func members(_ rendered: [UInt8]) {
-        guard !rendered.isEmpty else { return }
+    /// Appends members rendered ahead (`"a":1,"b":2`, no braces, in pieces) to the open object.
+    public mutating func members(_ rendered: [[UInt8]]) {
+        guard rendered.contains(where: { !$0.isEmpty }) else { return }
         prefix(nil)
-        bytes.append(contentsOf: rendered)
+        for piece in rendered { bytes.append(contentsOf: piece) }
     }
 
-    /// Appends a whole value rendered ahead (an object's bytes, braces included).
-    public mutating func object(_ rendered: [UInt8]) {
+    /// Appends a whole value rendered ahead (an object's bytes, braces included, in pieces).
+    public mutating func object(_ rendered: [[UInt8]]) {
         prefix(nil)
-        bytes.append(contentsOf: rendered)
+        for piece in rendered { bytes.append(contentsOf: piece) }
+    }
+
+    /// Like `members`, the pieces shared rather than copied.
+    public mutating func shareMembers(_ rendered: [[UInt8]]) {
+        guard rendered.contains(where: { !$0.isEmpty }) else { return }
+        prefix(nil)
+        for piece in rendered where !piece.isEmpty { share(piece) }
+    }
+
+    /// Like `object`, the value shared rather than copied.
+    public mutating func shareObject(_ rendered: [UInt8]) {
+        prefix(nil)
+        share(rendered)
+    }
+
+    /// Everything written, as pieces (the shared ones as given, the rest in arrays of their
+    /// own size); the writer is left empty.
+    public mutating func takePieces() -> [[UInt8]] {
+        cut()
+        let taken = pieces
+        removeAll()
+        return taken
+    }
+
+    private mutating func share(_ piece: [UInt8]) {
+        cut()
+        pieces.append(piece)
+    }
+
+    /// Moves the bytes written since the last piece into a piece of their own.
+    private mutating func cut() {
+        guard !bytes.isEmpty else { return }
+        // The comma between two shared values is common: one array serves them all.
+        pieces.append(bytes == Self.comma ? Self.comma : exactCopy())
+        bytes.removeAll(keepingCapacity: true)
     }
 
     /// Opens an object; `key` names it inside an enclosing object.

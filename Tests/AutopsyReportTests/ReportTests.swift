@@ -27,6 +27,38 @@ import Testing
         #expect(json.text == "{\"z\":1,\"a\":null,\"m\":[2,true]}")
     }
 
+    /// Parts rendered ahead are shared as pieces, in order, with the commas a flat write
+    /// gives; copied flat, the same bytes.
+    @Test func sharedPiecesJoinToTheFlatText() {
+        let certificate = Array(#"{"subject":"CN=a"}"#.utf8)
+        let lists = [Array(#""x":[1,2]"#.utf8), Array(#","y":null"#.utf8)]
+        var shared = JSONWriter()
+        shared.beginObject()
+        shared.int("id", 7)
+        shared.shareMembers(lists)
+        shared.beginArray("certificates")
+        shared.shareObject(certificate)
+        shared.shareObject(certificate)
+        shared.endArray()
+        shared.endObject()
+        let pieces = shared.takePieces()
+        let expected = #"{"id":7,"x":[1,2],"y":null,"certificates":[{"subject":"CN=a"},{"subject":"CN=a"}]}"#
+        #expect(String(decoding: pieces.joined(), as: UTF8.self) == expected)
+        #expect(pieces.filter { $0 == certificate }.count == 2)
+        #expect(pieces.contains(lists[0]) && pieces.contains(lists[1]))
+        #expect(shared.bytes.isEmpty && shared.text.isEmpty)
+        var flat = JSONWriter()
+        flat.beginObject()
+        flat.int("id", 7)
+        flat.members(lists)
+        flat.beginArray("certificates")
+        flat.object([certificate])
+        flat.object([certificate])
+        flat.endArray()
+        flat.endObject()
+        #expect(flat.text == expected)
+    }
+
     @Test(arguments: [
         (0.0123, 4, "0.0123"), (1.5, 0, "2"), (12.345678, 6, "12.345678"), (-0.25, 2, "-0.25"),
         (0.0000004, 6, "0.000000"),
