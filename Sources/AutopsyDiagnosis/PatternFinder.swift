@@ -321,7 +321,7 @@ public struct PatternFinder {
     /// so their text is made once per distinct value, not once per flow.
     private mutating func valueNumber(_ attribute: Attribute, code: UInt8, of flow: FlowRecord) -> UInt32 {
         switch attribute {
-        case .clientNetwork, .timeWindow, .clientMaxVersion, .vlan:
+        case .clientNetwork, .timeWindow, .clientMaxVersion, .vlan, .offersTLS13, .suiteClass, .sniPresent:
             let key = Self.numberKey(attribute, code: code, of: flow)
             if let known = numbered[key] { return known }
             // Past `maxValues` distinct numbers, later ones all count as one value, "other".
@@ -362,6 +362,12 @@ public struct PatternFinder {
             number = flow.highestOfferedVersion.map { UInt64($0.rawValue) } ?? 1 << 32
         case .vlan:
             number = flow.vlan.first.map { UInt64(bitPattern: Int64($0)) } ?? .max
+        case .offersTLS13:
+            number = offersTLS13(flow) ? 1 : 0
+        case .suiteClass:
+            number = offersOnlyLegacySuites(flow) ? 1 : 0
+        case .sniPresent:
+            number = flow.serverName == nil ? 0 : 1
         default:
             number = 0
         }
@@ -372,9 +378,9 @@ public struct PatternFinder {
     private static let otherNumber = UInt32(maxValues)
 
     /// Whether an attribute's values are numbered by `numbered` (not by text).
-    private static func isNumbered(_ attribute: Attribute) -> Bool {
+    static func isNumbered(_ attribute: Attribute) -> Bool {
         switch attribute {
-        case .clientNetwork, .timeWindow, .clientMaxVersion, .vlan: return true
+        case .clientNetwork, .timeWindow, .clientMaxVersion, .vlan, .offersTLS13, .suiteClass, .sniPresent: return true
         default: return false
         }
     }
@@ -393,6 +399,10 @@ public struct PatternFinder {
                 ? "unknown" : ProtocolVersion(rawValue: UInt16(truncatingIfNeeded: key.number)).description
         case .vlan:
             return key.number == .max ? "none" : String(Int64(bitPattern: key.number))
+        case .offersTLS13, .sniPresent:
+            return key.number == 1 ? "yes" : "no"
+        case .suiteClass:
+            return key.number == 1 ? "legacy only" : "modern"
         default:
             return "other"
         }
@@ -436,10 +446,8 @@ public struct PatternFinder {
         let offer = flow.offer
         switch attribute {
         case .clientMaxVersion: return flow.highestOfferedVersion?.description ?? "unknown"
-        case .offersTLS13: return offer?.offeredVersions.contains { $0.isTLS13OrDraft } == true ? "yes" : "no"
-        case .suiteClass:
-            let suites = (offer?.cipherSuites ?? []).lazy.filter { !$0.isGREASE && !$0.isSCSV }
-            return !suites.isEmpty && suites.allSatisfy(\.isLegacy) ? "legacy only" : "modern"
+        case .offersTLS13: return offersTLS13(flow) ? "yes" : "no"
+        case .suiteClass: return offersOnlyLegacySuites(flow) ? "legacy only" : "modern"
         case .sniPresent: return flow.serverName == nil ? "no" : "yes"
         case .alpn: return offer?.extensions.alpnNames?.joined(separator: ",") ?? "none"
         case .groups:
@@ -452,6 +460,16 @@ public struct PatternFinder {
         case .vlan: return flow.vlan.first.map { String($0) } ?? "none"
         case .timeWindow: return String(flow.firstTimestamp.seconds / 60)
         }
+    }
+
+    static func offersTLS13(_ flow: FlowRecord) -> Bool {
+        flow.offer?.offeredVersions.contains { $0.isTLS13OrDraft } == true
+    }
+
+    /// Whether every suite offered (GREASE and SCSVs aside) is a legacy one.
+    static func offersOnlyLegacySuites(_ flow: FlowRecord) -> Bool {
+        let suites = (flow.offer?.cipherSuites ?? []).lazy.filter { !$0.isGREASE && !$0.isSCSV }
+        return !suites.isEmpty && suites.allSatisfy(\.isLegacy)
     }
 
     /// The client's /24 (IPv4) or /64 (IPv6).

@@ -23,13 +23,24 @@ import Testing
         (IPAddress(ipv6High: 0x2001_0db8_c000_0012, low: 0x1234), Int64(-61), [4095, 7]),
         (IPAddress(ipv6High: 0, low: 1), Int64(0), [100]),
     ])
-    func numberedValuesAreSpelledAsTheFlowsOwn(client: IPAddress, seconds: Int64, vlan: [Int]) {
-        let record = Self.flow(client: client, seconds: seconds, vlan: vlan)
-        for (code, attribute) in PatternFinder.Attribute.allCases.enumerated() {
-            guard [.clientNetwork, .timeWindow, .clientMaxVersion, .vlan].contains(attribute) else { continue }
-            let key = PatternFinder.numberKey(attribute, code: UInt8(code), of: record)
-            #expect(PatternFinder.text(of: key, attribute) == PatternFinder.value(attribute, of: record))
+    func numberedValuesAreSpelledAsTheFlowsOwn(client: IPAddress, seconds: Int64, vlan: [Int]) throws {
+        let bare = Self.flow(client: client, seconds: seconds, vlan: vlan)
+        var offered = bare
+        offered.clientHello = ClientHelloRecord(
+            frame: 1, timestamp: bare.firstTimestamp, recordVersion: .tls10,
+            hello: try ClientHello.parse(Wire.clientHelloBody()))
+        var spellings: Set<String> = []
+        for record in [bare, offered] {
+            for (code, attribute) in PatternFinder.Attribute.allCases.enumerated() {
+                guard PatternFinder.isNumbered(attribute) else { continue }
+                let key = PatternFinder.numberKey(attribute, code: UInt8(code), of: record)
+                let text = PatternFinder.text(of: key, attribute)
+                #expect(text == PatternFinder.value(attribute, of: record))
+                spellings.insert("\(attribute.rawValue)=\(text)")
+            }
         }
+        // Both answers of the yes/no attributes were spelled.
+        #expect(spellings.isSuperset(of: ["sni_present=yes", "sni_present=no", "offers_tls13=yes", "offers_tls13=no"]))
     }
 
     /// A server reached from thousands of client networks, a minute apart: the counts per
