@@ -11,11 +11,15 @@ import AutopsyPackets
 /// Parts rendered ahead can also be shared instead of copied (`shareMembers`,
 /// `shareObject`): the output is then a list of pieces (`takePieces`), those parts among
 /// them as the very arrays given.
-public struct JSONWriter {
+public struct JSONWriter: ~Copyable {
     /// The bytes written since the last shared piece (UTF-8): all of them when nothing was
-    /// shared.
-    public private(set) var bytes: [UInt8] = []
-    /// The pieces before `bytes`, when parts were shared.
+    /// shared. One allocation, grown by doubling; every write reserves its room first
+    /// (`reserve`), then stores without a further check. Noncopyable, so that no two
+    /// writers ever share it.
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var count = 0
+    /// The pieces before the bytes, when parts were shared.
     private var pieces: [[UInt8]] = []
     private static let comma: [UInt8] = [UInt8(ascii: ",")]
     /// Whether each open object or array already holds a member (bit `depth - 1`); past 64
@@ -30,43 +34,90 @@ public struct JSONWriter {
 
     /// An empty writer (room for a typical flow record reserved up front).
     public init() {
-        bytes.reserveCapacity(8 * 1024)
+        capacity = 8 * 1024
+        base = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// The bytes written since the last shared piece, in an array of their own.
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    /// Calls `body` with the bytes written since the last shared piece, without a copy.
+    public func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(start: base, count: count))
     }
 
     /// The text written so far.
-    public var text: String { String(decoding: pieces.joined() + bytes, as: UTF8.self) }
+    public var text: String {
+        String(decoding: Array(pieces.joined()) + bytes, as: UTF8.self)
+    }
 
     /// The bytes written since the last shared piece in an array of their own size (the
     /// writer's buffer is larger, and is reused by `removeAll`).
-    public func exactCopy() -> [UInt8] {
-        bytes.withUnsafeBufferPointer { Array($0) }
-    }
+    public func exactCopy() -> [UInt8] { bytes }
 
     /// Forgets what was written, keeping the buffer's capacity.
     public mutating func removeAll() {
-        bytes.removeAll(keepingCapacity: true)
+        count = 0
         pieces.removeAll()
         members = 0
         depth = 0
         deeper.removeAll(keepingCapacity: true)
     }
 
+    // MARK: Storage
+
+    /// Makes room for `extra` more bytes.
+    @inline(__always)
+    private mutating func reserve(_ extra: Int) {
+        if extra > capacity &- count { grow(count + extra) }
+    }
+
+    private mutating func grow(_ needed: Int) {
+        let grown = max(capacity * 2, needed)
+        let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+        larger.update(from: base, count: count)
+        base.deallocate()
+        base = larger
+        capacity = grown
+    }
+
+    @inline(__always)
+    private mutating func put(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    @inline(__always)
+    private mutating func put(_ source: UnsafeBufferPointer<UInt8>) {
+        guard let start = source.baseAddress, source.count > 0 else { return }
+        reserve(source.count)
+        (base + count).update(from: start, count: source.count)
+        count += source.count
+    }
+
+    private mutating func put(_ array: [UInt8]) {
+        array.withUnsafeBufferPointer { put($0) }
+    }
+
     /// Appends raw bytes that are already JSON (a newline between lines, say).
     public mutating func raw(_ byte: UInt8) {
-        bytes.append(byte)
+        put(byte)
     }
 
     /// Appends members rendered ahead (`"a":1,"b":2`, no braces, in pieces) to the open object.
     public mutating func members(_ rendered: [[UInt8]]) {
         guard rendered.contains(where: { !$0.isEmpty }) else { return }
         prefix(nil)
-        for piece in rendered { bytes.append(contentsOf: piece) }
+        for piece in rendered { put(piece) }
     }
 
     /// Appends a whole value rendered ahead (an object's bytes, braces included, in pieces).
     public mutating func object(_ rendered: [[UInt8]]) {
         prefix(nil)
-        for piece in rendered { bytes.append(contentsOf: piece) }
+        for piece in rendered { put(piece) }
     }
 
     /// Like `members`, the pieces shared rather than copied.
@@ -98,59 +149,55 @@ public struct JSONWriter {
 
     /// Moves the bytes written since the last piece into a piece of their own.
     private mutating func cut() {
-        guard !bytes.isEmpty else { return }
+        guard count > 0 else { return }
         // The comma between two shared values is common: one array serves them all.
-        pieces.append(bytes == Self.comma ? Self.comma : exactCopy())
-        bytes.removeAll(keepingCapacity: true)
+        pieces.append(count == 1 && base[0] == UInt8(ascii: ",") ? Self.comma : bytes)
+        count = 0
     }
 
     /// Opens an object; `key` names it inside an enclosing object.
     public mutating func beginObject(_ key: StaticString? = nil) {
         prefix(key)
-        bytes.append(UInt8(ascii: "{"))
+        put(UInt8(ascii: "{"))
         push()
     }
 
     /// Closes the innermost object.
     public mutating func endObject() {
-        bytes.append(UInt8(ascii: "}"))
+        put(UInt8(ascii: "}"))
         pop()
     }
 
     /// Opens an array; `key` names it inside an enclosing object.
     public mutating func beginArray(_ key: StaticString? = nil) {
         prefix(key)
-        bytes.append(UInt8(ascii: "["))
+        put(UInt8(ascii: "["))
         push()
     }
 
     /// Closes the innermost array.
     public mutating func endArray() {
-        bytes.append(UInt8(ascii: "]"))
+        put(UInt8(ascii: "]"))
         pop()
     }
 
     /// Writes a string, or null.
     public mutating func string(_ key: StaticString?, _ value: String?) {
         prefix(key)
-        if let value { Self.appendQuoted(value, to: &bytes) } else { appendLiteral("null") }
+        if let value { appendQuoted(value) } else { appendLiteral("null") }
     }
 
     /// Writes an integer, or null.
     public mutating func int<T: BinaryInteger>(_ key: StaticString?, _ value: T?) {
         prefix(key)
         guard let value else { return appendLiteral("null") }
-        if let small = Int64(exactly: value) {
-            Self.appendDecimal(small, to: &bytes)
-        } else {
-            bytes.append(contentsOf: String(value).utf8)
-        }
+        rawInt(value)
     }
 
     /// Writes a number with a fixed count of decimals (deterministic output).
     public mutating func fixed(_ key: StaticString?, _ value: Double, decimals: Int) {
         prefix(key)
-        bytes.append(contentsOf: Self.formatFixed(value, decimals: decimals).utf8)
+        appendText(Self.formatFixed(value, decimals: decimals))
     }
 
     /// Writes a boolean, or null.
@@ -176,21 +223,21 @@ public struct JSONWriter {
 
     /// Appends text that is JSON as it stands, inside an element begun with `element`.
     public mutating func raw(_ literal: StaticString) {
-        literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        appendLiteral(literal)
     }
 
     /// Appends an integer, inside an element begun with `element`.
     public mutating func rawInt<T: BinaryInteger>(_ value: T) {
         if let small = Int64(exactly: value) {
-            Self.appendDecimal(small, to: &bytes)
+            appendDecimal(small)
         } else {
-            bytes.append(contentsOf: String(value).utf8)
+            appendText(String(value))
         }
     }
 
     /// Appends a string literal, inside an element begun with `element`.
     public mutating func rawString(_ value: String) {
-        Self.appendQuoted(value, to: &bytes)
+        appendQuoted(value)
     }
 
     /// Appends a capture time as a string, inside an element begun with `element`.
@@ -206,7 +253,6 @@ public struct JSONWriter {
     }
 
     private mutating func appendTime(_ value: Timestamp) {
-        bytes.append(UInt8(ascii: "\""))
         // Times come in runs within one second: its text up to the fraction is kept.
         if value.seconds != cachedSecond || cachedSecondText.isEmpty {
             cachedSecondText.removeAll(keepingCapacity: true)
@@ -215,25 +261,28 @@ public struct JSONWriter {
             cachedSecondText.removeLast(min(cachedSecondText.count, 7))
             cachedSecond = value.seconds
         }
-        bytes.append(contentsOf: cachedSecondText)
-        TimeFormat.appendDigits(Int(value.nanoseconds / 1000), 6, &bytes)
-        bytes.append(UInt8(ascii: "Z"))
-        bytes.append(UInt8(ascii: "\""))
+        put(UInt8(ascii: "\""))
+        put(cachedSecondText)
+        appendDigits(UInt64(value.nanoseconds / 1000), width: 6)
+        reserve(2)
+        base[count] = UInt8(ascii: "Z")
+        base[count + 1] = UInt8(ascii: "\"")
+        count += 2
     }
 
     /// Writes an address as text (a dotted quad written digit by digit; IPv6 as RFC 5952 text).
     public mutating func address(_ key: StaticString?, _ value: IPAddress) {
         guard let v4 = value.ipv4 else { return string(key, value.description) }
         prefix(key)
-        bytes.append(UInt8(ascii: "\""))
-        Self.appendDecimal(Int64(v4 >> 24), to: &bytes)
-        bytes.append(UInt8(ascii: "."))
-        Self.appendDecimal(Int64((v4 >> 16) & 0xff), to: &bytes)
-        bytes.append(UInt8(ascii: "."))
-        Self.appendDecimal(Int64((v4 >> 8) & 0xff), to: &bytes)
-        bytes.append(UInt8(ascii: "."))
-        Self.appendDecimal(Int64(v4 & 0xff), to: &bytes)
-        bytes.append(UInt8(ascii: "\""))
+        put(UInt8(ascii: "\""))
+        appendDecimal(Int64(v4 >> 24))
+        put(UInt8(ascii: "."))
+        appendDecimal(Int64((v4 >> 16) & 0xff))
+        put(UInt8(ascii: "."))
+        appendDecimal(Int64((v4 >> 8) & 0xff))
+        put(UInt8(ascii: "."))
+        appendDecimal(Int64(v4 & 0xff))
+        put(UInt8(ascii: "\""))
     }
 
     /// Writes an array of strings.
@@ -278,51 +327,71 @@ public struct JSONWriter {
             let level = depth - 1
             if level < 64 {
                 let bit: UInt64 = 1 << UInt64(level)
-                if members & bit != 0 { bytes.append(UInt8(ascii: ",")) }
+                if members & bit != 0 { put(UInt8(ascii: ",")) }
                 members |= bit
             } else if let last = deeper.last {
-                if last { bytes.append(UInt8(ascii: ",")) }
+                if last { put(UInt8(ascii: ",")) }
                 deeper[deeper.count - 1] = true
             }
         }
         if let key {
             // Keys are this program's own field names: plain ASCII literals, never escaped,
             // copied straight from the literal.
-            bytes.append(UInt8(ascii: "\""))
-            key.withUTF8Buffer { bytes.append(contentsOf: $0) }
-            bytes.append(UInt8(ascii: "\""))
-            bytes.append(UInt8(ascii: ":"))
+            key.withUTF8Buffer { name in
+                reserve(name.count + 3)
+                base[count] = UInt8(ascii: "\"")
+                count += 1
+                if let start = name.baseAddress { (base + count).update(from: start, count: name.count) }
+                count += name.count
+                base[count] = UInt8(ascii: "\"")
+                base[count + 1] = UInt8(ascii: ":")
+                count += 2
+            }
         }
     }
 
     /// Writes an integer under a key known only at run time (the summary's counts by name).
     public mutating func int(named key: String, _ value: Int?) {
         prefix(nil)
-        Self.appendQuoted(key, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
+        appendQuoted(key)
+        put(UInt8(ascii: ":"))
         guard let value else { return appendLiteral("null") }
-        Self.appendDecimal(Int64(value), to: &bytes)
+        appendDecimal(Int64(value))
     }
 
-    private mutating func appendLiteral(_ text: String) {
+    private mutating func appendLiteral(_ literal: StaticString) {
+        literal.withUTF8Buffer { put($0) }
+    }
+
+    private mutating func appendText(_ text: String) {
         var text = text
-        text.withUTF8 { bytes.append(contentsOf: $0) }
+        text.withUTF8 { put($0) }
     }
 
     /// Appends a decimal integer.
-    static func appendDecimal(_ value: Int64, to bytes: inout [UInt8]) {
-        var magnitude = value.magnitude
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for 20 digits, written backwards
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                count += 1
-                buffer[24 - count] = UInt8(truncatingIfNeeded: magnitude % 10) &+ UInt8(ascii: "0")
-                magnitude /= 10
-            } while magnitude > 0 && count < 24
-            bytes.append(contentsOf: buffer[(24 - count)...])
+    private mutating func appendDecimal(_ value: Int64) {
+        if value < 0 { put(UInt8(ascii: "-")) }
+        let magnitude = value.magnitude
+        var width = 1
+        var scale: UInt64 = 10
+        while width < 20 && magnitude >= scale {
+            width += 1
+            scale = scale &* 10
         }
+        appendDigits(magnitude, width: width)
+    }
+
+    /// Appends the last `width` decimal digits of `value`, with leading zeros.
+    private mutating func appendDigits(_ value: UInt64, width: Int) {
+        reserve(width)
+        var rest = value
+        var position = count + width - 1
+        while position >= count {
+            base[position] = UInt8(truncatingIfNeeded: rest % 10) &+ UInt8(ascii: "0")
+            rest /= 10
+            position -= 1
+        }
+        count += width
     }
 
     /// `value` rounded to `decimals` places, without exponent, e.g. 0.0123.
@@ -341,8 +410,7 @@ public struct JSONWriter {
     }
 
     /// Appends `value` as a JSON string literal (RFC 8259, 7).
-    static func appendQuoted(_ value: String, to bytes: inout [UInt8]) {
-        bytes.append(UInt8(ascii: "\""))
+    private mutating func appendQuoted(_ value: String) {
         var value = value
         value.withUTF8 { utf8 in
             // Most strings (names, hex, addresses) need no escape: copy them whole.
@@ -352,30 +420,39 @@ public struct JSONWriter {
                 break
             }
             if clean {
-                bytes.append(contentsOf: utf8)
+                reserve(utf8.count + 2)
+                base[count] = UInt8(ascii: "\"")
+                count += 1
+                if let start = utf8.baseAddress { (base + count).update(from: start, count: utf8.count) }
+                count += utf8.count
+                base[count] = UInt8(ascii: "\"")
+                count += 1
             } else {
-                appendEscaped(utf8, to: &bytes)
+                put(UInt8(ascii: "\""))
+                appendEscaped(utf8)
+                put(UInt8(ascii: "\""))
             }
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 
-    private static func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
-        let hexDigits = Array("0123456789abcdef".utf8)
+    private mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+        let hexDigits: StaticString = "0123456789abcdef"
         for byte in utf8 {
             switch byte {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case UInt8(ascii: "\n"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case UInt8(ascii: "\r"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case UInt8(ascii: "\t"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case UInt8(ascii: "\""): appendLiteral("\\\"")
+            case UInt8(ascii: "\\"): appendLiteral("\\\\")
+            case UInt8(ascii: "\n"): appendLiteral("\\n")
+            case UInt8(ascii: "\r"): appendLiteral("\\r")
+            case UInt8(ascii: "\t"): appendLiteral("\\t")
             case 0..<0x20:
-                bytes.append(contentsOf: Array("\\u00".utf8))
-                bytes.append(hexDigits[Int(byte >> 4)])
-                bytes.append(hexDigits[Int(byte & 0xF)])
+                appendLiteral("\\u00")
+                hexDigits.withUTF8Buffer { digits in
+                    put(digits[Int(byte >> 4)])
+                    put(digits[Int(byte & 0xF)])
+                }
             default:
                 // Other bytes, multi-byte UTF-8 sequences included, are copied as they are.
-                bytes.append(byte)
+                put(byte)
             }
         }
     }

@@ -203,7 +203,7 @@ final class OutputStream {
         json.removeAll()
         FlowJSON.write(record, to: &json)
         json.raw(UInt8(ascii: "\n"))
-        buffer.append(contentsOf: json.bytes)
+        json.withBytes { buffer.append(contentsOf: $0) }
         if buffer.count >= 1 << 16 { flush() }
     }
 

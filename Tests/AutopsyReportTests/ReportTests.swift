@@ -27,6 +27,30 @@ import Testing
         #expect(json.text == "{\"z\":1,\"a\":null,\"m\":[2,true]}")
     }
 
+    /// Past its first 8 KiB the writer's buffer grows, keys, strings and numbers intact.
+    @Test func growsPastItsFirstBufferWithExtremeNumbers() {
+        var json = JSONWriter()
+        json.beginArray()
+        var expected = "["
+        for index in 0..<3_000 {
+            json.string(nil, "value-\(index)")
+            expected += (index == 0 ? "" : ",") + "\"value-\(index)\""
+        }
+        json.int(nil, Int64.min)
+        json.int(nil, UInt64.max)
+        json.int(nil, 0)
+        json.int(nil, -7)
+        json.endArray()
+        expected += ",-9223372036854775808,18446744073709551615,0,-7]"
+        #expect(json.text == expected)
+        #expect(json.bytes.count == expected.utf8.count)
+        json.removeAll()
+        json.beginObject()
+        json.int("after", 1)
+        json.endObject()
+        #expect(json.text == "{\"after\":1}")
+    }
+
     /// Parts rendered ahead are shared as pieces, in order, with the commas a flat write
     /// gives; copied flat, the same bytes.
     @Test func sharedPiecesJoinToTheFlatText() {
