@@ -337,16 +337,7 @@ public struct JSONWriter: ~Copyable {
         if let key {
             // Keys are this program's own field names: plain ASCII literals, never escaped,
             // copied straight from the literal.
-            key.withUTF8Buffer { name in
-                reserve(name.count + 3)
-                base[count] = UInt8(ascii: "\"")
-                count += 1
-                if let start = name.baseAddress { (base + count).update(from: start, count: name.count) }
-                count += name.count
-                base[count] = UInt8(ascii: "\"")
-                base[count + 1] = UInt8(ascii: ":")
-                count += 2
-            }
+            key.withUTF8Buffer { putQuoted($0, then: UInt8(ascii: ":")) }
         }
     }
 
@@ -420,18 +411,28 @@ public struct JSONWriter: ~Copyable {
                 break
             }
             if clean {
-                reserve(utf8.count + 2)
-                base[count] = UInt8(ascii: "\"")
-                count += 1
-                if let start = utf8.baseAddress { (base + count).update(from: start, count: utf8.count) }
-                count += utf8.count
-                base[count] = UInt8(ascii: "\"")
-                count += 1
+                putQuoted(utf8, then: nil)
             } else {
                 put(UInt8(ascii: "\""))
                 appendEscaped(utf8)
                 put(UInt8(ascii: "\""))
             }
+        }
+    }
+
+    /// Appends `"text"` (text that needs no escape) and, if given, one byte after it.
+    @inline(__always)
+    private mutating func putQuoted(_ text: UnsafeBufferPointer<UInt8>, then last: UInt8?) {
+        reserve(text.count + 3)
+        base[count] = UInt8(ascii: "\"")
+        count += 1
+        if let start = text.baseAddress { (base + count).update(from: start, count: text.count) }
+        count += text.count
+        base[count] = UInt8(ascii: "\"")
+        count += 1
+        if let last {
+            base[count] = last
+            count += 1
         }
     }
 
