@@ -431,10 +431,9 @@ public struct FlowSession: StreamHandler {
 
     mutating func updateDecision(_ packet: PacketInfo) {
         guard !isDecided, record.clientHello != nil, !isTLS13 else { return }
-        let client = initiatorIsClient ? initiator : responder
-        let server = initiatorIsClient ? responder : initiator
-        // TLS 1.2 and earlier: both sides sent change_cipher_spec and their Finished after it.
-        if client.sawCCS && server.sawCCS && client.encryptedAfterCCS > 0 && server.encryptedAfterCCS > 0 {
+        // TLS 1.2 and earlier: both sides sent change_cipher_spec and their Finished after it
+        // (read in place: the states are large to copy, and this runs on every chunk).
+        if initiator.sawCCS && responder.sawCCS && initiator.encryptedAfterCCS > 0 && responder.encryptedAfterCCS > 0 {
             let abbreviated =
                 record.serverCertificates.isEmpty && (record.serverHello.map { isResumption($0.hello) } ?? false)
             decide(abbreviated ? .resumed : .established, packet)

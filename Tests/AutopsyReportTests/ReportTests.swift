@@ -27,6 +27,22 @@ import Testing
         #expect(json.text == "{\"z\":1,\"a\":null,\"m\":[2,true]}")
     }
 
+    /// The word-at-a-time escape check agrees with a byte-by-byte one: every byte value, at
+    /// every place of strings of 1 to 20 bytes, among letters and multi-byte UTF-8.
+    @Test func cleanCheckAgreesWithEveryByte() {
+        for length in 1...20 {
+            for place in 0..<length {
+                for value in UInt8.min...UInt8.max {
+                    var text = Array(repeating: place % 2 == 0 ? UInt8(ascii: "a") : 0xC3, count: length)
+                    text[place] = value
+                    let expected = !text.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+                    let clean = text.withUnsafeBufferPointer { JSONWriter.isClean($0) }
+                    if clean != expected { Issue.record("byte \(value) at \(place) of \(length)") }
+                }
+            }
+        }
+    }
+
     /// Past its first 8 KiB the writer's buffer grows, keys, strings and numbers intact.
     @Test func growsPastItsFirstBufferWithExtremeNumbers() {
         var json = JSONWriter()
