@@ -268,13 +268,15 @@ public final class Analyzer {
             flowsCreated += 1
             flowsTracked += 1
             flowsTrackedPeak = max(flowsTrackedPeak, flowsTracked)
-        case .decided(var record, let local):
+        case .decided(let box, let local):
+            var record = box.record.moveOut()
             let serial = serials[shard][local] ?? local
             record.sequence = serial + 1
             record.id = Int(serial) + 1
             context.learn(record)
             emit(conclude(record))
-        case .finished(var record, let reportable, let local):
+        case .finished(let box, let reportable, let local):
+            var record = box.record.moveOut()
             let serial = serials[shard].removeValue(forKey: local) ?? local
             flowsTracked -= 1
             record.sequence = serial + 1
@@ -284,11 +286,12 @@ public final class Analyzer {
                 return
             }
             context.learn(record)
+            let id = record.id
             let concluded = conclude(record)
             if options.streaming {
                 emit(concluded)
             } else {
-                queue.finished(record.id, concluded, emit: emit)
+                queue.finished(id, concluded, emit: emit)
             }
         }
     }
@@ -297,8 +300,7 @@ public final class Analyzer {
     /// taught (itself included), and counts it. A record bound for NDJSON leaves with its
     /// whole line rendered: while it waits in the emission queue, only the line and a few
     /// fields are kept.
-    private func conclude(_ finished: consuming FlowRecord) -> FlowRecord {
-        var record = finished
+    private func conclude(_ record: consuming FlowRecord) -> FlowRecord {
         record.diagnoses = Diagnoser.diagnose(record, context: context)
         summary.add(record)
         patternFinder.add(record)

@@ -105,7 +105,7 @@ struct EmissionQueue {
     }
 
     /// Records that flow `id` ended; `record` is nil when the flow is not reported.
-    mutating func finished(_ id: Int, _ record: FlowRecord?, emit: (FlowRecord) -> Void) {
+    mutating func finished(_ id: Int, _ record: consuming FlowRecord?, emit: (FlowRecord) -> Void) {
         if late.remove(id) != nil {
             if let record {
                 reportedLate += 1
@@ -113,8 +113,12 @@ struct EmissionQueue {
             }
             return
         }
-        let pending: Pending =
-            record.map { record in Compact(record).map(Pending.compact) ?? .whole(Boxed(record)) } ?? .unreported
+        let pending: Pending
+        if let record {
+            pending = Compact(record).map(Pending.compact) ?? .whole(Boxed(record))
+        } else {
+            pending = .unreported
+        }
         waitingBytes += pending.bytes
         waiting[id] = pending
         drain(emit)

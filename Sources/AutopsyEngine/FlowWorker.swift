@@ -11,9 +11,16 @@ struct FlowEvent {
         /// The shard's table created a flow (its shard-local serial).
         case created(local: UInt64)
         /// A flow left the table; `reportable` says whether it belongs in the report.
-        case finished(FlowRecord, reportable: Bool, local: UInt64)
+        case finished(RecordBox, reportable: Bool, local: UInt64)
         /// A flow's handshake was decided (live capture reports it then).
-        case decided(FlowRecord, local: UInt64)
+        case decided(RecordBox, local: UInt64)
+    }
+
+    /// A record on its way from a shard to the merger: events are copied as they are sorted
+    /// and handled, the box alone is; the merger moves the record out (`FlowRecord.moveOut`).
+    final class RecordBox {
+        var record: FlowRecord
+        init(_ record: consuming FlowRecord) { self.record = record }
     }
 
     /// The frame being processed when it happened (`UInt64.max` at the end of the capture).
@@ -110,7 +117,8 @@ final class FlowWorker {
         for var record in decisions.drain() {
             judgeCertificates(&record)
             if renderJSON { record.renderedJSON = fragments.render(record) }
-            append(.decided(record, local: record.sequence - 1), minor: nextOrder())
+            let local = record.sequence - 1
+            append(.decided(FlowEvent.RecordBox(record), local: local), minor: nextOrder())
         }
     }
 
@@ -142,7 +150,7 @@ final class FlowWorker {
         let local = record.sequence - 1
         // In a sweep the table finishes flows least recently seen first: by last frame.
         let minor = phase == 0 ? record.lastFrame : (phase == 2 ? local : nextOrder())
-        append(.finished(record, reportable: reportable, local: local), minor: minor)
+        append(.finished(FlowEvent.RecordBox(record), reportable: reportable, local: local), minor: minor)
     }
 
     /// Summarizes the certificates and judges the server's chain at the capture time, once

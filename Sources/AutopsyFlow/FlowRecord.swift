@@ -345,6 +345,16 @@ public struct FlowRecord: Sendable, Hashable {
         self.vlan = vlan
     }
 
+    /// Moves the record out, leaving an empty one with the same endpoints in its place: a
+    /// record holds dozens of references, and a copy retains (then releases) every one.
+    public mutating func moveOut() -> FlowRecord {
+        var moved = FlowRecord(
+            sequence: sequence, firstTimestamp: firstTimestamp, firstFrame: firstFrame, client: client,
+            server: server, vlan: [])
+        swap(&moved, &self)
+        return moved
+    }
+
     /// The negotiated version (ServerHello), when there was one.
     public var version: ProtocolVersion? { serverHello?.hello.selectedVersion }
     /// The negotiated cipher suite.

@@ -176,24 +176,30 @@ public struct FlowSession: StreamHandler {
     }
 
     /// Freezes the record with its outcome, when the flow leaves the table.
-    public consuming func finish(_ end: FlowEnd) -> FlowRecord {
-        var result = record
+    /// The flow's record as it ends (the session is done with after this: its record is
+    /// moved out, not copied).
+    public mutating func finish(_ end: FlowEnd) -> FlowRecord {
+        let outcome = isDecided ? record.outcome : undecidedOutcome()
+        var result = record.moveOut()
         result.end = end.rawValue
-        if !isDecided {
-            result.outcome = undecidedOutcome()
-        }
-        let client = initiatorIsClient ? initiator : responder
-        let server = initiatorIsClient ? responder : initiator
-        result.tlsBufferPeakBytes = max(client.bufferPeakBytes, server.bufferPeakBytes)
-        for (side, state) in [(Side.client, client), (Side.server, server)] where state.startedPlaintext {
-            result.plaintextSample[side] = PlaintextSniffer.describe(
-                Array(state.sample.prefix(Int(clamping: state.plaintextBytes))))
+        result.outcome = outcome
+        result.tlsBufferPeakBytes = max(initiator.bufferPeakBytes, responder.bufferPeakBytes)
+        // Each direction read in place (its state is large to copy).
+        let clientIsInitiator = initiatorIsClient
+        for side in [Side.client, Side.server] {
+            let isInitiator = (side == .client) == clientIsInitiator
+            guard isInitiator ? initiator.startedPlaintext : responder.startedPlaintext else { continue }
+            let sample = isInitiator ? initiator.sample : responder.sample
+            let length = isInitiator ? initiator.plaintextBytes : responder.plaintextBytes
+            result.plaintextSample[side] = PlaintextSniffer.describe(Array(sample.prefix(Int(clamping: length))))
         }
         // Plaintext that TLS followed (STARTTLS) is not a failure to speak TLS.
         if result.outcome == .notTLS || (!result.upgradedFromPlaintext && result.sawTLS) {
-            if client.startedPlaintext {
+            let clientPlaintext = clientIsInitiator ? initiator.startedPlaintext : responder.startedPlaintext
+            let serverPlaintext = clientIsInitiator ? responder.startedPlaintext : initiator.startedPlaintext
+            if clientPlaintext {
                 result.plaintextSide = .client
-            } else if server.startedPlaintext {
+            } else if serverPlaintext {
                 result.plaintextSide = .server
             }
         }
