@@ -132,7 +132,14 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     let demo = repositoryRoot.appendingPathComponent("Fixtures/captures/demo/demo.pcap").path
-    Benchmark("EngineDemoCapture") { benchmark in
+    // The whole engine's malloc count varies by one or two from run to run (the certificate
+    // check runs as a task on a thread of its own): 1 % either way.
+    let engine = Benchmark.Configuration(
+        thresholds: [
+            .mallocCountTotal: BenchmarkThresholds(relative: [.p90: 1.0]),
+            .wallClock: BenchmarkThresholds(relative: [.p90: 100.0]),
+        ])
+    Benchmark("EngineDemoCapture", configuration: engine) { benchmark in
         for _ in benchmark.scaledIterations {
             var options = AnalysisOptions()
             options.systemTrust = false
