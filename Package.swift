@@ -27,6 +27,8 @@ let package = Package(
         .target(name: "AutopsyTLS", swiftSettings: crossModule),
         // The only code that touches libpcap.
         .systemLibrary(name: "CLibpcap", providers: [.apt(["libpcap-dev"])]),
+        // glibc's mallopt, for the command's allocator tuning.
+        .systemLibrary(name: "CMalloc"),
         .target(name: "AutopsyCapture", dependencies: ["CLibpcap", "AutopsyPackets"], swiftSettings: crossModule),
         // Certificate summaries and chain checks: the only target that imports swift-certificates.
         .target(
@@ -62,7 +64,7 @@ let package = Package(
             name: "tlsautopsy",
             dependencies: [
                 "AutopsyEngine", "AutopsyFlow", "AutopsyReport", "AutopsyTCP", "AutopsyDiagnosis", "AutopsyX509",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "CMalloc", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         .testTarget(name: "AutopsyPacketsTests", dependencies: ["AutopsyPackets", "AutopsyTestSupport"]),
