@@ -234,13 +234,13 @@ public final class Analyzer {
         guard !worker.events.isEmpty else { return }
         // Swapped out, not copied: both arrays keep their buffers from packet to packet.
         swap(&scratch, &worker.events)
-        // The usual single event is moved out, so its record is not copied on its way out.
-        if scratch.count == 1, let event = scratch.popLast() {
-            handle(event, shard: 0, emit)
+        // Events carry their records boxed: reading one where it lies copies no record.
+        if scratch.count == 1 {
+            handle(scratch[0], shard: 0, emit)
         } else {
             merge([scratch], emit)
-            scratch.removeAll(keepingCapacity: true)
         }
+        scratch.removeAll(keepingCapacity: true)
     }
 
     /// Handles the events of all shards (one array each, each in its shard's order) in the
@@ -261,7 +261,7 @@ public final class Analyzer {
     }
 
     /// One event of shard `shard`, in the run's order.
-    private func handle(_ event: consuming FlowEvent, shard: Int, _ emit: (FlowRecord) -> Void) {
+    private func handle(_ event: FlowEvent, shard: Int, _ emit: (FlowRecord) -> Void) {
         switch event.kind {
         case .created(let local):
             serials[shard][local] = flowsCreated

@@ -167,7 +167,9 @@ final class FlowWorker {
 
     /// A certificate's summary; the same DER recurs across flows, so summaries are kept by DER.
     private func summarize(_ der: [UInt8]) -> CertificateSummary {
-        if let recent = recentSummaries.first(where: { $0.der == der }) { return recent.summary }
+        if let recent = recentSummaries.first(where: { CertificateSummary.sameDER($0.der, der) }) {
+            return recent.summary
+        }
         if recentSummaries.count >= 8 { recentSummaries.removeLast() }
         let summary = summaryByDER(der)
         recentSummaries.insert((der, summary), at: 0)

@@ -1,7 +1,6 @@
 import AutopsyPackets
 import Crypto
 import Dispatch
-import Glibc
 import Synchronization
 
 /// Checks certificate chains against a trust store at capture times, validating each distinct
@@ -38,23 +37,10 @@ public final class CertificateChecker: Sendable {
         var day: Int64
         var entry: Entry
 
-        /// Whether this is `chain` on `day`, certificate by certificate with `memcmp`
-        /// (element-wise `==` costs several instructions a byte).
+        /// Whether this is `chain` on `day`, certificate by certificate.
         func matches(_ other: [[UInt8]], day: Int64) -> Bool {
             guard self.day == day, chain.count == other.count else { return false }
-            for (mine, theirs) in zip(chain, other) where mine.count != theirs.count || !Self.sameBytes(mine, theirs) {
-                return false
-            }
-            return true
-        }
-
-        private static func sameBytes(_ first: [UInt8], _ second: [UInt8]) -> Bool {
-            first.withUnsafeBytes { one in
-                second.withUnsafeBytes { two in
-                    guard let a = one.baseAddress, let b = two.baseAddress else { return one.count == two.count }
-                    return one.count == two.count && memcmp(a, b, one.count) == 0
-                }
-            }
+            return zip(chain, other).allSatisfy { CertificateSummary.sameDER($0, $1) }
         }
     }
 

@@ -1,5 +1,6 @@
 import AutopsyPackets
 import Crypto
+import Glibc
 import SwiftASN1
 import X509
 
@@ -59,6 +60,19 @@ public struct CertificateSummary: Sendable, Hashable {
     init(sha256: String, parseError: String) {
         self.sha256 = sha256
         self.parseError = parseError
+    }
+
+    /// Whether two certificates are the same bytes, compared with `memcmp` (an array's
+    /// element-wise `==` costs several instructions a byte; certificates recur in flow after
+    /// flow and are compared whole).
+    public static func sameDER(_ first: [UInt8], _ second: [UInt8]) -> Bool {
+        guard first.count == second.count else { return false }
+        return first.withUnsafeBytes { one in
+            second.withUnsafeBytes { two in
+                guard let a = one.baseAddress, let b = two.baseAddress else { return true }
+                return memcmp(a, b, one.count) == 0
+            }
+        }
     }
 
     /// Summarises one DER certificate. Never traps: a certificate that does not parse gives a

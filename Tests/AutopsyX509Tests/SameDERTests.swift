@@ -1,0 +1,17 @@
+import Testing
+
+@testable import AutopsyX509
+
+/// Certificates compared as bytes (the recent-chain and summary caches).
+@Suite struct SameDERTests {
+    @Test func sameOnlyWhenEveryByteAndTheLengthAgree() {
+        let der: [UInt8] = Array(0...255) + Array(0...255)
+        var changed = der
+        changed[511] ^= 1
+        #expect(CertificateSummary.sameDER(der, Array(der)))
+        #expect(!CertificateSummary.sameDER(der, changed))
+        #expect(!CertificateSummary.sameDER(der, Array(der.dropLast())))
+        #expect(CertificateSummary.sameDER([], []))
+        #expect(!CertificateSummary.sameDER([], [0]))
+    }
+}
