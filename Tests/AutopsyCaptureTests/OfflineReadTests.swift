@@ -196,6 +196,26 @@ struct OfflineReadTests {
         }
     }
 
+    @Test(
+        "the stream buffer's size changes no packet",
+        arguments: ["ethernet-loopback-tls12-tls13-nanosecond.pcap", "ethernet-loopback-tls12-tls13-nanosecond.pcapng"])
+    func streamBufferSizes(_ name: String) throws {
+        // Records straddle a 100-byte buffer at every packet; 0 keeps stdio's own buffer.
+        func packets(_ size: Int) throws -> [[UInt8]] {
+            var handle = try PcapHandle.openOffline(path: Paths.linkTypeFixture(name), streamBufferSize: size)
+            var result: [[UInt8]] = []
+            _ = try handle.forEachPacket { header, span in
+                result.append(withUnsafeBytes(of: header.frame) { Array($0) } + bytes(of: span))
+                return true
+            }
+            return result
+        }
+        let standard = try packets(PcapHandle.defaultStreamBufferSize)
+        #expect(standard.count == 36)
+        #expect(try packets(100) == standard)
+        #expect(try packets(0) == standard)
+    }
+
     @Test("QinQ fixture keeps both VLAN ids")
     func qinqFixture() throws {
         var handle = try PcapHandle.openOffline(path: Paths.linkTypeFixture("ethernet-qinq-200-100-tls12-tls13.pcap"))
