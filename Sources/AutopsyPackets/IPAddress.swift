@@ -34,37 +34,71 @@ public struct IPAddress: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// Dotted quad for IPv4; RFC 5952 text (lower case, longest zero run as `::`) for IPv6.
     public var description: String {
-        if let v4 = ipv4 {
-            return "\(v4 >> 24).\((v4 >> 16) & 0xff).\((v4 >> 8) & 0xff).\(v4 & 0xff)"
-        }
-        var groups: [UInt16] = []
-        for shift in stride(from: 48, through: 0, by: -16) {
-            groups.append(UInt16(truncatingIfNeeded: high >> UInt64(shift)))
-        }
-        for shift in stride(from: 48, through: 0, by: -16) {
-            groups.append(UInt16(truncatingIfNeeded: low >> UInt64(shift)))
-        }
-        // Longest run of two or more zero groups, first one on a tie (RFC 5952, 4.2.3).
-        var bestStart = -1
-        var bestLength = 1
-        var index = 0
-        while index < groups.count {
-            if groups[index] == 0 {
-                var end = index
-                while end < groups.count && groups[end] == 0 { end += 1 }
-                if end - index > bestLength {
-                    bestStart = index
-                    bestLength = end - index
-                }
-                index = end
-            } else {
-                index += 1
+        withText { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Calls `body` with the address's text (`description`) in a buffer on the stack:
+    /// JSON and text output write it without a String.
+    public func withText<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        // At most 39 bytes: eight groups of four hex digits and seven colons.
+        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { buffer in
+            var count = 0
+            func put(_ byte: UInt8) {
+                buffer[count] = byte
+                count += 1
             }
+            if let v4 = ipv4 {
+                for shift in [24, 16, 8, 0] {
+                    if shift != 24 { put(UInt8(ascii: ".")) }
+                    let octet = UInt8(truncatingIfNeeded: v4 >> UInt32(shift))
+                    if octet >= 100 { put(UInt8(ascii: "0") + octet / 100) }
+                    if octet >= 10 { put(UInt8(ascii: "0") + octet / 10 % 10) }
+                    put(UInt8(ascii: "0") + octet % 10)
+                }
+            } else {
+                let halves = (high, low)
+                func group(_ index: Int) -> UInt16 {
+                    let half = index < 4 ? halves.0 : halves.1
+                    return UInt16(truncatingIfNeeded: half >> UInt64(48 - 16 * (index & 3)))
+                }
+                // Longest run of two or more zero groups, first one on a tie (RFC 5952, 4.2.3).
+                var bestStart = -1
+                var bestLength = 1
+                var index = 0
+                while index < 8 {
+                    guard group(index) == 0 else {
+                        index += 1
+                        continue
+                    }
+                    var end = index
+                    while end < 8 && group(end) == 0 { end += 1 }
+                    if end - index > bestLength {
+                        bestStart = index
+                        bestLength = end - index
+                    }
+                    index = end
+                }
+                let digits: StaticString = "0123456789abcdef"
+                index = 0
+                while index < 8 {
+                    if index == bestStart {
+                        put(UInt8(ascii: ":"))
+                        put(UInt8(ascii: ":"))
+                        index += bestLength
+                        continue
+                    }
+                    if index > 0 && index != bestStart + bestLength { put(UInt8(ascii: ":")) }
+                    let value = group(index)
+                    var shift = 12
+                    while shift > 0 && value >> UInt16(shift) == 0 { shift -= 4 }
+                    while shift >= 0 {
+                        put(digits.utf8Start[Int(value >> UInt16(shift) & 0xf)])
+                        shift -= 4
+                    }
+                    index += 1
+                }
+            }
+            return try body(UnsafeBufferPointer(rebasing: buffer[0..<count]))
         }
-        func hex(_ slice: ArraySlice<UInt16>) -> String {
-            slice.map { String($0, radix: 16) }.joined(separator: ":")
-        }
-        if bestStart < 0 { return hex(groups[...]) }
-        return hex(groups[0..<bestStart]) + "::" + hex(groups[(bestStart + bestLength)...])
     }
 }

@@ -107,7 +107,7 @@ public enum FlowJSON {
             json.null("hello_retry_request")
         }
         clientHello(&json, "retry_client_hello", record.retryClientHello, fragments)
-        chainCheck(&json, record.chainAssessment)
+        chainCheck(&json, record.chainAssessment, fragments)
         json.int("certificate_count", record.certificateSummaries.count)
         json.int("client_certificate_count", record.clientCertificateSummaries.count)
         json.bool("certificate_requested", record.certificateRequest != nil)
@@ -230,7 +230,9 @@ public enum FlowJSON {
         json.endObject()
     }
 
-    private static func chainCheck(_ json: inout JSONWriter, _ assessment: ChainAssessment?) {
+    private static func chainCheck(
+        _ json: inout JSONWriter, _ assessment: ChainAssessment?, _ fragments: JSONFragments?
+    ) {
         guard let assessment else { return json.null("chain_check") }
         json.beginObject("chain_check")
         json.time("at", assessment.time)
@@ -240,9 +242,19 @@ public enum FlowJSON {
         json.string("name_match", assessment.nameMatch?.rawValue)
         json.string("missing_intermediate", assessment.missingIntermediate)
         json.string("untrusted_root", assessment.untrustedRoot)
-        json.strings("findings", assessment.findings.map(CertificateText.finding))
+        if let fragments {
+            json.shareMembers([fragments.findings(assessment.findings)])
+        } else {
+            findings(&json, assessment.findings)
+        }
         json.string("verifier_error", assessment.verifierError)
         json.endObject()
+    }
+
+    /// The member `"findings":[…]` of a chain check (`JSONFragments` keeps it: a chain's
+    /// findings recur flow after flow).
+    static func findings(_ json: inout JSONWriter, _ findings: [CertificateFinding]) {
+        json.names("findings", findings, CertificateText.finding)
     }
 
     private static func endpoint(_ json: inout JSONWriter, _ key: StaticString, _ endpoint: Endpoint) {

@@ -40,6 +40,8 @@ public final class JSONFragments {
     /// Certificate objects by the certificate's SHA-256 (the summary is made from the DER
     /// alone, so one fingerprint always renders the same).
     private var certificates: [String: [UInt8]] = [:]
+    /// Chain-check findings, by the findings.
+    private var findings: [[CertificateFinding]: [UInt8]] = [:]
     private var writer = JSONWriter()
     /// The writer of whole records, reused record after record.
     private var recordWriter = JSONWriter()
@@ -57,25 +59,34 @@ public final class JSONFragments {
 
     /// The members `"record_version":…,"alpn":[…]` of a ClientHello, without braces.
     func lists(of entry: ClientHelloRecord) -> [UInt8] {
-        let key = HelloLists(entry)
-        if let known = hellos[key] { return known }
-        writer.removeAll()
-        writer.beginObject()
-        FlowJSON.helloLists(&writer, entry)
-        let rendered = Array(writer.exactCopy().dropFirst())
-        if hellos.count >= capacity { hellos.removeAll(keepingCapacity: true) }
-        hellos[key] = rendered
-        return rendered
+        Self.kept(&hellos, HelloLists(entry), capacity, &writer, members: true) { FlowJSON.helloLists(&$0, entry) }
+    }
+
+    /// The member `"findings":[…]` of a chain check, without braces.
+    func findings(_ list: [CertificateFinding]) -> [UInt8] {
+        Self.kept(&findings, list, capacity, &writer, members: true) { FlowJSON.findings(&$0, list) }
     }
 
     /// A certificate's object, braces included.
     func certificate(_ summary: CertificateSummary) -> [UInt8] {
-        if let known = certificates[summary.sha256] { return known }
+        Self.kept(&certificates, summary.sha256, capacity, &writer, members: false) {
+            FlowJSON.certificate(&$0, summary)
+        }
+    }
+
+    /// The rendering kept under `key`, or `render`'s, then kept: members (written in an
+    /// object, returned without its brace) or a whole value.
+    private static func kept<Key: Hashable>(
+        _ kept: inout [Key: [UInt8]], _ key: Key, _ capacity: Int, _ writer: inout JSONWriter, members: Bool,
+        _ render: (inout JSONWriter) -> Void
+    ) -> [UInt8] {
+        if let known = kept[key] { return known }
         writer.removeAll()
-        FlowJSON.certificate(&writer, summary)
-        let rendered = writer.exactCopy()
-        if certificates.count >= capacity { certificates.removeAll(keepingCapacity: true) }
-        certificates[summary.sha256] = rendered
+        if members { writer.beginObject() }
+        render(&writer)
+        let rendered = members ? Array(writer.exactCopy().dropFirst()) : writer.exactCopy()
+        if kept.count >= capacity { kept.removeAll(keepingCapacity: true) }
+        kept[key] = rendered
         return rendered
     }
 }

@@ -272,16 +272,9 @@ public struct JSONWriter: ~Copyable {
 
     /// Writes an address as text (a dotted quad written digit by digit; IPv6 as RFC 5952 text).
     public mutating func address(_ key: StaticString?, _ value: IPAddress) {
-        guard let v4 = value.ipv4 else { return string(key, value.description) }
         prefix(key)
         put(UInt8(ascii: "\""))
-        appendDecimal(Int64(v4 >> 24))
-        put(UInt8(ascii: "."))
-        appendDecimal(Int64((v4 >> 16) & 0xff))
-        put(UInt8(ascii: "."))
-        appendDecimal(Int64((v4 >> 8) & 0xff))
-        put(UInt8(ascii: "."))
-        appendDecimal(Int64(v4 & 0xff))
+        value.withText { put($0) }
         put(UInt8(ascii: "\""))
     }
 
