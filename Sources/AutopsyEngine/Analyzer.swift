@@ -274,7 +274,8 @@ public final class Analyzer {
             record.sequence = serial + 1
             record.id = Int(serial) + 1
             context.learn(record)
-            emit(conclude(record))
+            conclude(&record)
+            emit(record)
         case .finished(let box, let reportable, let local):
             var record = box.record.moveOut()
             let serial = serials[shard].removeValue(forKey: local) ?? local
@@ -282,16 +283,16 @@ public final class Analyzer {
             record.sequence = serial + 1
             record.id = Int(serial) + 1
             guard reportable else {
-                if !options.streaming { queue.finished(record.id, nil, emit: emit) }
+                if !options.streaming { queue.finishedUnreported(record.id, emit: emit) }
                 return
             }
             context.learn(record)
             let id = record.id
-            let concluded = conclude(record)
+            conclude(&record)
             if options.streaming {
-                emit(concluded)
+                emit(record)
             } else {
-                queue.finished(id, concluded, emit: emit)
+                queue.finished(id, record, emit: emit)
             }
         }
     }
@@ -300,17 +301,16 @@ public final class Analyzer {
     /// taught (itself included), and counts it. A record bound for NDJSON leaves with its
     /// whole line rendered: while it waits in the emission queue, only the line and a few
     /// fields are kept.
-    private func conclude(_ record: consuming FlowRecord) -> FlowRecord {
+    private func conclude(_ record: inout FlowRecord) {
         record.diagnoses = Diagnoser.diagnose(record, context: context)
         summary.add(record)
         patternFinder.add(record)
-        guard options.renderJSON else { return record }
+        guard options.renderJSON else { return }
         lineWriter.removeAll()
         FlowJSON.write(record, to: &lineWriter, sharing: true)
         // In pieces: the parts rendered ahead shared, the rest copied at its own size (the
         // writer's buffer is far larger, and reused).
         record.renderedJSON = RenderedJSON(line: lineWriter.takePieces())
-        return record
     }
 
     /// Counts libpcap's drops into the summary (live capture).

@@ -31,7 +31,8 @@ struct EmissionQueue {
         var diagnoses: [Diagnosis]
         var line: [[UInt8]]
 
-        init?(_ record: FlowRecord) {
+        /// Borrows the record: an initializer would otherwise take (so copy) it.
+        init?(_ record: borrowing FlowRecord) {
             guard let line = record.renderedJSON?.line else { return nil }
             sequence = record.sequence
             id = record.id
@@ -76,11 +77,13 @@ struct EmissionQueue {
         case whole(Boxed)
         case compact(Compact)
 
-        var record: FlowRecord? {
+        /// Hands the record to `emit`, if the flow is reported (without an optional, whose
+        /// unwrapping would copy the record).
+        func emit(_ emit: (FlowRecord) -> Void) {
             switch self {
-            case .unreported: return nil
-            case .whole(let boxed): return boxed.record
-            case .compact(let compact): return compact.record
+            case .unreported: return
+            case .whole(let boxed): emit(boxed.record)
+            case .compact(let compact): emit(compact.record)
             }
         }
 
@@ -104,21 +107,28 @@ struct EmissionQueue {
         self.maxWaitingBytes = maxWaitingBytes
     }
 
-    /// Records that flow `id` ended; `record` is nil when the flow is not reported.
-    mutating func finished(_ id: Int, _ record: consuming FlowRecord?, emit: (FlowRecord) -> Void) {
+    /// Records that flow `id` ended and is reported with `record` (borrowed: no optional
+    /// wraps it, whose unwrapping would copy it).
+    mutating func finished(_ id: Int, _ record: FlowRecord, emit: (FlowRecord) -> Void) {
         if late.remove(id) != nil {
-            if let record {
-                reportedLate += 1
-                emit(record)
-            }
-            return
+            reportedLate += 1
+            return emit(record)
         }
-        let pending: Pending
-        if let record {
-            pending = Compact(record).map(Pending.compact) ?? .whole(Boxed(record))
+        // No `??`: its closure would capture, and so copy, the record.
+        if let compact = Compact(record) {
+            wait(id, .compact(compact), emit)
         } else {
-            pending = .unreported
+            wait(id, .whole(Boxed(record)), emit)
         }
+    }
+
+    /// Records that flow `id` ended and is not reported.
+    mutating func finishedUnreported(_ id: Int, emit: (FlowRecord) -> Void) {
+        if late.remove(id) != nil { return }
+        wait(id, .unreported, emit)
+    }
+
+    private mutating func wait(_ id: Int, _ pending: Pending, _ emit: (FlowRecord) -> Void) {
         waitingBytes += pending.bytes
         waiting[id] = pending
         drain(emit)
@@ -128,9 +138,7 @@ struct EmissionQueue {
     /// Emits everything still waiting, in id order, once every flow up to `lastID` has
     /// finished (end of a capture file).
     mutating func flush(through lastID: Int, _ emit: (FlowRecord) -> Void) {
-        for id in waiting.keys.sorted() {
-            if let record = waiting[id]?.record { emit(record) }
-        }
+        for id in waiting.keys.sorted() { waiting[id]?.emit(emit) }
         waiting.removeAll()
         waitingBytes = 0
         late.removeAll()
@@ -140,7 +148,7 @@ struct EmissionQueue {
     private mutating func drain(_ emit: (FlowRecord) -> Void) {
         while let entry = waiting.removeValue(forKey: nextID) {
             waitingBytes -= entry.bytes
-            if let record = entry.record { emit(record) }
+            entry.emit(emit)
             nextID += 1
         }
     }

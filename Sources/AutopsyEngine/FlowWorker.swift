@@ -150,7 +150,8 @@ final class FlowWorker {
         let local = record.sequence - 1
         // In a sweep the table finishes flows least recently seen first: by last frame.
         let minor = phase == 0 ? record.lastFrame : (phase == 2 ? local : nextOrder())
-        append(.finished(FlowEvent.RecordBox(record), reportable: reportable, local: local), minor: minor)
+        // Moved out, not copied (a record holds dozens of references).
+        append(.finished(FlowEvent.RecordBox(record.moveOut()), reportable: reportable, local: local), minor: minor)
     }
 
     /// Summarizes the certificates and judges the server's chain at the capture time, once

@@ -50,6 +50,9 @@ struct DirectionState {
 
     /// The most unfinished TLS bytes held: the largest record body plus the largest
     /// handshake buffer (record bodies a message spans).
+    /// The plaintext the direction began with, as sampled.
+    var plaintextPrefix: [UInt8] { Array(sample.prefix(Int(clamping: plaintextBytes))) }
+
     var bufferPeakBytes: Int { deframer.peakBodyBytes + joiner.peakBufferedBytes }
 
     /// Takes a chunk that lies inside an encrypted (or skipped) record body and does not

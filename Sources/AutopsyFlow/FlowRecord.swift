@@ -355,6 +355,19 @@ public struct FlowRecord: Sendable, Hashable {
         return moved
     }
 
+    /// Whether a ClientHello was seen. A test of the case, not `!= nil`, which copies the
+    /// hello (and retains each of its arrays) on the per-packet path.
+    public var hasClientHello: Bool {
+        if case .some = clientHello { return true }
+        return false
+    }
+
+    /// Whether a ServerHello was seen (tested like `hasClientHello`).
+    public var hasServerHello: Bool {
+        if case .some = serverHello { return true }
+        return false
+    }
+
     /// The negotiated version (ServerHello), when there was one.
     public var version: ProtocolVersion? { serverHello?.hello.selectedVersion }
     /// The negotiated cipher suite.

@@ -8,7 +8,7 @@ extension FlowSession {
         _ message: HandshakeMessage, _ state: inout DirectionState, _ direction: StreamDirection,
         _ header: RecordHeader, _ packet: PacketInfo
     ) {
-        if message.type == .clientHello && record.clientHello == nil { makeClient(direction) }
+        if message.type == .clientHello && !record.hasClientHello { makeClient(direction) }
         let side = side(of: direction)
         let name = message.type.name ?? "handshake_\(message.type.rawValue)"
         addStep(side, name, message.body.count, packet)
@@ -59,7 +59,7 @@ extension FlowSession {
             frame: packet.frame, timestamp: packet.timestamp, recordVersion: recordVersion, hello: hello)
         entry.fingerprint(fingerprints)
         for anomaly in hello.anomalies { noteAnomaly(anomaly) }
-        if record.clientHello == nil {
+        if !record.hasClientHello {
             record.clientHello = entry
         } else if record.retryClientHello == nil {
             // The second ClientHello answers a HelloRetryRequest, even one the capture missed.
@@ -85,7 +85,7 @@ extension FlowSession {
             if record.helloRetryRequest == nil { record.helloRetryRequest = entry }
             return
         }
-        guard record.serverHello == nil else { return }
+        guard !record.hasServerHello else { return }
         record.serverHello = entry
         // TLS 1.3: everything the server sends after its ServerHello is encrypted.
         if hello.selectedVersion.isTLS13OrDraft { state.encrypted = true }
@@ -105,7 +105,7 @@ extension FlowSession {
         }
         do {
             switch type {
-            case 1 where record.clientHello == nil:
+            case 1 where !record.hasClientHello:
                 makeClient(direction)
                 let hello = try ClientHello.parseSSLv2(body)
                 addStep(.client, "client_hello", body.count, packet)
@@ -114,7 +114,7 @@ extension FlowSession {
                     frame: packet.frame, timestamp: packet.timestamp, recordVersion: .ssl2, hello: hello)
                 entry.fingerprint(fingerprints)
                 record.clientHello = entry
-            case 4 where record.serverHello == nil:
+            case 4 where !record.hasServerHello:
                 let parsed = try ServerHello.parseSSLv2(body)
                 addStep(side, "server_hello", body.count, packet)
                 lastHandshakeStep = "server_hello"

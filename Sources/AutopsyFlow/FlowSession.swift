@@ -125,7 +125,7 @@ public struct FlowSession: StreamHandler {
                 state.phase = total > limits.plaintextScanBytes ? .stopped : .searching(strict: strict, scanned: total)
             }
         }
-        put(state, direction)
+        put(&state, direction)
         updateDecision(packet)
     }
 
@@ -143,7 +143,7 @@ public struct FlowSession: StreamHandler {
         // Before the handshake is decided a gap ends parsing (the flow is incomplete). After
         // it, records are looked for again at segment starts, to keep closing alerts.
         state.phase = isDecided ? .searching(strict: false, scanned: 0) : .stopped
-        put(state, direction)
+        put(&state, direction)
     }
 
     /// Notes a FIN or RST.
@@ -179,49 +179,48 @@ public struct FlowSession: StreamHandler {
     /// The flow's record as it ends (the session is done with after this: its record is
     /// moved out, not copied).
     public mutating func finish(_ end: FlowEnd) -> FlowRecord {
-        let outcome = isDecided ? record.outcome : undecidedOutcome()
-        var result = record.moveOut()
-        result.end = end.rawValue
-        result.outcome = outcome
-        result.tlsBufferPeakBytes = max(initiator.bufferPeakBytes, responder.bufferPeakBytes)
+        // Completed in place, then moved out: returning a local copy would retain every
+        // reference the record holds.
+        if !isDecided { record.outcome = undecidedOutcome() }
+        record.end = end.rawValue
+        record.tlsBufferPeakBytes = max(initiator.bufferPeakBytes, responder.bufferPeakBytes)
         // Each direction read in place (its state is large to copy).
         let clientIsInitiator = initiatorIsClient
         for side in [Side.client, Side.server] {
             let isInitiator = (side == .client) == clientIsInitiator
             guard isInitiator ? initiator.startedPlaintext : responder.startedPlaintext else { continue }
-            let sample = isInitiator ? initiator.sample : responder.sample
-            let length = isInitiator ? initiator.plaintextBytes : responder.plaintextBytes
-            result.plaintextSample[side] = PlaintextSniffer.describe(Array(sample.prefix(Int(clamping: length))))
+            record.plaintextSample[side] = PlaintextSniffer.describe(
+                isInitiator ? initiator.plaintextPrefix : responder.plaintextPrefix)
         }
         // Plaintext that TLS followed (STARTTLS) is not a failure to speak TLS.
-        if result.outcome == .notTLS || (!result.upgradedFromPlaintext && result.sawTLS) {
+        if record.outcome == .notTLS || (!record.upgradedFromPlaintext && record.sawTLS) {
             let clientPlaintext = clientIsInitiator ? initiator.startedPlaintext : responder.startedPlaintext
             let serverPlaintext = clientIsInitiator ? responder.startedPlaintext : initiator.startedPlaintext
             if clientPlaintext {
-                result.plaintextSide = .client
+                record.plaintextSide = .client
             } else if serverPlaintext {
-                result.plaintextSide = .server
+                record.plaintextSide = .server
             }
         }
-        return result
+        return record.moveOut()
     }
 
     func undecidedOutcome() -> Outcome {
-        let client = initiatorIsClient ? initiator : responder
-        let server = initiatorIsClient ? responder : initiator
-        if record.clientHello == nil {
+        // The directions' fields read in place (a state is large to copy).
+        let serverStartedPlaintext = initiatorIsClient ? responder.startedPlaintext : initiator.startedPlaintext
+        if !record.hasClientHello {
             // TLS without a ClientHello: the capture began mid-flow (partial), or the hello
             // itself was lost or cut by the snap length (incomplete).
             if record.sawTLS { return record.tcp.syn ? .incomplete : .partial }
-            return client.startedPlaintext || server.startedPlaintext ? .notTLS : .incomplete
+            return initiator.startedPlaintext || responder.startedPlaintext ? .notTLS : .incomplete
         }
-        if server.startedPlaintext && record.serverHello == nil && record.helloRetryRequest == nil { return .notTLS }
+        if serverStartedPlaintext && !record.hasServerHello && record.helloRetryRequest == nil { return .notTLS }
         if record.alerts.contains(where: { !$0.isEncrypted }) || record.alerts.contains(where: \.isEncrypted) {
             return .failed
         }
         if record.tcp.clientRST || record.tcp.serverRST { return .reset }
         if record.tcp.gaps > 0 { return .incomplete }
-        if server.bytes == 0 { return .noResponse }
+        if (initiatorIsClient ? responder.bytes : initiator.bytes) == 0 { return .noResponse }
         return .incomplete
     }
 
@@ -231,8 +230,9 @@ public struct FlowSession: StreamHandler {
         _ state: inout DirectionState, _ bytes: Span<UInt8>, _ direction: StreamDirection, _ packet: PacketInfo,
         isFirstChunk: Bool
     ) {
-        var deframer = state.deframer
-        state.deframer = RecordDeframer(maxBodyBytes: 0)
+        // Swapped out and back, not copied (a copy retains the deframer's buffers).
+        var deframer = RecordDeframer(maxBodyBytes: 0)
+        swap(&deframer, &state.deframer)
         deframer.feed(bytes) { deframed in
             handle(deframed, &state, direction, packet)
         }
@@ -265,7 +265,7 @@ public struct FlowSession: StreamHandler {
                 state.phase = .stopped
             }
         }
-        state.deframer = deframer
+        swap(&state.deframer, &deframer)
     }
 
     mutating func handle(
@@ -276,7 +276,7 @@ public struct FlowSession: StreamHandler {
         if deframed.isSSLv2 {
             handleSSLv2(deframed, side: side, direction: direction, packet)
             // SSL 2.0 encrypts the server's messages after its SERVER-HELLO, the client's after its CLIENT-MASTER-KEY.
-            if side == .server && record.serverHello != nil { state.encrypted = true }
+            if side == .server && record.hasServerHello { state.encrypted = true }
             if side == .client && record.sslv2MasterKeySent { state.encrypted = true }
             return state.encrypted ? .encrypted : .plaintext
         }
@@ -325,7 +325,7 @@ public struct FlowSession: StreamHandler {
             // Before TLS 1.3 a change_cipher_spec comes after the ServerHello (and, from the
             // client, after its ClientKeyExchange): one before either is TLS 1.3's, sent before
             // a second ClientHello (the capture missed the HelloRetryRequest).
-            if !isTLS13 && (record.serverHello != nil || state.sentHandshakeAfterHello) {
+            if !isTLS13 && (record.hasServerHello || state.sentHandshakeAfterHello) {
                 state.encrypted = true
             } else if !isTLS13 {
                 // No ServerHello seen (a one-sided capture): the next record tells.
@@ -354,7 +354,7 @@ public struct FlowSession: StreamHandler {
             }
             return
         }
-        if isTLS13 && record.serverHello != nil {
+        if isTLS13 && record.hasServerHello {
             if side == .server {
                 addStep(side, state.encryptedRecords == 1 ? "encrypted_handshake" : "encrypted_record", length, packet)
             } else {
@@ -430,29 +430,36 @@ public struct FlowSession: StreamHandler {
                 encryptedLength: encryptedLength, stage: stage))
         guard !isDecided else { return }
         addStep(side, alert == nil ? "encrypted_alert" : "alert", encryptedLength ?? 2, packet)
-        if alert?.level == .fatal || (alert == nil && record.clientHello != nil) {
+        if alert?.level == .fatal || (alert == nil && record.hasClientHello) {
             decide(.failed, packet)
         }
     }
 
     mutating func updateDecision(_ packet: PacketInfo) {
-        guard !isDecided, record.clientHello != nil, !isTLS13 else { return }
+        guard !isDecided, record.hasClientHello, !isTLS13 else { return }
         // TLS 1.2 and earlier: both sides sent change_cipher_spec and their Finished after it
         // (read in place: the states are large to copy, and this runs on every chunk).
         if initiator.sawCCS && responder.sawCCS && initiator.encryptedAfterCCS > 0 && responder.encryptedAfterCCS > 0 {
             let abbreviated =
-                record.serverCertificates.isEmpty && (record.serverHello.map { isResumption($0.hello) } ?? false)
+                record.serverCertificates.isEmpty && isResumption()
             decide(abbreviated ? .resumed : .established, packet)
         }
     }
 
-    func isResumption(_ hello: ServerHello) -> Bool {
-        guard let clientHello = record.clientHello?.hello else { return false }
+    /// Whether the ServerHello resumes a session (false without both hellos). Reads the
+    /// hellos in place, field by field: copying one out retains each of its arrays.
+    func isResumption() -> Bool {
+        guard record.hasClientHello, let version = record.serverHello?.hello.selectedVersion else { return false }
         // TLS 1.3 echoes the legacy session id always; only an accepted PSK means resumption.
-        if hello.selectedVersion.isTLS13OrDraft { return hello.extensions.selectedPSKIdentity != nil }
-        if !clientHello.sessionID.isEmpty && hello.sessionID == clientHello.sessionID { return true }
+        if version.isTLS13OrDraft { return record.serverHello?.hello.extensions.selectedPSKIdentity != nil }
+        if record.clientHello?.hello.sessionID.isEmpty == false
+            && record.serverHello?.hello.sessionID == record.clientHello?.hello.sessionID
+        {
+            return true
+        }
         // Ticket resumption may come with an empty or new session id: the server then skips its Certificate.
-        return (clientHello.extensions.sessionTicketLength ?? 0) > 0 && record.serverCertificateFrame == nil
+        return (record.clientHello?.hello.extensions.sessionTicketLength ?? 0) > 0
+            && record.serverCertificateFrame == nil
     }
 
     mutating func decide(_ outcome: Outcome, _ packet: PacketInfo) {
@@ -460,14 +467,14 @@ public struct FlowSession: StreamHandler {
         var outcome = outcome
         // A client that answers a plaintext reply (an SSH banner, an HTTP error) with an
         // alert: the failure is that the server does not speak TLS.
-        let server = initiatorIsClient ? responder : initiator
-        if outcome == .failed && record.serverHello == nil && server.startedPlaintext {
+        let serverStartedPlaintext = initiatorIsClient ? responder.startedPlaintext : initiator.startedPlaintext
+        if outcome == .failed && !record.hasServerHello && serverStartedPlaintext {
             outcome = .notTLS
             record.plaintextSide = .server
             record.plaintextSample[.server] = PlaintextSniffer.describe(
-                Array(server.sample.prefix(Int(clamping: server.plaintextBytes))))
+                initiatorIsClient ? responder.plaintextPrefix : initiator.plaintextPrefix)
         }
-        if outcome == .established, let hello = record.serverHello?.hello, isResumption(hello) {
+        if outcome == .established, isResumption() {
             outcome = .resumed
         }
         record.outcome = outcome
@@ -501,19 +508,15 @@ public struct FlowSession: StreamHandler {
     }
 
     mutating func take(_ direction: StreamDirection) -> DirectionState {
-        let empty = DirectionState(limits: (0, 0))
-        if direction == .initiator {
-            let state = initiator
-            initiator = empty
-            return state
-        }
-        let state = responder
-        responder = empty
+        // Swapped, not copied: a copy would retain each reference the state holds.
+        var state = DirectionState(limits: (0, 0))
+        if direction == .initiator { swap(&state, &initiator) } else { swap(&state, &responder) }
         return state
     }
 
-    mutating func put(_ state: DirectionState, _ direction: StreamDirection) {
-        if direction == .initiator { initiator = state } else { responder = state }
+    /// Puts back a state taken by `take` (swapped in; `state` is left with what was there).
+    mutating func put(_ state: inout DirectionState, _ direction: StreamDirection) {
+        if direction == .initiator { swap(&state, &initiator) } else { swap(&state, &responder) }
     }
 
     /// The responder sent the ClientHello: it is the client.
