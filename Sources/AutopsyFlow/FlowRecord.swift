@@ -77,6 +77,15 @@ public struct ServerHelloRecord: Sendable, Hashable {
         self.timestamp = timestamp
         self.hello = hello
     }
+
+    /// The record part with its JA3S.
+    init(frame: UInt64, timestamp: Timestamp, hello: consuming ServerHello, _ prints: FingerprintCache.Server) {
+        self.frame = frame
+        self.timestamp = timestamp
+        self.hello = hello
+        ja3s = prints.ja3s
+        ja3sString = prints.ja3sString
+    }
 }
 
 /// An alert seen on the wire, with who sent it and when.

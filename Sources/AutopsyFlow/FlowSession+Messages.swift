@@ -52,43 +52,47 @@ extension FlowSession {
         }
     }
 
+    // The hellos are taken (consuming) and built where they are kept, then completed in
+    // place: a copy of a hello retains each of its arrays.
     private mutating func clientHello(
-        _ hello: ClientHello, side: Side, recordVersion: ProtocolVersion, _ packet: PacketInfo
+        _ hello: consuming ClientHello, side: Side, recordVersion: ProtocolVersion, _ packet: PacketInfo
     ) {
-        var entry = ClientHelloRecord(
-            frame: packet.frame, timestamp: packet.timestamp, recordVersion: recordVersion, hello: hello)
-        entry.fingerprint(fingerprints)
         for anomaly in hello.anomalies { noteAnomaly(anomaly) }
         if !record.hasClientHello {
-            record.clientHello = entry
+            record.clientHello = ClientHelloRecord(
+                frame: packet.frame, timestamp: packet.timestamp, recordVersion: recordVersion, hello: hello)
+            record.clientHello?.fingerprint(fingerprints)
         } else if record.retryClientHello == nil {
             // The second ClientHello answers a HelloRetryRequest, even one the capture missed.
-            record.retryClientHello = entry
+            record.retryClientHello = ClientHelloRecord(
+                frame: packet.frame, timestamp: packet.timestamp, recordVersion: recordVersion, hello: hello)
+            record.retryClientHello?.fingerprint(fingerprints)
         }
     }
 
     private mutating func serverHello(
-        _ hello: ServerHello, _ state: inout DirectionState, side: Side, _ packet: PacketInfo
+        _ hello: consuming ServerHello, _ state: inout DirectionState, side: Side, _ packet: PacketInfo
     ) {
-        var entry = ServerHelloRecord(frame: packet.frame, timestamp: packet.timestamp, hello: hello)
-        if let fingerprints {
-            let prints = fingerprints.server(hello)
-            entry.ja3sString = prints.ja3sString
-            entry.ja3s = prints.ja3s
-        } else {
-            entry.ja3sString = JA3.serverString(hello)
-            entry.ja3s = JA3.serverHash(hello)
-        }
         for anomaly in hello.anomalies { noteAnomaly(anomaly) }
+        let prints: FingerprintCache.Server
+        if let fingerprints {
+            prints = fingerprints.server(hello)
+        } else {
+            let string = JA3.serverString(hello)
+            prints = FingerprintCache.Server(ja3sString: string, ja3s: JA3.md5Hex(string))
+        }
         if hello.isHelloRetryRequest {
             helloRetrySeen = true
-            if record.helloRetryRequest == nil { record.helloRetryRequest = entry }
+            if record.helloRetryRequest == nil {
+                record.helloRetryRequest = ServerHelloRecord(
+                    frame: packet.frame, timestamp: packet.timestamp, hello: hello, prints)
+            }
             return
         }
         guard !record.hasServerHello else { return }
-        record.serverHello = entry
         // TLS 1.3: everything the server sends after its ServerHello is encrypted.
         if hello.selectedVersion.isTLS13OrDraft { state.encrypted = true }
+        record.serverHello = ServerHelloRecord(frame: packet.frame, timestamp: packet.timestamp, hello: hello, prints)
     }
 
     /// An SSL 2.0 record: the CLIENT-HELLO and SERVER-HELLO are read; later SSL 2.0

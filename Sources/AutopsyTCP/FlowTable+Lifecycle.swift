@@ -103,7 +103,7 @@ extension FlowTable {
         recency.remove(slot)
         let state = flows[slot]
         // Every flow leaves with a handler, even one that only ever sent its SYN.
-        let handler = handlers[slot].map { $0.handler.take() } ?? newHandler(slot)
+        let box = materialize(slot)
         handlers[slot] = nil
         index.removeValue(forKey: state.key)
         halves[2 * slot].reset()
@@ -114,7 +114,8 @@ extension FlowTable {
                 state.key, at: state.lastSeen, capacity: max(1, limits.maxFlows))
             counters.tombstonesPeak = max(counters.tombstonesPeak, tombstones.count)
         }
-        if let handler { finished(handler, end, state.start) }
+        // Taken straight into the call: binding it to a name first would copy it.
+        if let handler = box.handler.take() { finished(consume handler, end, state.start) }
         return true
     }
 
