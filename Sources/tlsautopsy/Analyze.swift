@@ -4,6 +4,7 @@ import AutopsyEngine
 import AutopsyFlow
 import AutopsyReport
 import AutopsyTCP
+import CMalloc
 import Foundation
 
 /// `tlsautopsy analyze`: one record per flow from capture files.
@@ -69,7 +70,7 @@ struct Analyze: ParsableCommand {
         var options = AnalysisOptions()
         options.filter = filter
         options.limits = try limits.limits()
-        options.threads = try threading.count()
+        options.threads = try threading.countLimitingArenas()
         options.renderJSON = format == .json
         try trust.apply(to: &options)
         let analyzer = Analyzer(options: options)
@@ -129,6 +130,17 @@ struct ThreadOptions: ParsableArguments {
         guard (1...64).contains(threads) else {
             throw ValidationError("--threads must be between 1 and 64, not \(threads).")
         }
+        return threads
+    }
+
+    /// The count (`count()`), with glibc's allocator told to keep one arena per thread that
+    /// allocates: the reading thread and the workers. By default it makes up to eight per
+    /// core, one for each thread of Dispatch's pool a worker's queue happens to run on, and
+    /// each keeps its own free memory (hs200k with two threads: 73 MB resident, 69 MB with
+    /// three arenas).
+    func countLimitingArenas() throws -> Int {
+        let threads = try count()
+        _ = mallopt(M_ARENA_MAX, Int32(threads + 1))
         return threads
     }
 }
