@@ -77,7 +77,12 @@ public enum FlowJSON {
         json.string("next_protocol", record.nextProtocol)
         json.bool("resumed", record.resumed)
         clientHello(&json, "client_hello", record.clientHello, fragments)
-        serverHello(&json, "server_hello", record.serverHello ?? record.helloRetryRequest, record: record)
+        // Each hello passed where it lies (`??` would copy it, arrays and all).
+        if record.hasServerHello {
+            serverHello(&json, "server_hello", record.serverHello, of: record, isFinal: true)
+        } else {
+            serverHello(&json, "server_hello", record.helloRetryRequest, of: record, isFinal: false)
+        }
         certificates(&json, "certificates", record.certificateSummaries, fragments)
         certificates(&json, "client_certificates", record.clientCertificateSummaries, fragments)
         alerts(&json, record.alerts)
@@ -101,8 +106,8 @@ public enum FlowJSON {
 
     /// From `hello_retry_request` to `end`: fields beyond the contract's example, in a fixed order.
     private static func tail(_ record: FlowRecord, _ json: inout JSONWriter, _ fragments: JSONFragments? = nil) {
-        if record.serverHello != nil, let retry = record.helloRetryRequest {
-            serverHello(&json, "hello_retry_request", retry, record: nil)
+        if record.hasServerHello, record.helloRetryRequest != nil {
+            serverHello(&json, "hello_retry_request", record.helloRetryRequest, of: record, isFinal: false)
         } else {
             json.null("hello_retry_request")
         }
@@ -268,8 +273,7 @@ public enum FlowJSON {
         _ json: inout JSONWriter, _ key: StaticString, _ entry: ClientHelloRecord?, _ fragments: JSONFragments?
     ) {
         guard let entry else { return json.null(key) }
-        let hello = entry.hello
-        let ext = hello.extensions
+        // Fields read where they lie: a local copy of the hello would retain its arrays.
         json.beginObject(key)
         json.int("frame", entry.frame)
         if let fragments {
@@ -277,16 +281,16 @@ public enum FlowJSON {
         } else {
             helloLists(&json, entry)
         }
-        json.string("server_name", ext.serverName)
-        json.bool("sslv2_compatible", hello.isSSLv2Compatible)
+        json.string("server_name", entry.hello.extensions.serverName)
+        json.bool("sslv2_compatible", entry.hello.isSSLv2Compatible)
         json.string("ja3", entry.ja3)
         json.string("ja3_string", entry.ja3String)
         json.string("ja4", entry.ja4)
-        json.bool("session_id", !hello.sessionID.isEmpty)
-        json.int("session_ticket_length", ext.sessionTicketLength)
-        json.int("psk_identities", ext.preSharedKeyIdentities)
-        json.bool("early_data", ext.contains(.earlyData))
-        if let ech = ext.encryptedClientHello {
+        json.bool("session_id", !entry.hello.sessionID.isEmpty)
+        json.int("session_ticket_length", entry.hello.extensions.sessionTicketLength)
+        json.int("psk_identities", entry.hello.extensions.preSharedKeyIdentities)
+        json.bool("early_data", entry.hello.extensions.contains(.earlyData))
+        if let ech = entry.hello.extensions.encryptedClientHello {
             json.beginObject("ech")
             json.int("type", ech.type)
             json.int("kdf", ech.kdf)
@@ -315,22 +319,23 @@ public enum FlowJSON {
         json.strings("alpn", ext.alpnNames ?? [])
     }
 
+    /// A ServerHello or HelloRetryRequest of `record`; when `isFinal` (the record's
+    /// ServerHello), the cipher is the record's (SSL 2.0 included).
     private static func serverHello(
-        _ json: inout JSONWriter, _ key: StaticString, _ entry: ServerHelloRecord?, record: FlowRecord?
+        _ json: inout JSONWriter, _ key: StaticString, _ entry: ServerHelloRecord?, of record: FlowRecord,
+        isFinal: Bool
     ) {
         guard let entry else { return json.null(key) }
-        let hello = entry.hello
         json.beginObject(key)
         json.int("frame", entry.frame)
-        json.string("version", hello.selectedVersion.description)
-        let isFinal = record?.serverHello == entry
-        json.string("cipher_suite", isFinal ? record?.cipherName : hello.cipherSuite.description)
-        json.names("extensions", hello.extensions.types, { $0.description })
-        json.string("curve", hello.keyShareGroup?.description)
-        json.string("alpn", hello.selectedALPN)
-        json.bool("hello_retry_request", hello.isHelloRetryRequest)
+        json.string("version", entry.hello.selectedVersion.description)
+        json.string("cipher_suite", isFinal ? record.cipherName : entry.hello.cipherSuite.description)
+        json.names("extensions", entry.hello.extensions.types, { $0.description })
+        json.string("curve", entry.hello.keyShareGroup?.description)
+        json.string("alpn", entry.hello.selectedALPN)
+        json.bool("hello_retry_request", entry.hello.isHelloRetryRequest)
         json.string("ja3s", entry.ja3s)
-        json.int("cipher_suite_code", isFinal ? record?.cipherCode : Int(hello.cipherSuite.rawValue))
+        json.int("cipher_suite_code", isFinal ? record.cipherCode : Int(entry.hello.cipherSuite.rawValue))
         json.endObject()
     }
 

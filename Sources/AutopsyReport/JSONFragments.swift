@@ -32,6 +32,18 @@ public final class JSONFragments {
             signatures = ext.signatureAlgorithms
             alpn = ext.alpn
         }
+
+        /// The lists as memory (`combine(contentsOf:)`), not element by element.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(UInt32(recordVersion.rawValue) << 16 | UInt32(legacyVersion.rawValue))
+            hasher.combine(contentsOf: supportedVersions)
+            hasher.combine(contentsOf: cipherSuites)
+            hasher.combine(contentsOf: types)
+            hasher.combine(contentsOf: groups)
+            hasher.combine(contentsOf: keyShares)
+            hasher.combine(contentsOf: signatures)
+            hasher.combine(alpn)
+        }
     }
 
     /// Renderings kept; the cache starts over when full.

@@ -30,6 +30,20 @@ public final class FingerprintCache {
             versions = hello.extensions.supportedVersions
             firstALPN = hello.extensions.alpn?.first
         }
+
+        /// The lists as memory (`combine(contentsOf:)`), not element by element.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(legacyVersion.rawValue)
+            hasher.combine(isSSLv2Compatible)
+            hasher.combine(sslv2CipherSpecs)
+            hasher.combine(contentsOf: cipherSuites)
+            hasher.combine(contentsOf: types)
+            hasher.combine(contentsOf: groups)
+            hasher.combine(pointFormats)
+            hasher.combine(contentsOf: signatures)
+            hasher.combine(contentsOf: versions)
+            hasher.combine(firstALPN)
+        }
     }
 
     /// What JA3S reads from a ServerHello.
