@@ -269,7 +269,7 @@ public final class Analyzer {
             flowsTracked += 1
             flowsTrackedPeak = max(flowsTrackedPeak, flowsTracked)
         case .decided(let box, let local):
-            var record = box.record.moveOut()
+            guard var record = box.record.take() else { return }
             let serial = serials[shard][local] ?? local
             record.sequence = serial + 1
             record.id = Int(serial) + 1
@@ -277,7 +277,7 @@ public final class Analyzer {
             conclude(&record)
             emit(record)
         case .finished(let box, let reportable, let local):
-            var record = box.record.moveOut()
+            guard var record = box.record.take() else { return }
             let serial = serials[shard].removeValue(forKey: local) ?? local
             flowsTracked -= 1
             record.sequence = serial + 1

@@ -19,7 +19,8 @@ struct FlowEvent {
     /// A record on its way from a shard to the merger: events are copied as they are sorted
     /// and handled, the box alone is; the merger moves the record out (`FlowRecord.moveOut`).
     final class RecordBox {
-        var record: FlowRecord
+        /// Nil once taken (`take()` moves the record out without building an empty one).
+        var record: FlowRecord?
         init(_ record: consuming FlowRecord) { self.record = record }
     }
 
@@ -142,16 +143,22 @@ final class FlowWorker {
 
     private func finished(_ session: consuming FlowSession, _ end: FlowEnd) {
         let reportable = session.isReportable && !session.reportedAtDecision
-        var record = session.finish(end)
-        if reportable {
-            judgeCertificates(&record)
-            if renderJSON { record.renderedJSON = fragments.render(record) }
-        }
-        let local = record.sequence - 1
+        var local: UInt64 = 0
+        var lastFrame: UInt64 = 0
+        // Completed inside the session and boxed as it comes out: never copied, and moved
+        // once (a record holds dozens of references).
+        let box = FlowEvent.RecordBox(
+            session.finish(end) { record in
+                if reportable {
+                    self.judgeCertificates(&record)
+                    if self.renderJSON { record.renderedJSON = self.fragments.render(record) }
+                }
+                local = record.sequence - 1
+                lastFrame = record.lastFrame
+            })
         // In a sweep the table finishes flows least recently seen first: by last frame.
-        let minor = phase == 0 ? record.lastFrame : (phase == 2 ? local : nextOrder())
-        // Moved out, not copied (a record holds dozens of references).
-        append(.finished(FlowEvent.RecordBox(record.moveOut()), reportable: reportable, local: local), minor: minor)
+        let minor = phase == 0 ? lastFrame : (phase == 2 ? local : nextOrder())
+        append(.finished(box, reportable: reportable, local: local), minor: minor)
     }
 
     /// Summarizes the certificates and judges the server's chain at the capture time, once

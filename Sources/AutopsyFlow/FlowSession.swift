@@ -177,8 +177,9 @@ public struct FlowSession: StreamHandler {
 
     /// Freezes the record with its outcome, when the flow leaves the table.
     /// The flow's record as it ends (the session is done with after this: its record is
-    /// moved out, not copied).
-    public mutating func finish(_ end: FlowEnd) -> FlowRecord {
+    /// moved out, not copied). `completing` finishes it in place first (certificates judged,
+    /// line rendered), so that the caller need not move it again.
+    public mutating func finish(_ end: FlowEnd, completing: (inout FlowRecord) -> Void = { _ in }) -> FlowRecord {
         // Completed in place, then moved out: returning a local copy would retain every
         // reference the record holds.
         if !isDecided { record.outcome = undecidedOutcome() }
@@ -202,6 +203,7 @@ public struct FlowSession: StreamHandler {
                 record.plaintextSide = .server
             }
         }
+        completing(&record)
         return record.moveOut()
     }
 
