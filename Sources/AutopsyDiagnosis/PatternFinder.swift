@@ -160,7 +160,7 @@ public struct PatternFinder {
 
     /// Counts one flow (only flows with a ClientHello, and a decided or failed outcome).
     public mutating func add(_ flow: FlowRecord) {
-        guard flow.clientHello != nil, flow.outcome != .partial else { return }
+        guard flow.hasClientHello, flow.outcome != .partial else { return }
         // Grouped by address and port: the SNI is one of the attributes that may separate
         // failures from successes ("fails only without SNI").
         let key = ServerAddress(flow)

@@ -73,7 +73,7 @@ public struct TextReport {
     /// What happened, in a few sentences.
     private func story(_ record: FlowRecord) -> [String] {
         var lines: [String] = []
-        if record.clientHello == nil, record.sawTLS {
+        if !record.hasClientHello, record.sawTLS {
             if record.tcp.syn {
                 lines.append("The ClientHello is not whole in the capture (lost, or cut by the snap length).")
             } else {
