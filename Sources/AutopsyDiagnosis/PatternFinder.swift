@@ -103,17 +103,17 @@ public struct PatternFinder {
     /// Flows remembered per server for the time windows.
     public static let maxEventsPerServer = 200_000
     /// Flows remembered over all servers for the time windows.
-    public static let maxEvents = 1_000_000
+    public static let maxEvents = 262_144
     /// Minutes counted per server.
     public static let maxMinutesPerServer = 10_000
     /// Minutes counted over all servers (16 bytes each).
-    public static let maxMinutes = 262_144
+    public static let maxMinutes = 65_536
     /// Distinct values counted per server and attribute; further ones count as "other".
     public static let maxValuesPerAttribute = 256
     /// Counts (server, attribute and value) held over all servers (12 bytes each).
-    public static let maxCounts = 1_000_000
+    public static let maxCounts = 262_144
     /// Server certificates remembered over all servers.
-    public static let maxCertificates = 65_536
+    public static let maxCertificates = 16_384
     /// The value number of "other" in a count past `maxValuesPerAttribute` or `maxCounts`.
     static let otherValue: UInt32 = 0x00ff_ffff
 
@@ -149,7 +149,7 @@ public struct PatternFinder {
     private var alpnNumbers: [[[UInt8]]: UInt32] = [:]
     private var values: [String] = []
     /// Distinct attribute values kept at most; later ones all count as one value, "other".
-    public static let maxValues = 65_536
+    public static let maxValues = 16_384
     /// Servers (address and port) tracked at most; flows to further servers are not counted.
     public static let maxServers = 16_384
     /// The value number standing for "no SNI".
@@ -354,7 +354,7 @@ public struct PatternFinder {
         switch attribute {
         case .clientNetwork:
             let ip = flow.client.ip
-            number = ip.ipv4.map { UInt64($0 & 0xffff_ff00) } ?? ip.high
+            number = ip.ipv4.map { UInt64($0 & 0xffff_ff00) } ?? ip.high & ipv6NetworkMask
             isIPv6 = ip.isIPv6
         case .timeWindow:
             number = UInt64(bitPattern: flow.firstTimestamp.seconds / 60)
@@ -390,7 +390,7 @@ public struct PatternFinder {
         switch attribute {
         case .clientNetwork:
             return key.isIPv6
-                ? IPAddress(ipv6High: key.number, low: 0).description + "/64"
+                ? IPAddress(ipv6High: key.number, low: 0).description + "/48"
                 : IPAddress(ipv4: UInt32(truncatingIfNeeded: key.number)).description + "/24"
         case .timeWindow:
             return String(Int64(bitPattern: key.number))
@@ -472,13 +472,18 @@ public struct PatternFinder {
         return !suites.isEmpty && suites.allSatisfy(\.isLegacy)
     }
 
-    /// The client's /24 (IPv4) or /64 (IPv6).
+    /// The client's network: its /24 (IPv4) or /48 (IPv6), the longest prefixes routed
+    /// between networks. (A /64 is one subnet, often one host: a capture's IPv6 clients would
+    /// each be a network of their own, and none would gather enough flows for a pattern.)
     static func network(_ ip: IPAddress) -> String {
         if let v4 = ip.ipv4 {
             return IPAddress(ipv4: v4 & 0xffff_ff00).description + "/24"
         }
-        return IPAddress(ipv6High: ip.high, low: 0).description + "/64"
+        return IPAddress(ipv6High: ip.high & ipv6NetworkMask, low: 0).description + "/48"
     }
+
+    /// The bits of an IPv6 address's high half that name its /48.
+    static let ipv6NetworkMask: UInt64 = 0xffff_ffff_ffff_0000
 
     /// The statements, one per server where an attribute separates failures from
     /// successes well (90 % of flows or more), in server order.

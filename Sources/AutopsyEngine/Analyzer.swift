@@ -77,6 +77,7 @@ public final class Analyzer {
         if shards > 1 {
             // Table-wide bounds are shared out evenly over the shards.
             limits.maxFlows = max(1, limits.maxFlows / shards)
+            limits.maxTombstones = max(1, limits.maxTombstones / shards)
             limits.outOfOrderBytesTotal = max(1, limits.outOfOrderBytesTotal / shards)
         }
         let store =

@@ -111,7 +111,7 @@ extension FlowTable {
         freeSlots.append(slot)
         if tombstone {
             counters.tombstoneEvictions += tombstones.insert(
-                state.key, at: state.lastSeen, capacity: max(1, limits.maxFlows))
+                state.key, at: state.lastSeen, capacity: max(1, min(limits.maxFlows, limits.maxTombstones)))
             counters.tombstonesPeak = max(counters.tombstonesPeak, tombstones.count)
         }
         // Taken straight into the call: binding it to a name first would copy it.

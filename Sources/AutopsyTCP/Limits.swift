@@ -21,6 +21,10 @@ public struct Limits: Sendable, Hashable {
     public var pendingDataAgeNanoseconds: Int64 = 30 * 1_000_000_000
     /// Flows tracked at once; past this the least recently seen flow is evicted.
     public var maxFlows: Int = 1_000_000
+    /// Closed connections remembered (tombstones, about 30 bytes each), and never more than
+    /// `maxFlows`; past this the longest-remembered one is forgotten. 131,072 is the
+    /// TIME-WAIT of a capture closing over 2,000 connections a second.
+    public var maxTombstones: Int = 131_072
     /// Plaintext bytes per direction searched for a STARTTLS-style upgrade to TLS.
     public var plaintextScanBytes: Int = 64 * 1024
 

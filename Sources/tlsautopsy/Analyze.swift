@@ -150,6 +150,12 @@ struct LimitOptions: ParsableArguments {
     @Option(help: "Flows tracked at once; past this the least recently seen is evicted (default 1000000).")
     var maxFlows: Int?
 
+    @Option(
+        help:
+            "Closed connections remembered through their TIME-WAIT, so late packets start no new flow; past this the oldest is forgotten (default 131072)."
+    )
+    var maxTombstones: Int?
+
     @Option(help: "Out-of-order bytes buffered per direction before the hole is skipped as a gap (default 262144).")
     var maxOooBytesPerDirection: Int?
 
@@ -184,6 +190,7 @@ struct LimitOptions: ParsableArguments {
             return Int64(value * 1e9)
         }
         if let value = try positive(maxFlows, "max-flows") { limits.maxFlows = value }
+        if let value = try positive(maxTombstones, "max-tombstones") { limits.maxTombstones = value }
         if let value = try positive(maxOooBytesPerDirection, "max-ooo-bytes-per-direction") {
             limits.outOfOrderBytesPerDirection = value
         }

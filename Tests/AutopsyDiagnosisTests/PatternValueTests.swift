@@ -17,6 +17,25 @@ import Testing
             vlan: vlan)
     }
 
+    @Test("client networks are /24s and /48s: hosts of one site share one")
+    func clientNetworks() {
+        let code = UInt8(PatternFinder.Attribute.allCases.firstIndex(of: .clientNetwork) ?? 0)
+        func network(_ ip: IPAddress) -> (PatternFinder.NumberKey, String) {
+            let record = Self.flow(client: ip, seconds: 0, vlan: [])
+            return (
+                PatternFinder.numberKey(.clientNetwork, code: code, of: record),
+                PatternFinder.value(.clientNetwork, of: record)
+            )
+        }
+        let a = network(IPAddress(ipv6High: 0x2001_0db8_c000_0012, low: 0x1234))
+        let b = network(IPAddress(ipv6High: 0x2001_0db8_c000_ffff, low: 0x5678))
+        let other = network(IPAddress(ipv6High: 0x2001_0db8_c001_0012, low: 0x1234))
+        #expect(a.1 == "2001:db8:c000::/48")
+        #expect(a.0 == b.0 && a.1 == b.1)
+        #expect(a.0 != other.0 && other.1 == "2001:db8:c001::/48")
+        #expect(network(IPAddress(ipv4: 0xC612_2A07)).1 == "198.18.42.0/24")
+    }
+
     @Test(arguments: [
         (IPAddress(ipv4: 0xC612_2A07), Int64(1_700_000_000), [Int]()),
         (IPAddress(ipv4: 0x0000_0000), Int64(59), [0]),

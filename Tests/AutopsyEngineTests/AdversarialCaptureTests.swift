@@ -62,7 +62,7 @@ import Testing
         let tcp = run.summary.tcp
         let limits = run.limits
         #expect(tcp.flowsTrackedPeak <= limits.maxFlows)
-        #expect(tcp.tombstonesPeak <= limits.maxFlows)
+        #expect(tcp.tombstonesPeak <= min(limits.maxFlows, limits.maxTombstones))
         #expect(tcp.outOfOrderBytesPeak <= limits.outOfOrderBytesTotal)
         #expect(run.summary.tlsBufferPeakBytes <= limits.partialRecordBytes + limits.handshakeMessageBytes)
         for record in run.records {

@@ -70,6 +70,32 @@ import Testing
         #expect(harness.finished.last?.start.sawSYN == true)
     }
 
+    /// Past `maxTombstones` the oldest closed connection is forgotten: its trailing ACK then
+    /// finds no tombstone, while the newest ones still absorb theirs.
+    @Test func tombstoneBound() {
+        var limits = Limits()
+        limits.maxTombstones = 2
+        var harness = Harness(limits: limits)
+        var connections: [Connection] = []
+        for port in [1_001, 1_002, 1_003] as [UInt16] {
+            var closing = connection
+            closing.clientPort = port
+            connections.append(closing)
+            harness.feed([
+                closing.syn(), closing.synAck(), closing.ack(.initiator, at: 0),
+                closing.fin(.initiator, at: 0), closing.fin(.responder, at: 0),
+            ])
+        }
+        #expect(harness.table.tombstoneCount == 2)
+        #expect(harness.table.counters.tombstoneEvictions == 1)
+        harness.feed(connections[2].ack(.initiator, at: 1))
+        harness.feed(connections[1].ack(.initiator, at: 1))
+        #expect(harness.table.counters.tombstoneHits == 2)
+        harness.feed(connections[0].ack(.initiator, at: 1))
+        #expect(harness.table.counters.tombstoneHits == 2)
+        #expect(harness.table.counters.segmentsWithoutFlow == 1)
+    }
+
     /// Tombstones outlive their last hit by 60 s on the capture clock (default limits), kept
     /// in whole seconds: never less, at most a second more.
     @Test func tombstoneExpiry() {

@@ -10,6 +10,7 @@ import Testing
         var rng = SplitMix64(seed: seed)
         var limits = Limits()
         limits.maxFlows = 3
+        limits.maxTombstones = 2
         limits.outOfOrderBytesPerDirection = 2_000
         limits.outOfOrderBytesTotal = 5_000
         limits.idleTimeoutNanoseconds = 20 * 1_000_000_000
@@ -44,7 +45,7 @@ import Testing
             #expect(harness.table.bufferedBytes >= 0)
             #expect(harness.table.bufferedBytes <= limits.outOfOrderBytesTotal)
             #expect(harness.table.trackedFlows <= limits.maxFlows)
-            #expect(harness.table.tombstoneCount <= limits.maxFlows)
+            #expect(harness.table.tombstoneCount <= limits.maxTombstones)
         }
         harness.finishAll()
         #expect(harness.table.trackedFlows == 0)
