@@ -330,7 +330,11 @@ public struct JSONWriter: ~Copyable {
         if let key {
             // Keys are this program's own field names: plain ASCII literals, never escaped,
             // copied straight from the literal.
-            key.withUTF8Buffer { putQuoted($0, then: UInt8(ascii: ":")) }
+            if key.hasPointerRepresentation {
+                putQuoted(UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount), then: UInt8(ascii: ":"))
+            } else {
+                key.withUTF8Buffer { putQuoted($0, then: UInt8(ascii: ":")) }
+            }
         }
     }
 
@@ -343,8 +347,15 @@ public struct JSONWriter: ~Copyable {
         appendDecimal(Int64(value))
     }
 
+    /// A literal's UTF-8 bytes, read in place from its storage (the closure of
+    /// `withUTF8Buffer` cost more than the copy on these short runs); a literal of one
+    /// scalar has no storage and goes through `withUTF8Buffer`.
     private mutating func appendLiteral(_ literal: StaticString) {
-        literal.withUTF8Buffer { put($0) }
+        if literal.hasPointerRepresentation {
+            put(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+        } else {
+            literal.withUTF8Buffer { put($0) }
+        }
     }
 
     private mutating func appendText(_ text: String) {
