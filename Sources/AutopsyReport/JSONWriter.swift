@@ -331,7 +331,8 @@ public struct JSONWriter: ~Copyable {
             // Keys are this program's own field names: plain ASCII literals, never escaped,
             // copied straight from the literal.
             if key.hasPointerRepresentation {
-                putQuoted(UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount), then: UInt8(ascii: ":"))
+                putQuoted(
+                    UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount), then: UInt8(ascii: ":"))
             } else {
                 key.withUTF8Buffer { putQuoted($0, then: UInt8(ascii: ":")) }
             }

@@ -118,6 +118,27 @@ import Testing
     func rfc3339InUTC(seconds: Int64, nanoseconds: UInt32, expected: String) {
         #expect(TimeFormat.rfc3339(Timestamp(seconds: seconds, nanoseconds: nanoseconds)) == expected)
     }
+
+    @Test(arguments: [
+        (Int64(1_795_860_000), "2026-11-28T10:00:00Z"), (-1, "1969-12-31T23:59:59Z"),
+        (253_402_300_799, "9999-12-31T23:59:59Z"), (Int64.max, "9999-12-31T23:59:59Z"),
+        (-62_135_596_800, "0001-01-01T00:00:00Z"), (Int64.min, "0001-01-01T00:00:00Z"),
+    ])
+    func toTheSecond(seconds: Int64, expected: String) {
+        #expect(TimeFormat.rfc3339Seconds(Timestamp(seconds: seconds, nanoseconds: 999_999_999)) == expected)
+    }
+
+    @Test func toTheSecondIsTheFullTimeWithoutItsFraction() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let time = Timestamp(
+                seconds: Int64.random(in: -70_000_000_000...260_000_000_000, using: &rng),
+                nanoseconds: UInt32.random(in: 0..<1_000_000_000, using: &rng))
+            let full = TimeFormat.rfc3339(time)
+            #expect(TimeFormat.rfc3339Seconds(time) == String(full.prefix(19)) + "Z")
+            #expect(TimeFormat.date(time) == String(full.prefix(10)))
+        }
+    }
 }
 
 @Suite struct ColorPolicyTests {
