@@ -3,8 +3,9 @@ import AutopsyTCP
 import Dispatch
 
 /// Feeds the shards of a sharded run: the reading thread copies each TCP segment's payload
-/// into its shard's batch (one growing buffer per batch, reused, so no allocation per
-/// packet), hands full batches to the shards' threads, and collects what they reported.
+/// into the round's buffer (one per round, sized for a full round and reused, so no
+/// allocation per packet) and the segment into its shard's batch, hands full rounds to the
+/// shards' threads, and collects what they reported.
 ///
 /// Batches go out in rounds, one batch per shard; at most `maxRounds` are in flight, so
 /// memory stays bounded however fast the file reads. Each shard has its own serial queue,
@@ -15,33 +16,34 @@ final class ShardDispatcher {
         struct Item {
             var segment: TCPSegment
             var packet: PacketInfo
-            /// The payload's place in `bytes`.
+            /// The payload's place in the round's `payloads`.
             var start: Int
             var count: Int
             /// Sweep before this packet (the capture's second advanced).
             var tick: Bool
         }
 
-        var bytes: [UInt8] = []
         var items: [Item] = []
         var events: [FlowEvent] = []
 
         func reset() {
-            bytes.removeAll(keepingCapacity: true)
             items.removeAll(keepingCapacity: true)
             events.removeAll(keepingCapacity: true)
         }
     }
 
-    /// One batch per shard, and the group that says when all are done.
+    /// One batch per shard, the payloads of all, and the group that says when all are done.
+    /// The shards only read `payloads` while the round is out; one buffer for the round
+    /// rather than one per shard keeps a round's memory at its size whatever the shares.
     final class Round: @unchecked Sendable {
         let batches: [Batch]
         let group = DispatchGroup()
         var packets = 0
-        var bytes = 0
+        var payloads: [UInt8] = []
 
         init(shards: Int) {
             batches = (0..<shards).map { _ in Batch() }
+            payloads.reserveCapacity(ShardDispatcher.roundBytes + ShardDispatcher.payloadSlack)
         }
     }
 
@@ -55,9 +57,9 @@ final class ShardDispatcher {
             queue = DispatchQueue(label: "tlsautopsy.shard.\(index)")
         }
 
-        func run(_ batch: Batch) {
+        func run(_ batch: Batch, of round: Round) {
             let worker = self.worker
-            let storage = batch.bytes
+            let storage = round.payloads
             let bytes = storage.span
             for item in batch.items {
                 if item.tick { worker.tick(now: item.packet.timestamp, frame: item.packet.frame) }
@@ -78,6 +80,8 @@ final class ShardDispatcher {
     static let roundBytes = 512 << 10
     /// Rounds handed out and not yet merged, at most.
     static let maxRounds = 3
+    /// Room reserved past `roundBytes`: a round ends after the payload that fills it.
+    static let payloadSlack = 64 << 10
 
     private let shards: [Shard]
     private var current: Round
@@ -111,12 +115,11 @@ final class ShardDispatcher {
             }
         }
         let batch = current.batches[Self.shard(of: segment, among: shards.count)]
-        let start = batch.bytes.count
-        payload.withUnsafeBufferPointer { batch.bytes.append(contentsOf: $0) }
+        let start = current.payloads.count
+        payload.withUnsafeBufferPointer { current.payloads.append(contentsOf: $0) }
         batch.items.append(Batch.Item(segment: segment, packet: packet, start: start, count: payload.count, tick: tick))
         current.packets += 1
-        current.bytes += payload.count
-        if current.packets >= Self.roundPackets || current.bytes >= Self.roundBytes { submit() }
+        if current.packets >= Self.roundPackets || current.payloads.count >= Self.roundBytes { submit() }
     }
 
     /// Hands the current round to the shards (nothing when it is empty).
@@ -125,7 +128,7 @@ final class ShardDispatcher {
         let round = current
         for (index, shard) in shards.enumerated() {
             let batch = round.batches[index]
-            shard.queue.async(group: round.group) { shard.run(batch) }
+            shard.queue.async(group: round.group) { shard.run(batch, of: round) }
         }
         inFlight.append(round)
         current = spare.popLast() ?? Round(shards: shards.count)
@@ -146,7 +149,7 @@ final class ShardDispatcher {
     func recycle(_ round: Round) {
         for batch in round.batches { batch.reset() }
         round.packets = 0
-        round.bytes = 0
+        round.payloads.removeAll(keepingCapacity: true)
         spare.append(round)
     }
 
