@@ -75,9 +75,9 @@ final class ShardDispatcher {
     }
 
     /// Packets per round before it is handed out.
-    static let roundPackets = 1_024
+    static let roundPackets = 512
     /// Payload bytes per round before it is handed out.
-    static let roundBytes = 512 << 10
+    static let roundBytes = 256 << 10
     /// Rounds handed out and not yet merged, at most.
     static let maxRounds = 3
     /// Room reserved past `roundBytes`: a round ends after the payload that fills it.
