@@ -58,7 +58,7 @@ let package = Package(
             name: "AutopsyEngine",
             dependencies: [
                 "AutopsyCapture", "AutopsyPackets", "AutopsyTCP", "AutopsyFlow", "AutopsyDiagnosis", "AutopsyX509",
-                "AutopsyReport",
+                "AutopsyReport", "CMalloc",
             ], swiftSettings: crossModule),
         .executableTarget(
             name: "tlsautopsy",

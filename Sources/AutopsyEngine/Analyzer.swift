@@ -5,6 +5,7 @@ import AutopsyPackets
 import AutopsyReport
 import AutopsyTCP
 import AutopsyX509
+import CMalloc
 import Synchronization
 
 /// Options of one analysis run.
@@ -152,7 +153,14 @@ public final class Analyzer {
             let end = min(start + max(segment.payloadLength, 0), bytes.count)
             let payload = bytes.extracting(start..<end)
             let tick = header.timestamp.seconds > lastSweepSecond
-            if tick { lastSweepSecond = header.timestamp.seconds }
+            if tick {
+                lastSweepSecond = header.timestamp.seconds
+                // Once a capture second, free memory goes back to the system: the shards'
+                // arenas keep what the reading thread freed of their records as holes
+                // (hs200k with two threads: 1.3 MB less at the peak; a live capture gives
+                // back what a burst took).
+                _ = malloc_trim(0)
+            }
             if let dispatcher {
                 dispatcher.add(segment, payload: payload, packet: packet, tick: tick)
                 while let round = dispatcher.finishedRound(waiting: false) { merge(round, dispatcher, emit) }
