@@ -117,6 +117,14 @@ import Testing
         let bad = try BinaryRunner.run(["analyze", "--max-flows", "0", Self.demo])
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("--max-flows"))
+        // One tombstone: the demo's closed connections still end as they do by default.
+        let one = try BinaryRunner.run(["analyze", "--format", "json", "--max-tombstones", "1", Self.demo])
+        let normal = try BinaryRunner.run(["analyze", "--format", "json", Self.demo])
+        #expect(one.status == 0)
+        #expect(one.stdout.split(separator: "\n").count == normal.stdout.split(separator: "\n").count)
+        let noTombstones = try BinaryRunner.run(["analyze", "--max-tombstones", "0", Self.demo])
+        #expect(noTombstones.status == 2)
+        #expect(noTombstones.stderr.contains("--max-tombstones"))
     }
 
     /// `--threads` changes how the work is spread, not the output (text or NDJSON); out-of-range
