@@ -61,6 +61,8 @@ public final class Analyzer {
     private var flowsTrackedPeak = 0
     /// The capture second of the last sweep (the shards sweep when it advances).
     private var lastSweepSecond = Int64.min
+    /// When free memory goes back to the system (`malloc_trim`).
+    private var trimSchedule = TrimSchedule()
     /// The threads of a sharded run (nil with one thread).
     private var dispatcher: ShardDispatcher?
     /// The single worker's events of one packet, swapped out of it.
@@ -153,14 +155,8 @@ public final class Analyzer {
             let end = min(start + max(segment.payloadLength, 0), bytes.count)
             let payload = bytes.extracting(start..<end)
             let tick = header.timestamp.seconds > lastSweepSecond
-            if tick {
-                lastSweepSecond = header.timestamp.seconds
-                // Once a capture second, free memory goes back to the system: the shards'
-                // arenas keep what the reading thread freed of their records as holes
-                // (hs200k with two threads: 1.3 MB less at the peak; a live capture gives
-                // back what a burst took).
-                _ = malloc_trim(0)
-            }
+            if tick { lastSweepSecond = header.timestamp.seconds }
+            if trimSchedule.packet(tick: tick) { _ = malloc_trim(0) }
             if let dispatcher {
                 dispatcher.add(segment, payload: payload, packet: packet, tick: tick)
                 while let round = dispatcher.finishedRound(waiting: false) { merge(round, dispatcher, emit) }

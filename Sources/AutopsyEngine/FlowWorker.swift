@@ -17,7 +17,7 @@ struct FlowEvent {
     }
 
     /// A record on its way from a shard to the merger: events are copied as they are sorted
-    /// and handled, the box alone is; the merger moves the record out (`FlowRecord.moveOut`).
+    /// and handled, the box alone is; the merger takes the record out (`Optional.take`).
     final class RecordBox {
         /// Nil once taken (`take()` moves the record out without building an empty one).
         var record: FlowRecord?

@@ -48,11 +48,11 @@ struct DirectionState {
         joiner = HandshakeJoiner(maxMessageBytes: limits.message)
     }
 
-    /// The most unfinished TLS bytes held: the largest record body plus the largest
-    /// handshake buffer (record bodies a message spans).
     /// The plaintext the direction began with, as sampled.
     var plaintextPrefix: [UInt8] { Array(sample.prefix(Int(clamping: plaintextBytes))) }
 
+    /// The most unfinished TLS bytes held: the largest record body plus the largest
+    /// handshake buffer (record bodies a message spans).
     var bufferPeakBytes: Int { deframer.peakBodyBytes + joiner.peakBufferedBytes }
 
     /// Takes a chunk that lies inside an encrypted (or skipped) record body and does not

@@ -195,11 +195,9 @@ public struct FlowSession: StreamHandler {
         }
         // Plaintext that TLS followed (STARTTLS) is not a failure to speak TLS.
         if record.outcome == .notTLS || (!record.upgradedFromPlaintext && record.sawTLS) {
-            let clientPlaintext = clientIsInitiator ? initiator.startedPlaintext : responder.startedPlaintext
-            let serverPlaintext = clientIsInitiator ? responder.startedPlaintext : initiator.startedPlaintext
-            if clientPlaintext {
+            if clientStartedPlaintext {
                 record.plaintextSide = .client
-            } else if serverPlaintext {
+            } else if serverStartedPlaintext {
                 record.plaintextSide = .server
             }
         }
@@ -207,14 +205,19 @@ public struct FlowSession: StreamHandler {
         return record.moveOut()
     }
 
+    // The directions' fields are read in place, through these: a state is large to copy.
+
+    /// Whether the client's direction began with plaintext.
+    var clientStartedPlaintext: Bool { initiatorIsClient ? initiator.startedPlaintext : responder.startedPlaintext }
+    /// Whether the server's direction began with plaintext.
+    var serverStartedPlaintext: Bool { initiatorIsClient ? responder.startedPlaintext : initiator.startedPlaintext }
+
     func undecidedOutcome() -> Outcome {
-        // The directions' fields read in place (a state is large to copy).
-        let serverStartedPlaintext = initiatorIsClient ? responder.startedPlaintext : initiator.startedPlaintext
         if !record.hasClientHello {
             // TLS without a ClientHello: the capture began mid-flow (partial), or the hello
             // itself was lost or cut by the snap length (incomplete).
             if record.sawTLS { return record.tcp.syn ? .incomplete : .partial }
-            return initiator.startedPlaintext || responder.startedPlaintext ? .notTLS : .incomplete
+            return clientStartedPlaintext || serverStartedPlaintext ? .notTLS : .incomplete
         }
         if serverStartedPlaintext && !record.hasServerHello && record.helloRetryRequest == nil { return .notTLS }
         if record.alerts.contains(where: { !$0.isEncrypted }) || record.alerts.contains(where: \.isEncrypted) {
@@ -469,7 +472,6 @@ public struct FlowSession: StreamHandler {
         var outcome = outcome
         // A client that answers a plaintext reply (an SSH banner, an HTTP error) with an
         // alert: the failure is that the server does not speak TLS.
-        let serverStartedPlaintext = initiatorIsClient ? responder.startedPlaintext : initiator.startedPlaintext
         if outcome == .failed && !record.hasServerHello && serverStartedPlaintext {
             outcome = .notTLS
             record.plaintextSide = .server

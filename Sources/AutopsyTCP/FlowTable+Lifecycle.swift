@@ -114,7 +114,7 @@ extension FlowTable {
                 state.key, at: state.lastSeen, capacity: max(1, min(limits.maxFlows, limits.maxTombstones)))
             counters.tombstonesPeak = max(counters.tombstonesPeak, tombstones.count)
         }
-        // Taken straight into the call: binding it to a name first would copy it.
+        // Consumed into the call: without `consume` the binding is copied, session and all.
         if let handler = box.handler.take() { finished(consume handler, end, state.start) }
         return true
     }
