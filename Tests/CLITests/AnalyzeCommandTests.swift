@@ -111,6 +111,28 @@ import Testing
         #expect(bad.stderr.contains("tcp prot 443"))
     }
 
+    /// `-` reads the capture from standard input (as tcpdump -r -): the same records as the
+    /// file gives (files go through their own stdio buffer; standard input keeps stdio's).
+    @Test func standardInputReadsLikeTheFile() throws {
+        let binary = try #require(BinaryRunner.binary)
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["analyze", "--format", "json", "--threads", "1", "-"]
+        process.standardInput = try #require(FileHandle(forReadingAtPath: Self.demo))
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let piped = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let file = try BinaryRunner.run(["analyze", "--format", "json", "--threads", "1", Self.demo])
+        let flows = { (text: String) in text.split(separator: "\n").filter { $0.hasPrefix("{\"type\":\"flow\"") } }
+        let pipedFlows = flows(String(decoding: piped, as: UTF8.self))
+        #expect(pipedFlows.count == 10)
+        #expect(pipedFlows == flows(file.stdout))
+    }
+
     @Test func limitsCanBeOverriddenAndAreChecked() throws {
         let result = try BinaryRunner.run(["analyze", "--format", "json", "--max-flows", "2", Self.demo])
         #expect(result.status == 0)
