@@ -1,5 +1,5 @@
 import AutopsyPackets
-import Foundation
+import FoundationEssentials
 import SwiftASN1
 @_spi(FixedExpiryValidationTime) @_spi(DisableValidityCheck) import X509
 
@@ -97,7 +97,7 @@ enum VerifierRun {
         let marker = "Certificate(version:"
         var result = ""
         var rest = Substring(text)
-        while let start = rest.range(of: marker) {
+        while let start = rest.firstRange(of: marker) {
             result += rest[..<start.lowerBound]
             var depth = 0
             var end = start.lowerBound
@@ -122,7 +122,7 @@ enum VerifierRun {
     }
 
     private static func subject(in description: Substring) -> String? {
-        guard let key = description.range(of: "subject: \"") else { return nil }
+        guard let key = description.firstRange(of: "subject: \"") else { return nil }
         let tail = description[key.upperBound...]
         guard let close = tail.firstIndex(of: "\"") else { return nil }
         return String(tail[..<close])

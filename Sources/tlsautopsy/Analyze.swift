@@ -5,7 +5,8 @@ import AutopsyFlow
 import AutopsyReport
 import AutopsyTCP
 import CMalloc
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `tlsautopsy analyze`: one record per flow from capture files.
 struct Analyze: ParsableCommand {
@@ -63,7 +64,10 @@ struct Analyze: ParsableCommand {
     }
 
     static func ids(_ text: String) -> [String] {
-        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        text.split(separator: ",").map {
+            String($0.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        }
+        .filter { !$0.isEmpty }
     }
 
     func run() throws {
@@ -100,7 +104,7 @@ struct Analyze: ParsableCommand {
             } catch {
                 failures += 1
                 output.flush()
-                FileHandle.standardError.write(Data(("tlsautopsy: " + error.description + "\n").utf8))
+                Output.error(error.description)
             }
         }
         switch format {
@@ -109,7 +113,7 @@ struct Analyze: ParsableCommand {
         }
         output.flush()
         for warning in analyzer.summary.warnings where format == .json {
-            FileHandle.standardError.write(Data(("tlsautopsy: warning: " + warning + "\n").utf8))
+            Output.error("warning: " + warning)
         }
         if failures > 0 { throw ExitCode(2) }
         if failHit { throw ExitCode(1) }

@@ -2,7 +2,8 @@ import ArgumentParser
 import AutopsyEngine
 import AutopsyFlow
 import AutopsyReport
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `tlsautopsy explain FILE --flow N`: one flow as a ladder diagram with its diagnosis.
 struct Explain: ParsableCommand {

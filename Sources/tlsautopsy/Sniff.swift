@@ -4,7 +4,8 @@ import AutopsyEngine
 import AutopsyFlow
 import AutopsyReport
 import Dispatch
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `tlsautopsy sniff`: live capture, each flow reported as soon as its handshake is decided.
 struct Sniff: ParsableCommand {
@@ -195,6 +196,22 @@ final class SignalHandlers: @unchecked Sendable {
 /// Lines for standard error.
 enum Output {
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data(("tlsautopsy: " + text + "\n").utf8))
+        line("tlsautopsy: " + text)
+    }
+
+    /// Writes one line to standard error, unbuffered, retrying short and interrupted writes.
+    static func line(_ text: String) {
+        let bytes = Array((text + "\n").utf8)
+        bytes.withUnsafeBytes { raw in
+            guard var next = raw.baseAddress else { return }
+            var left = raw.count
+            while left > 0 {
+                let written = write(STDERR_FILENO, next, left)
+                if written < 0, errno == EINTR { continue }
+                guard written > 0 else { return }
+                next += written
+                left -= written
+            }
+        }
     }
 }

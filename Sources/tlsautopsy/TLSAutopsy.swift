@@ -1,6 +1,7 @@
 import ArgumentParser
 import CMalloc
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The `tlsautopsy` command.
 @main
@@ -31,7 +32,7 @@ struct TLSAutopsy: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             guard code == .validationFailure else { exit(withError: error) }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Output.line(fullMessage(for: error))
             exit(withError: ExitCode(2))
         }
     }

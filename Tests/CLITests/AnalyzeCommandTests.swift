@@ -84,6 +84,7 @@ import Testing
         let result = try BinaryRunner.run(["analyze", path])
         #expect(result.status == 2)
         #expect(result.stderr.contains(path))
+        #expect(result.stderr.hasPrefix("tlsautopsy: ") && result.stderr.hasSuffix("\n"))
     }
 
     @Test func aFileCutMidPacketIsAnalyzedAsFarAsItGoesWithAWarning() throws {
@@ -92,6 +93,7 @@ import Testing
         let result = try BinaryRunner.run(["analyze", "--format", "json", path])
         #expect(result.status == 0)
         #expect(result.stderr.contains("cut short"))
+        #expect(result.stderr.hasPrefix("tlsautopsy: warning: "))
         #expect(result.stdout.split(separator: "\n").count >= 10)
     }
 
@@ -173,6 +175,10 @@ import Testing
                 .status == 1)
         #expect(
             try BinaryRunner.run(["analyze", "--format", "json", "--fail-on", "alpn_mismatch", Self.demo]).status == 0)
+        // Spaces around the ids, as a shell user types them, are not part of the ids.
+        #expect(
+            try BinaryRunner.run(["analyze", "--format", "json", "--fail-on", " alpn_mismatch , not_tls ,", Self.demo])
+                .status == 1)
         let bad = try BinaryRunner.run(["analyze", "--fail-on", "no_such_id", Self.demo])
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("no_such_id"))
