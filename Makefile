@@ -35,7 +35,9 @@ TEST_ENV     := SWIFT_BACKTRACE=enable=no
 FUZZ_TARGETS := records:16384 client-hello:4096 server-hello:1024 certificate:16384 packet:4096 tcp:4096 pipeline:65536
 FUZZ_DIR     := .build/fuzz
 FUZZ_BIN     := $(FUZZ_DIR)/release/autopsy-fuzz
-FUZZ_BUILD   := -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
+# Fuzzing keeps the run-time exclusivity checks that the release build turns off (the last
+# -enforce-exclusivity given wins).
+FUZZ_BUILD   := -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld -Xswiftc -enforce-exclusivity=checked
 
 .PHONY: help deps build demo test test-tools lint format install clean golden fixtures registries agreement \
         fuzz-build fuzz fuzz-smoke fuzz-run fuzz-seeds mutate bench bench-micro bench-thresholds
