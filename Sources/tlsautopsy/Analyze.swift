@@ -156,7 +156,7 @@ struct LimitOptions: ParsableArguments {
 
     @Option(
         help:
-            "Closed connections remembered through their TIME-WAIT, so late packets start no new flow; past this the oldest is forgotten (default 131072)."
+            "Closed connections remembered through their TIME-WAIT, so late packets start no new flow; past this the oldest is forgotten (default 65536)."
     )
     var maxTombstones: Int?
 
