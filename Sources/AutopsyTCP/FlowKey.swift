@@ -58,12 +58,18 @@ public struct FlowKey: Sendable, Hashable, CustomStringConvertible {
     /// Six words into the hasher instead of a dozen fields: the flow table hashes a key for
     /// every packet. The hasher stays the standard library's seeded one, so crafted keys
     /// cannot collide on purpose; equality still compares every field.
+    /// Hashes the fields in as few words as they fill: three for an IPv4 pair (both
+    /// addresses in one word), six with IPv6. Every packet looks its flow up by this hash.
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(lowerAddress.high)
-        hasher.combine(lowerAddress.low)
-        hasher.combine(upperAddress.high)
-        hasher.combine(upperAddress.low)
         let flags = (lowerAddress.isIPv6 ? 1 : 0) | (upperAddress.isIPv6 ? 2 : 0) | UInt64(vlan.count) << 2
+        if let lower = lowerAddress.ipv4, let upper = upperAddress.ipv4 {
+            hasher.combine(UInt64(lower) << 32 | UInt64(upper))
+        } else {
+            hasher.combine(lowerAddress.high)
+            hasher.combine(lowerAddress.low)
+            hasher.combine(upperAddress.high)
+            hasher.combine(upperAddress.low)
+        }
         hasher.combine(
             UInt64(lowerPort) << 48 | UInt64(upperPort) << 32 | UInt64(vlan.outer) << 16 | UInt64(vlan.inner))
         hasher.combine(flags)
