@@ -35,15 +35,20 @@ enum AlgorithmNames {
         signatureNames[oid.description] ?? oid.description
     }
 
-    /// The broken hash a signature algorithm relies on, if any.
+    /// The broken hash a signature algorithm relies on, if any. Asked of every certificate of
+    /// every flow, so the identifier is compared as it is (bytes), not spelled out first.
     static func weakHash(_ oid: ASN1ObjectIdentifier) -> WeakHash? {
-        switch oid.description {
-        case "1.2.840.113549.1.1.2": return .md2
-        case "1.2.840.113549.1.1.4": return .md5
-        case "1.2.840.113549.1.1.5", "1.3.14.3.2.29", "1.2.840.10045.4.1", "1.2.840.10040.4.3": return .sha1
-        default: return nil
-        }
+        weakHashes.first { $0.oid == oid }?.hash
     }
+
+    private static let weakHashes: [(oid: ASN1ObjectIdentifier, hash: WeakHash)] = [
+        ([1, 2, 840, 113_549, 1, 1, 2], .md2),  // md2WithRSAEncryption
+        ([1, 2, 840, 113_549, 1, 1, 4], .md5),  // md5WithRSAEncryption
+        ([1, 2, 840, 113_549, 1, 1, 5], .sha1),  // sha1WithRSAEncryption
+        ([1, 3, 14, 3, 2, 29], .sha1),  // sha1WithRSASignature (OIW)
+        ([1, 2, 840, 10_045, 4, 1], .sha1),  // ecdsa-with-SHA1
+        ([1, 2, 840, 10_040, 4, 3], .sha1),  // dsa-with-sha1
+    ]
 
     /// Named curves: the name we print and the size in bits.
     private static let curves: [String: (name: String, bits: Int)] = [
