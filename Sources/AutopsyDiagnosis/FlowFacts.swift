@@ -18,9 +18,7 @@ extension FlowRecord {
     var offer: ClientHello? { clientHello?.hello }
 
     /// The highest version the client offered.
-    var highestOfferedVersion: ProtocolVersion? {
-        offer?.offeredVersions.filter { $0.ordinal != nil }.max { ($0.ordinal ?? 0) < ($1.ordinal ?? 0) }
-    }
+    var highestOfferedVersion: ProtocolVersion? { clientHello?.hello.highestOfferedVersion }
 
     /// "10.0.0.2:443" or "[2001:db8::2]:443".
     var serverAddress: String {

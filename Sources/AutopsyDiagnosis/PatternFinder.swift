@@ -463,7 +463,7 @@ public struct PatternFinder {
     }
 
     static func offersTLS13(_ flow: FlowRecord) -> Bool {
-        flow.offer?.offeredVersions.contains { $0.isTLS13OrDraft } == true
+        flow.clientHello?.hello.offersTLS13OrDraft == true
     }
 
     /// Whether every suite offered (GREASE and SCSVs aside) is a legacy one.

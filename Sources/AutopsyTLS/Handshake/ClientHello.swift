@@ -48,6 +48,30 @@ public struct ClientHello: Sendable, Hashable {
         return [legacyVersion]
     }
 
+    /// The highest real version offered (by `ProtocolVersion.ordinal`, the first of equals;
+    /// nil when none is known): the most of `offeredVersions`, without building the list.
+    public var highestOfferedVersion: ProtocolVersion? {
+        var best: ProtocolVersion?
+        var bestOrdinal = -1
+        func consider(_ version: ProtocolVersion) {
+            guard !version.isGREASE, let ordinal = version.ordinal, ordinal > bestOrdinal else { return }
+            best = version
+            bestOrdinal = ordinal
+        }
+        if let versions = extensions.supportedVersions {
+            for version in versions { consider(version) }
+        } else {
+            consider(legacyVersion)
+        }
+        return best
+    }
+
+    /// Whether TLS 1.3 or one of its drafts is among `offeredVersions`.
+    public var offersTLS13OrDraft: Bool {
+        if let versions = extensions.supportedVersions { return versions.contains { $0.isTLS13OrDraft } }
+        return legacyVersion.isTLS13OrDraft
+    }
+
     /// Parses a ClientHello message body (after the 4-byte handshake header).
     public static func parse(_ body: [UInt8]) throws(ParseError) -> ClientHello {
         var cursor = ByteCursor(body)
