@@ -331,13 +331,13 @@ public struct PatternFinder {
             numbered[key] = value
             return value
         case .groups:
-            let groups = flow.offer?.extensions.supportedGroups ?? []
+            let groups = flow.clientHello?.hello.extensions.supportedGroups ?? []
             if let known = groupNumbers[groups] { return known }
             let value = valueID(Self.value(attribute, of: flow))
             if groupNumbers.count < Self.maxValues { groupNumbers[groups] = value }
             return value
         case .alpn:
-            let alpn = flow.offer?.extensions.alpn
+            let alpn = flow.clientHello?.hello.extensions.alpn
             if let alpn, let known = alpnNumbers[alpn] { return known }
             let value = valueID(Self.value(attribute, of: flow))
             if let alpn, alpnNumbers.count < Self.maxValues { alpnNumbers[alpn] = value }
@@ -443,16 +443,16 @@ public struct PatternFinder {
 
     /// The value of an attribute for a flow, as text.
     static func value(_ attribute: Attribute, of flow: FlowRecord) -> String {
-        let offer = flow.offer
         switch attribute {
         case .clientMaxVersion: return flow.highestOfferedVersion?.description ?? "unknown"
         case .offersTLS13: return offersTLS13(flow) ? "yes" : "no"
         case .suiteClass: return offersOnlyLegacySuites(flow) ? "legacy only" : "modern"
         case .sniPresent: return flow.serverName == nil ? "no" : "yes"
-        case .alpn: return offer?.extensions.alpnNames?.joined(separator: ",") ?? "none"
+        case .alpn: return flow.clientHello?.hello.extensions.alpnNames?.joined(separator: ",") ?? "none"
         case .groups:
-            return (offer?.extensions.supportedGroups ?? []).filter { !$0.isGREASE }.map(\.description).joined(
-                separator: ",")
+            return (flow.clientHello?.hello.extensions.supportedGroups ?? []).filter { !$0.isGREASE }.map(\.description)
+                .joined(
+                    separator: ",")
         case .ja4: return flow.clientHello?.ja4 ?? "none"
         case .serverCertificate:
             return flow.certificateSummaries.first.map { String($0.sha256.prefix(16)) } ?? "not seen"
@@ -468,7 +468,7 @@ public struct PatternFinder {
 
     /// Whether every suite offered (GREASE and SCSVs aside) is a legacy one.
     static func offersOnlyLegacySuites(_ flow: FlowRecord) -> Bool {
-        let suites = (flow.offer?.cipherSuites ?? []).lazy.filter { !$0.isGREASE && !$0.isSCSV }
+        let suites = (flow.clientHello?.hello.cipherSuites ?? []).lazy.filter { !$0.isGREASE && !$0.isSCSV }
         return !suites.isEmpty && suites.allSatisfy(\.isLegacy)
     }
 
