@@ -18,7 +18,7 @@ FUZZ_SECONDS  ?= 60
 FUZZ_SMOKE_SECONDS ?= 15
 
 BIN          := .build/release/tlsautopsy
-# The release binary carries the Swift runtime and Foundation linked in: about 6 MB less
+# The release binary carries the Swift runtime and FoundationEssentials linked in: about 6 MB less
 # resident memory than loading them as shared libraries (make bench measures it).
 RELEASE      := -c release --static-swift-stdlib
 APT_PACKAGES := libpcap-dev ca-certificates tcpdump python3 openssl
