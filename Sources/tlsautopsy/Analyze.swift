@@ -64,8 +64,11 @@ struct Analyze: ParsableCommand {
     }
 
     static func ids(_ text: String) -> [String] {
-        text.split(separator: ",").map {
-            String($0.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        text.split(separator: ",").map { piece in
+            var id = piece
+            while id.first?.isWhitespace == true { id.removeFirst() }
+            while id.last?.isWhitespace == true { id.removeLast() }
+            return String(id)
         }
         .filter { !$0.isEmpty }
     }
