@@ -43,20 +43,12 @@ public enum FlowJSON {
     /// (`JSONFragments.render`, which owns the writer and the reused parts, shared here).
     static func render(_ record: FlowRecord, into json: inout JSONWriter, fragments: JSONFragments) -> RenderedJSON {
         json.removeAll()
-        json.beginObject()
+        json.beginMembers()
         head(record, &json, fragments)
-        let head = withoutOpeningBrace(json.takePieces())
-        json.beginObject()
+        let head = json.takePieces()
+        json.beginMembers()
         tail(record, &json, fragments)
-        return RenderedJSON(head: head, tail: withoutOpeningBrace(json.takePieces()))
-    }
-
-    /// Pieces of members: an object's pieces without its opening brace (the first piece is
-    /// the writer's own, never a shared one).
-    private static func withoutOpeningBrace(_ pieces: [[UInt8]]) -> [[UInt8]] {
-        var pieces = pieces
-        if pieces.first?.first == UInt8(ascii: "{") { pieces[0].removeFirst() }
-        return pieces
+        return RenderedJSON(head: head, tail: json.takePieces())
     }
 
     /// From `ts` to `tcp`.

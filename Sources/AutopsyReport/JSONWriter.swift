@@ -162,6 +162,12 @@ public struct JSONWriter: ~Copyable {
         push()
     }
 
+    /// Opens an object's members without writing its brace: members rendered to be spliced
+    /// into an object written elsewhere (`takePieces` then holds the members alone).
+    public mutating func beginMembers() {
+        push()
+    }
+
     /// Closes the innermost object.
     public mutating func endObject() {
         put(UInt8(ascii: "}"))

@@ -67,6 +67,23 @@ import Testing
         #expect(json.text == "{\"after\":1}")
     }
 
+    /// Members written without their object's braces, shared pieces first or not: the
+    /// bytes between an object's braces, with no leading comma.
+    @Test func membersAloneAreTheBytesBetweenTheBraces() {
+        let lists = [Array(#""x":[1,2]"#.utf8)]
+        for sharedFirst in [false, true] {
+            var json = JSONWriter()
+            json.beginMembers()
+            if sharedFirst { json.shareMembers(lists) }
+            json.int("id", 7)
+            json.beginObject("inner")
+            json.bool("ok", true)
+            json.endObject()
+            let members = String(decoding: json.takePieces().joined(), as: UTF8.self)
+            #expect(members == (sharedFirst ? #""x":[1,2],"# : "") + #""id":7,"inner":{"ok":true}"#)
+        }
+    }
+
     /// Parts rendered ahead are shared as pieces, in order, with the commas a flat write
     /// gives; copied flat, the same bytes.
     @Test func sharedPiecesJoinToTheFlatText() {
