@@ -49,6 +49,8 @@ public final class JSONFragments {
     /// Renderings kept; the cache starts over when full.
     public let capacity: Int
     private var hellos: [HelloLists: [UInt8]] = [:]
+    /// The hello lists rendered last, tried before `hellos`.
+    private var recentHellos = RecentEntries<HelloLists, [UInt8]>()
     /// Certificate objects by the certificate's SHA-256 (the summary is made from the DER
     /// alone, so one fingerprint always renders the same).
     private var certificates: [String: [UInt8]] = [:]
@@ -71,7 +73,11 @@ public final class JSONFragments {
 
     /// The members `"record_version":…,"alpn":[…]` of a ClientHello, without braces.
     func lists(of entry: ClientHelloRecord) -> [UInt8] {
-        Self.kept(&hellos, HelloLists(entry), capacity, &writer, members: true) { FlowJSON.helloLists(&$0, entry) }
+        let key = HelloLists(entry)
+        if let recent = recentHellos.value(for: key) { return recent }
+        let rendered = Self.kept(&hellos, key, capacity, &writer, members: true) { FlowJSON.helloLists(&$0, entry) }
+        recentHellos.insert(key, rendered)
+        return rendered
     }
 
     /// The member `"findings":[…]` of a chain check, without braces.

@@ -83,6 +83,9 @@ public final class FingerprintCache {
     public let capacity: Int
     private var clients: [ClientShape: Client] = [:]
     private var servers: [ServerShape: Server] = [:]
+    /// The shapes met last, tried before the tables.
+    private var recentClients = RecentEntries<ClientShape, Client>()
+    private var recentServers = RecentEntries<ServerShape, Server>()
 
     /// An empty cache.
     public init(capacity: Int = 1_024) {
@@ -92,22 +95,32 @@ public final class FingerprintCache {
     /// The fingerprints of a ClientHello, computed once per shape.
     public func client(_ hello: ClientHello) -> Client {
         let shape = ClientShape(hello)
-        if let known = clients[shape] { return known }
+        if let recent = recentClients.value(for: shape) { return recent }
+        if let known = clients[shape] {
+            recentClients.insert(shape, known)
+            return known
+        }
         let ja3String = JA3.string(hello)
         let computed = Client(ja3String: ja3String, ja3: JA3.md5Hex(ja3String), ja4: JA4.fingerprint(hello))
         if clients.count >= capacity { clients.removeAll(keepingCapacity: true) }
         clients[shape] = computed
+        recentClients.insert(shape, computed)
         return computed
     }
 
     /// The fingerprints of a ServerHello or HelloRetryRequest, computed once per shape.
     public func server(_ hello: ServerHello) -> Server {
         let shape = ServerShape(hello)
-        if let known = servers[shape] { return known }
+        if let recent = recentServers.value(for: shape) { return recent }
+        if let known = servers[shape] {
+            recentServers.insert(shape, known)
+            return known
+        }
         let string = JA3.serverString(hello)
         let computed = Server(ja3sString: string, ja3s: JA3.md5Hex(string))
         if servers.count >= capacity { servers.removeAll(keepingCapacity: true) }
         servers[shape] = computed
+        recentServers.insert(shape, computed)
         return computed
     }
 }

@@ -1,0 +1,49 @@
+/// The last few entries of a cache looked up or added, most recent first, compared with `==`
+/// before the cache's table is hashed. Flows of one client stack or one server come close
+/// together, and comparing a hello's lists with a few recent ones costs a fraction of
+/// hashing them (the table compares them with `==` on a hit anyway). Storage is reused:
+/// no allocation once `capacity` entries are held.
+public struct RecentEntries<Key: Equatable, Value> {
+    /// Entries held at most; the least recent is dropped past it.
+    public let capacity: Int
+    private var keys: [Key] = []
+    private var values: [Value] = []
+
+    /// No entries yet.
+    public init(capacity: Int = 8) {
+        self.capacity = max(1, capacity)
+        keys.reserveCapacity(self.capacity)
+        values.reserveCapacity(self.capacity)
+    }
+
+    /// Entries held.
+    public var count: Int { keys.count }
+
+    /// The value kept for `key`, which becomes the most recent; nil when it is not held.
+    public mutating func value(for key: Key) -> Value? {
+        guard let index = keys.firstIndex(of: key) else { return nil }
+        let value = values[index]
+        if index > 0 { moveToFront(index) }
+        return value
+    }
+
+    /// Keeps `value` for `key` as the most recent entry (a key already held is replaced).
+    public mutating func insert(_ key: Key, _ value: Value) {
+        if let index = keys.firstIndex(of: key) {
+            keys.remove(at: index)
+            values.remove(at: index)
+        } else if keys.count >= capacity {
+            keys.removeLast()
+            values.removeLast()
+        }
+        keys.insert(key, at: 0)
+        values.insert(value, at: 0)
+    }
+
+    private mutating func moveToFront(_ index: Int) {
+        let key = keys.remove(at: index)
+        let value = values.remove(at: index)
+        keys.insert(key, at: 0)
+        values.insert(value, at: 0)
+    }
+}
