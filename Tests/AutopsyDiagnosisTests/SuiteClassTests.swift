@@ -3,7 +3,7 @@ import Testing
 
 @testable import AutopsyDiagnosis
 
-/// How the cipher-suite evidence sorts an offer into classes, the name parts matched as bytes.
+/// How the cipher-suite evidence sorts an offer into classes.
 @Suite struct SuiteClassTests {
     @Test func suitesAreCountedByClass() {
         let suites: [CipherSuite] = [
@@ -22,14 +22,28 @@ import Testing
                 + "TLS_RSA_WITH_RC4_128_SHA, TLS_RSA_EXPORT_WITH_RC4_40_MD5 and TLS_RSA_WITH_NULL_SHA")
     }
 
-    @Test func namePartsMatchAnywhereAndOnlyWhole() {
-        let suite = CipherSuite(rawValue: 0x000A)  // TLS_RSA_WITH_3DES_EDE_CBC_SHA
-        for part: StaticString in ["TLS_", "_SHA", "3DES", "_CBC_", "TLS_RSA_WITH_3DES_EDE_CBC_SHA"] {
-            #expect(CipherSuiteMismatchRule.name(of: suite, holds: part), "\(part)")
+    /// The classes come from the registry's classification, which must agree with the names:
+    /// every named suite is in a class exactly when its name shows the part.
+    @Test func everyNamedSuiteIsInTheClassesItsNameShows() {
+        let parts: [(CipherSuiteWeaknesses, String)] = [
+            (.cbc, "_CBC_"), (.tripleDES, "3DES"), (.rc4, "RC4"), (.null, "NULL"), (.export, "EXPORT"),
+        ]
+        var named = 0
+        var wrong: [String] = []
+        for raw in 0...UInt16.max {
+            let suite = CipherSuite(rawValue: raw)
+            guard let name = suite.name else {
+                if !suite.weaknesses.isEmpty { wrong.append("\(raw)") }
+                continue
+            }
+            named += 1
+            for (weakness, part) in parts where suite.weaknesses.contains(weakness) != name.contains(part) {
+                wrong.append("\(name) \(part)")
+            }
         }
-        for part: StaticString in ["_CBC_SHA_", "RC4", "TLS_RSA_WITH_3DES_EDE_CBC_SHA256", "tls_"] {
-            #expect(!CipherSuiteMismatchRule.name(of: suite, holds: part), "\(part)")
-        }
-        #expect(!CipherSuiteMismatchRule.name(of: CipherSuite(rawValue: 0xFAFA), holds: "TLS"))
+        #expect(wrong.isEmpty, "\(wrong)")
+        #expect(named > 300)
+        #expect(CipherSuite(rawValue: 0x000A).weaknesses == [.cbc, .tripleDES])  // TLS_RSA_WITH_3DES_EDE_CBC_SHA
+        #expect(CipherSuite(rawValue: 0x1301).weaknesses.isEmpty)  // TLS_AES_128_GCM_SHA256
     }
 }

@@ -146,15 +146,27 @@ KEY_EXCHANGE_ORDER = ["tls13", "ecdhe", "dhe", "rsa", "psk", "ecdh", "dh", "srp"
 _LEGACY_TOKENS = {"EXPORT", "EXPORT40", "anon", "CBC", "3DES", "RC4", "RC2", "IDEA", "SEED", "DES", "DES40", "NULL", "MD5"}
 
 
+# Weak parts a diagnosis counts in an offer, as the Swift option set `CipherSuiteWeaknesses`
+# names them, and the part of the IANA name that shows each.
+WEAKNESS_PARTS = [("cbc", "_CBC_"), ("tripleDES", "3DES"), ("rc4", "RC4"), ("null", "NULL"), ("export", "EXPORT")]
+
+
 @dataclass(frozen=True)
 class Traits:
     key_exchange: str
     is_tls13: bool
     is_legacy: bool
     is_scsv: bool
+    weaknesses: tuple[str, ...] = ()
 
-    def sort_key(self) -> tuple[int, bool, bool, bool]:
-        return (KEY_EXCHANGE_ORDER.index(self.key_exchange), self.is_tls13, self.is_legacy, self.is_scsv)
+    def sort_key(self) -> tuple[int, bool, bool, bool, tuple[int, ...]]:
+        order = tuple(sorted(next(i for i, (w, _) in enumerate(WEAKNESS_PARTS) if w == x) for x in self.weaknesses))
+        return (KEY_EXCHANGE_ORDER.index(self.key_exchange), self.is_tls13, self.is_legacy, self.is_scsv, order)
+
+
+def weaknesses_of(name: str) -> tuple[str, ...]:
+    """The weak parts a name shows, by substring (`3DES` inside `3DES_EDE`, `EXPORT` inside `EXPORT1024`)."""
+    return tuple(weakness for weakness, part in WEAKNESS_PARTS if part in name)
 
 
 def is_tls13_suite(name: str) -> bool:
@@ -202,11 +214,11 @@ def classify(name: str) -> Traits:
         tokens = set(name.split("_"))
         # RFC 9150 integrity-only suites carry no cipher at all: as weak as NULL.
         integrity_only = name in ("TLS_SHA256_SHA256", "TLS_SHA384_SHA384")
-        return Traits("tls13", True, integrity_only or bool(tokens & _LEGACY_TOKENS), False)
+        return Traits("tls13", True, integrity_only or bool(tokens & _LEGACY_TOKENS), False, weaknesses_of(name))
     key_exchange = key_exchange_of(name)
     tokens = set(name.split("_"))
     legacy = key_exchange == "rsa" or bool(tokens & _LEGACY_TOKENS)
-    return Traits(key_exchange, False, legacy, False)
+    return Traits(key_exchange, False, legacy, False, weaknesses_of(name))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -291,11 +303,17 @@ def traits_function(entries: list[Entry]) -> list[str]:
     for traits in sorted(groups, key=Traits.sort_key):
         values = [hex_literal(value, 4) for value in sorted(groups[traits])]
         out += wrapped_case(values, "        ")
-        out.append(
-            "            return CipherSuiteTraits("
+        arguments = (
             f"keyExchange: .{traits.key_exchange}, isTLS13: {str(traits.is_tls13).lower()}, "
-            f"isLegacy: {str(traits.is_legacy).lower()}, isSCSV: {str(traits.is_scsv).lower()})"
+            f"isLegacy: {str(traits.is_legacy).lower()}, isSCSV: {str(traits.is_scsv).lower()}, "
+            f"weaknesses: [{', '.join('.' + weakness for weakness in traits.weaknesses)}])"
         )
+        line = "            return CipherSuiteTraits(" + arguments
+        # As swift-format lays it out: one line when it fits in 120 columns.
+        if len(line) <= 120:
+            out.append(line)
+        else:
+            out += ["            return CipherSuiteTraits(", "                " + arguments]
     out += ["        default:", "            return .unknown", "        }", "    }"]
     return out
 

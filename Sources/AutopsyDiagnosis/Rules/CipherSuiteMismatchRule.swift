@@ -48,23 +48,6 @@ struct CipherSuiteMismatchRule: DiagnosisRule {
             inferred: profile == nil)
     }
 
-    /// Whether a suite's IANA name holds `part`, compared as bytes: `String.contains` goes
-    /// through the generic string search, thousands of instructions a call, five calls per
-    /// suite offered.
-    static func name(of suite: CipherSuite, holds part: StaticString) -> Bool {
-        guard var name = suite.name else { return false }
-        return name.withUTF8 { bytes in
-            part.withUTF8Buffer { needle in
-                guard !needle.isEmpty, needle.count <= bytes.count else { return needle.isEmpty }
-                for start in 0...(bytes.count - needle.count)
-                where bytes[start..<(start + needle.count)].elementsEqual(needle) {
-                    return true
-                }
-                return false
-            }
-        }
-    }
-
     /// "frame 4: the client offered 5 suites: 3 RSA key exchange, 2 CBC, 1 3DES".
     static func classes(_ suites: [CipherSuite], frame: UInt64) -> String {
         var counts: [(String, Int)] = []
@@ -76,11 +59,11 @@ struct CipherSuiteMismatchRule: DiagnosisRule {
         count("ECDHE") { $0.keyExchange == .ecdhe }
         count("DHE") { $0.keyExchange == .dhe }
         count("RSA key exchange") { $0.keyExchange == .rsa }
-        count("CBC") { Self.name(of: $0, holds: "_CBC_") }
-        count("3DES") { Self.name(of: $0, holds: "3DES") }
-        count("RC4") { Self.name(of: $0, holds: "RC4") }
-        count("NULL") { Self.name(of: $0, holds: "NULL") }
-        count("EXPORT") { Self.name(of: $0, holds: "EXPORT") }
+        count("CBC") { $0.weaknesses.contains(.cbc) }
+        count("3DES") { $0.weaknesses.contains(.tripleDES) }
+        count("RC4") { $0.weaknesses.contains(.rc4) }
+        count("NULL") { $0.weaknesses.contains(.null) }
+        count("EXPORT") { $0.weaknesses.contains(.export) }
         let legacy = suites.filter(\.isLegacy).count
         let names = listed(suites.prefix(4).map(\.description), limit: 4)
         let noun = suites.count == 1 ? "suite" : "suites"

@@ -46,6 +46,9 @@ public struct CipherSuite: RawRepresentable, Sendable, Hashable, CustomStringCon
     /// EXPORT, anonymous DH, DES, IDEA, RC2, SEED or an MD5 MAC. False for unnamed values.
     public var isLegacy: Bool { Self.ianaTraits(rawValue).isLegacy }
 
+    /// The weak parts its name shows (CBC, 3DES, RC4, NULL, EXPORT); none for unnamed values.
+    public var weaknesses: CipherSuiteWeaknesses { Self.ianaTraits(rawValue).weaknesses }
+
     /// Whether the value signals rather than offers a suite (`TLS_EMPTY_RENEGOTIATION_INFO_SCSV`,
     /// `TLS_FALLBACK_SCSV`).
     public var isSCSV: Bool { Self.ianaTraits(rawValue).isSCSV }

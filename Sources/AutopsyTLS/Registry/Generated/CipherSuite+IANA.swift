@@ -370,56 +370,148 @@ extension CipherSuite {
         switch raw {
         case 0x006E, 0x006F, 0x0070, 0x0071, 0x00C6, 0x00C7, 0x1301, 0x1302, 0x1303, 0x1304, 0x1305, 0x1306, 0x1307,
             0xC103, 0xC104, 0xC105, 0xC106:
-            return CipherSuiteTraits(keyExchange: .tls13, isTLS13: true, isLegacy: false, isSCSV: false)
+            return CipherSuiteTraits(keyExchange: .tls13, isTLS13: true, isLegacy: false, isSCSV: false, weaknesses: [])
         case 0xC0B4, 0xC0B5:
-            return CipherSuiteTraits(keyExchange: .tls13, isTLS13: true, isLegacy: true, isSCSV: false)
+            return CipherSuiteTraits(keyExchange: .tls13, isTLS13: true, isLegacy: true, isSCSV: false, weaknesses: [])
         case 0xC02B, 0xC02C, 0xC02F, 0xC030, 0xC05C, 0xC05D, 0xC060, 0xC061, 0xC086, 0xC087, 0xC08A, 0xC08B, 0xC0AC,
             0xC0AD, 0xC0AE, 0xC0AF, 0xCCA8, 0xCCA9, 0xCCAC, 0xD001, 0xD002, 0xD003, 0xD005:
-            return CipherSuiteTraits(keyExchange: .ecdhe, isTLS13: false, isLegacy: false, isSCSV: false)
-        case 0xC006, 0xC007, 0xC008, 0xC009, 0xC00A, 0xC010, 0xC011, 0xC012, 0xC013, 0xC014, 0xC023, 0xC024, 0xC027,
-            0xC028, 0xC033, 0xC034, 0xC035, 0xC036, 0xC037, 0xC038, 0xC039, 0xC03A, 0xC03B, 0xC048, 0xC049, 0xC04C,
-            0xC04D, 0xC070, 0xC071, 0xC072, 0xC073, 0xC076, 0xC077, 0xC09A, 0xC09B:
-            return CipherSuiteTraits(keyExchange: .ecdhe, isTLS13: false, isLegacy: true, isSCSV: false)
+            return CipherSuiteTraits(
+                keyExchange: .ecdhe, isTLS13: false, isLegacy: false, isSCSV: false, weaknesses: [])
+        case 0xC009, 0xC00A, 0xC013, 0xC014, 0xC023, 0xC024, 0xC027, 0xC028, 0xC035, 0xC036, 0xC037, 0xC038, 0xC048,
+            0xC049, 0xC04C, 0xC04D, 0xC070, 0xC071, 0xC072, 0xC073, 0xC076, 0xC077, 0xC09A, 0xC09B:
+            return CipherSuiteTraits(
+                keyExchange: .ecdhe, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [.cbc])
+        case 0xC008, 0xC012, 0xC034:
+            return CipherSuiteTraits(
+                keyExchange: .ecdhe, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [.cbc, .tripleDES])
+        case 0xC007, 0xC011, 0xC033:
+            return CipherSuiteTraits(
+                keyExchange: .ecdhe, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [.rc4])
+        case 0xC006, 0xC010, 0xC039, 0xC03A, 0xC03B:
+            return CipherSuiteTraits(
+                keyExchange: .ecdhe, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [.null])
         case 0x009E, 0x009F, 0x00A2, 0x00A3, 0x00AA, 0x00AB, 0xC052, 0xC053, 0xC056, 0xC057, 0xC06C, 0xC06D, 0xC07C,
             0xC07D, 0xC080, 0xC081, 0xC090, 0xC091, 0xC09E, 0xC09F, 0xC0A2, 0xC0A3, 0xC0A6, 0xC0A7, 0xC0AA, 0xC0AB,
             0xCCAA, 0xCCAD:
-            return CipherSuiteTraits(keyExchange: .dhe, isTLS13: false, isLegacy: false, isSCSV: false)
-        case 0x0011, 0x0012, 0x0013, 0x0014, 0x0015, 0x0016, 0x002D, 0x0032, 0x0033, 0x0038, 0x0039, 0x0040, 0x0044,
-            0x0045, 0x0067, 0x006A, 0x006B, 0x0087, 0x0088, 0x008E, 0x008F, 0x0090, 0x0091, 0x0099, 0x009A, 0x00B2,
-            0x00B3, 0x00B4, 0x00B5, 0x00BD, 0x00BE, 0x00C3, 0x00C4, 0xC042, 0xC043, 0xC044, 0xC045, 0xC066, 0xC067,
-            0xC096, 0xC097:
-            return CipherSuiteTraits(keyExchange: .dhe, isTLS13: false, isLegacy: true, isSCSV: false)
-        case 0x0001, 0x0002, 0x0003, 0x0004, 0x0005, 0x0006, 0x0007, 0x0008, 0x0009, 0x000A, 0x002E, 0x002F, 0x0035,
-            0x003B, 0x003C, 0x003D, 0x0041, 0x0084, 0x0092, 0x0093, 0x0094, 0x0095, 0x0096, 0x009C, 0x009D, 0x00AC,
-            0x00AD, 0x00B6, 0x00B7, 0x00B8, 0x00B9, 0x00BA, 0x00C0, 0xC03C, 0xC03D, 0xC050, 0xC051, 0xC068, 0xC069,
-            0xC06E, 0xC06F, 0xC07A, 0xC07B, 0xC092, 0xC093, 0xC098, 0xC099, 0xC09C, 0xC09D, 0xC0A0, 0xC0A1, 0xCCAE:
-            return CipherSuiteTraits(keyExchange: .rsa, isTLS13: false, isLegacy: true, isSCSV: false)
+            return CipherSuiteTraits(keyExchange: .dhe, isTLS13: false, isLegacy: false, isSCSV: false, weaknesses: [])
+        case 0x0012, 0x0015, 0x0032, 0x0033, 0x0038, 0x0039, 0x0040, 0x0044, 0x0045, 0x0067, 0x006A, 0x006B, 0x0087,
+            0x0088, 0x0090, 0x0091, 0x0099, 0x009A, 0x00B2, 0x00B3, 0x00BD, 0x00BE, 0x00C3, 0x00C4, 0xC042, 0xC043,
+            0xC044, 0xC045, 0xC066, 0xC067, 0xC096, 0xC097:
+            return CipherSuiteTraits(
+                keyExchange: .dhe, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [.cbc])
+        case 0x0013, 0x0016, 0x008F:
+            return CipherSuiteTraits(
+                keyExchange: .dhe, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [.cbc, .tripleDES])
+        case 0x0011, 0x0014:
+            return CipherSuiteTraits(
+                keyExchange: .dhe, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [.cbc, .export])
+        case 0x008E:
+            return CipherSuiteTraits(
+                keyExchange: .dhe, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [.rc4])
+        case 0x002D, 0x00B4, 0x00B5:
+            return CipherSuiteTraits(
+                keyExchange: .dhe, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [.null])
+        case 0x009C, 0x009D, 0x00AC, 0x00AD, 0xC050, 0xC051, 0xC06E, 0xC06F, 0xC07A, 0xC07B, 0xC092, 0xC093, 0xC09C,
+            0xC09D, 0xC0A0, 0xC0A1, 0xCCAE:
+            return CipherSuiteTraits(keyExchange: .rsa, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [])
+        case 0x0007, 0x0009, 0x002F, 0x0035, 0x003C, 0x003D, 0x0041, 0x0084, 0x0094, 0x0095, 0x0096, 0x00B6, 0x00B7,
+            0x00BA, 0x00C0, 0xC03C, 0xC03D, 0xC068, 0xC069, 0xC098, 0xC099:
+            return CipherSuiteTraits(
+                keyExchange: .rsa, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [.cbc])
+        case 0x000A, 0x0093:
+            return CipherSuiteTraits(
+                keyExchange: .rsa, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [.cbc, .tripleDES])
+        case 0x0006, 0x0008:
+            return CipherSuiteTraits(
+                keyExchange: .rsa, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [.cbc, .export])
+        case 0x0004, 0x0005, 0x0092:
+            return CipherSuiteTraits(
+                keyExchange: .rsa, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [.rc4])
+        case 0x0003:
+            return CipherSuiteTraits(
+                keyExchange: .rsa, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [.rc4, .export])
+        case 0x0001, 0x0002, 0x002E, 0x003B, 0x00B8, 0x00B9:
+            return CipherSuiteTraits(
+                keyExchange: .rsa, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [.null])
         case 0x00A8, 0x00A9, 0xC06A, 0xC06B, 0xC08E, 0xC08F, 0xC0A4, 0xC0A5, 0xC0A8, 0xC0A9, 0xCCAB:
-            return CipherSuiteTraits(keyExchange: .psk, isTLS13: false, isLegacy: false, isSCSV: false)
-        case 0x002C, 0x008A, 0x008B, 0x008C, 0x008D, 0x00AE, 0x00AF, 0x00B0, 0x00B1, 0xC064, 0xC065, 0xC094, 0xC095:
-            return CipherSuiteTraits(keyExchange: .psk, isTLS13: false, isLegacy: true, isSCSV: false)
+            return CipherSuiteTraits(keyExchange: .psk, isTLS13: false, isLegacy: false, isSCSV: false, weaknesses: [])
+        case 0x008C, 0x008D, 0x00AE, 0x00AF, 0xC064, 0xC065, 0xC094, 0xC095:
+            return CipherSuiteTraits(
+                keyExchange: .psk, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [.cbc])
+        case 0x008B:
+            return CipherSuiteTraits(
+                keyExchange: .psk, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [.cbc, .tripleDES])
+        case 0x008A:
+            return CipherSuiteTraits(
+                keyExchange: .psk, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [.rc4])
+        case 0x002C, 0x00B0, 0x00B1:
+            return CipherSuiteTraits(
+                keyExchange: .psk, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [.null])
         case 0xC02D, 0xC02E, 0xC031, 0xC032, 0xC05E, 0xC05F, 0xC062, 0xC063, 0xC088, 0xC089, 0xC08C, 0xC08D:
-            return CipherSuiteTraits(keyExchange: .ecdh, isTLS13: false, isLegacy: false, isSCSV: false)
-        case 0xC001, 0xC002, 0xC003, 0xC004, 0xC005, 0xC00B, 0xC00C, 0xC00D, 0xC00E, 0xC00F, 0xC015, 0xC016, 0xC017,
-            0xC018, 0xC019, 0xC025, 0xC026, 0xC029, 0xC02A, 0xC04A, 0xC04B, 0xC04E, 0xC04F, 0xC074, 0xC075, 0xC078,
-            0xC079:
-            return CipherSuiteTraits(keyExchange: .ecdh, isTLS13: false, isLegacy: true, isSCSV: false)
+            return CipherSuiteTraits(keyExchange: .ecdh, isTLS13: false, isLegacy: false, isSCSV: false, weaknesses: [])
+        case 0xC004, 0xC005, 0xC00E, 0xC00F, 0xC018, 0xC019, 0xC025, 0xC026, 0xC029, 0xC02A, 0xC04A, 0xC04B, 0xC04E,
+            0xC04F, 0xC074, 0xC075, 0xC078, 0xC079:
+            return CipherSuiteTraits(
+                keyExchange: .ecdh, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [.cbc])
+        case 0xC003, 0xC00D, 0xC017:
+            return CipherSuiteTraits(
+                keyExchange: .ecdh, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [.cbc, .tripleDES])
+        case 0xC002, 0xC00C, 0xC016:
+            return CipherSuiteTraits(
+                keyExchange: .ecdh, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [.rc4])
+        case 0xC001, 0xC00B, 0xC015:
+            return CipherSuiteTraits(
+                keyExchange: .ecdh, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [.null])
         case 0x00A0, 0x00A1, 0x00A4, 0x00A5, 0xC054, 0xC055, 0xC058, 0xC059, 0xC07E, 0xC07F, 0xC082, 0xC083:
-            return CipherSuiteTraits(keyExchange: .dh, isTLS13: false, isLegacy: false, isSCSV: false)
-        case 0x000B, 0x000C, 0x000D, 0x000E, 0x000F, 0x0010, 0x0017, 0x0018, 0x0019, 0x001A, 0x001B, 0x0030, 0x0031,
-            0x0034, 0x0036, 0x0037, 0x003A, 0x003E, 0x003F, 0x0042, 0x0043, 0x0046, 0x0068, 0x0069, 0x006C, 0x006D,
-            0x0085, 0x0086, 0x0089, 0x0097, 0x0098, 0x009B, 0x00A6, 0x00A7, 0x00BB, 0x00BC, 0x00BF, 0x00C1, 0x00C2,
-            0x00C5, 0xC03E, 0xC03F, 0xC040, 0xC041, 0xC046, 0xC047, 0xC05A, 0xC05B, 0xC084, 0xC085:
-            return CipherSuiteTraits(keyExchange: .dh, isTLS13: false, isLegacy: true, isSCSV: false)
-        case 0xC01A, 0xC01B, 0xC01C, 0xC01D, 0xC01E, 0xC01F, 0xC020, 0xC021, 0xC022:
-            return CipherSuiteTraits(keyExchange: .srp, isTLS13: false, isLegacy: true, isSCSV: false)
+            return CipherSuiteTraits(keyExchange: .dh, isTLS13: false, isLegacy: false, isSCSV: false, weaknesses: [])
+        case 0x00A6, 0x00A7, 0xC05A, 0xC05B, 0xC084, 0xC085:
+            return CipherSuiteTraits(keyExchange: .dh, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [])
+        case 0x000C, 0x000F, 0x001A, 0x0030, 0x0031, 0x0034, 0x0036, 0x0037, 0x003A, 0x003E, 0x003F, 0x0042, 0x0043,
+            0x0046, 0x0068, 0x0069, 0x006C, 0x006D, 0x0085, 0x0086, 0x0089, 0x0097, 0x0098, 0x009B, 0x00BB, 0x00BC,
+            0x00BF, 0x00C1, 0x00C2, 0x00C5, 0xC03E, 0xC03F, 0xC040, 0xC041, 0xC046, 0xC047:
+            return CipherSuiteTraits(
+                keyExchange: .dh, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [.cbc])
+        case 0x000D, 0x0010, 0x001B:
+            return CipherSuiteTraits(
+                keyExchange: .dh, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [.cbc, .tripleDES])
+        case 0x000B, 0x000E, 0x0019:
+            return CipherSuiteTraits(
+                keyExchange: .dh, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [.cbc, .export])
+        case 0x0018:
+            return CipherSuiteTraits(
+                keyExchange: .dh, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [.rc4])
+        case 0x0017:
+            return CipherSuiteTraits(
+                keyExchange: .dh, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [.rc4, .export])
+        case 0xC01D, 0xC01E, 0xC01F, 0xC020, 0xC021, 0xC022:
+            return CipherSuiteTraits(
+                keyExchange: .srp, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [.cbc])
+        case 0xC01A, 0xC01B, 0xC01C:
+            return CipherSuiteTraits(
+                keyExchange: .srp, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [.cbc, .tripleDES])
         case 0xC0B0, 0xC0B1, 0xC0B2, 0xC0B3, 0xC100, 0xC101, 0xC102:
-            return CipherSuiteTraits(keyExchange: .other, isTLS13: false, isLegacy: false, isSCSV: false)
+            return CipherSuiteTraits(
+                keyExchange: .other, isTLS13: false, isLegacy: false, isSCSV: false, weaknesses: [])
         case 0x00FF, 0x5600:
-            return CipherSuiteTraits(keyExchange: .other, isTLS13: false, isLegacy: false, isSCSV: true)
-        case 0x0000, 0x001E, 0x001F, 0x0020, 0x0021, 0x0022, 0x0023, 0x0024, 0x0025, 0x0026, 0x0027, 0x0028, 0x0029,
-            0x002A, 0x002B:
-            return CipherSuiteTraits(keyExchange: .other, isTLS13: false, isLegacy: true, isSCSV: false)
+            return CipherSuiteTraits(keyExchange: .other, isTLS13: false, isLegacy: false, isSCSV: true, weaknesses: [])
+        case 0x001E, 0x0021, 0x0022, 0x0025:
+            return CipherSuiteTraits(
+                keyExchange: .other, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [.cbc])
+        case 0x001F, 0x0023:
+            return CipherSuiteTraits(
+                keyExchange: .other, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [.cbc, .tripleDES])
+        case 0x0026, 0x0027, 0x0029, 0x002A:
+            return CipherSuiteTraits(
+                keyExchange: .other, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [.cbc, .export])
+        case 0x0020, 0x0024:
+            return CipherSuiteTraits(
+                keyExchange: .other, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [.rc4])
+        case 0x0028, 0x002B:
+            return CipherSuiteTraits(
+                keyExchange: .other, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [.rc4, .export])
+        case 0x0000:
+            return CipherSuiteTraits(
+                keyExchange: .other, isTLS13: false, isLegacy: true, isSCSV: false, weaknesses: [.null])
         default:
             return .unknown
         }
