@@ -450,9 +450,8 @@ public struct PatternFinder {
         case .sniPresent: return flow.serverName == nil ? "no" : "yes"
         case .alpn: return flow.clientHello?.hello.extensions.alpnNames?.joined(separator: ",") ?? "none"
         case .groups:
-            return (flow.clientHello?.hello.extensions.supportedGroups ?? []).filter { !$0.isGREASE }.map(\.description)
-                .joined(
-                    separator: ",")
+            let groups = flow.clientHello?.hello.extensions.supportedGroups ?? []
+            return groups.filter { !$0.isGREASE }.map(\.description).joined(separator: ",")
         case .ja4: return flow.clientHello?.ja4 ?? "none"
         case .serverCertificate:
             return flow.certificateSummaries.first.map { String($0.sha256.prefix(16)) } ?? "not seen"

@@ -336,12 +336,7 @@ public struct JSONWriter: ~Copyable {
         if let key {
             // Keys are this program's own field names: plain ASCII literals, never escaped,
             // copied straight from the literal.
-            if key.hasPointerRepresentation {
-                putQuoted(
-                    UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount), then: UInt8(ascii: ":"))
-            } else {
-                key.withUTF8Buffer { putQuoted($0, then: UInt8(ascii: ":")) }
-            }
+            Self.withBytes(of: key) { putQuoted($0, then: UInt8(ascii: ":")) }
         }
     }
 
@@ -354,14 +349,19 @@ public struct JSONWriter: ~Copyable {
         appendDecimal(Int64(value))
     }
 
-    /// A literal's UTF-8 bytes, read in place from its storage (the closure of
+    private mutating func appendLiteral(_ literal: StaticString) {
+        Self.withBytes(of: literal) { put($0) }
+    }
+
+    /// A literal's UTF-8 bytes, read in place from its storage (the call through
     /// `withUTF8Buffer` cost more than the copy on these short runs); a literal of one
     /// scalar has no storage and goes through `withUTF8Buffer`.
-    private mutating func appendLiteral(_ literal: StaticString) {
+    @inline(__always)
+    private static func withBytes(of literal: StaticString, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         if literal.hasPointerRepresentation {
-            put(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+            body(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
         } else {
-            literal.withUTF8Buffer { put($0) }
+            literal.withUTF8Buffer(body)
         }
     }
 

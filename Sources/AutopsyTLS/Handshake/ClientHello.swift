@@ -54,7 +54,8 @@ public struct ClientHello: Sendable, Hashable {
         var best: ProtocolVersion?
         var bestOrdinal = -1
         func consider(_ version: ProtocolVersion) {
-            guard !version.isGREASE, let ordinal = version.ordinal, ordinal > bestOrdinal else { return }
+            // GREASE, DTLS and unknown values have no ordinal.
+            guard let ordinal = version.ordinal, ordinal > bestOrdinal else { return }
             best = version
             bestOrdinal = ordinal
         }
