@@ -289,13 +289,14 @@ public struct PatternFinder {
     /// not quite in the order they began).
     private static let eventMargin: Int64 = 1 << 30
 
-    /// A server's counts as the statements read them.
-    private func expand(_ stored: Stored) -> ServerTally {
+    /// A server's counts as the statements read them: the text table of `attribute` alone
+    /// (the one a statement is made of, if any), and the flow times when `withEvents`.
+    private func expand(_ stored: Stored, attribute: Attribute?, withEvents: Bool) -> ServerTally {
         func text(_ value: UInt32) -> String? { Int(value) < values.count ? values[Int(value)] : nil }
         var tally = ServerTally()
         tally.failed = Int(stored.failed)
         tally.succeeded = Int(stored.succeeded)
-        tally.attributes = expand(stored.counts)
+        if let attribute { tally.attributes[attribute] = table(stored.counts, attribute) }
         tally.failedMaxVersion = stored.failedMaxVersion
         tally.succeededMinVersion = stored.succeededMinVersion
         tally.failedMaxVersionName = text(stored.failedMaxVersionName) ?? "unknown"
@@ -305,8 +306,10 @@ public struct PatternFinder {
         for minute in stored.minutes {
             tally.minutes[minute.minute] = (Int(minute.flows), Int(minute.failed))
         }
-        tally.events = stored.events.map {
-            (eventBase &+ (Int64($0 >> 1) - Self.eventMargin) &* 1_000_000, $0 & 1 == 1)
+        if withEvents {
+            tally.events = stored.events.map {
+                (eventBase &+ (Int64($0 >> 1) - Self.eventMargin) &* 1_000_000, $0 & 1 == 1)
+            }
         }
         for certificate in stored.certificates {
             if let value = text(certificate.value) { tally.certificateFirstSeen[value] = certificate.first }
@@ -419,24 +422,81 @@ public struct PatternFinder {
         return id
     }
 
-    /// A server's counts as text tables, per attribute.
-    private func expand(_ counts: [Count]) -> [Attribute: Tally] {
-        var result: [Attribute: Tally] = [:]
+    /// The value a count stands for, as `table` spells it: its value number, `otherValue`
+    /// for every count spelled "other" (those of one attribute are one value), nil for one
+    /// with no text.
+    private func spelledValue(_ count: Count, _ attribute: Attribute) -> UInt32? {
+        if count.value == Self.otherValue { return Self.otherValue }
+        let index = Int(count.value)
+        if Self.isNumbered(attribute) { return index < numberKeys.count ? count.value : Self.otherValue }
+        guard index < values.count else { return nil }
+        return values[index] == "other" ? Self.otherValue : count.value
+    }
+
+    /// The text of a value `spelledValue` gave.
+    private func spelling(_ value: UInt32, _ attribute: Attribute) -> String {
+        if value == Self.otherValue { return "other" }
+        let index = Int(value)
+        if Self.isNumbered(attribute) {
+            return index < numberKeys.count ? Self.text(of: numberKeys[index], attribute) : "other"
+        }
+        return index < values.count ? values[index] : "other"
+    }
+
+    /// A server's counts of one attribute as a text table. Counts spelled alike ("other")
+    /// are added up.
+    private func table(_ counts: [Count], _ attribute: Attribute) -> Tally {
+        var result = Tally()
+        let code = Self.code(attribute)
+        for count in counts where count.attribute == code {
+            guard let value = spelledValue(count, attribute) else { continue }
+            let text = spelling(value, attribute)
+            if count.failed > 0 { result.failed[text, default: 0] += Int(count.failed) }
+            if count.succeeded > 0 { result.succeeded[text, default: 0] += Int(count.succeeded) }
+        }
+        return result
+    }
+
+    /// An attribute's code in a count's key: its place in `Attribute.allCases`.
+    static func code(_ attribute: Attribute) -> UInt8 {
+        UInt8(truncatingIfNeeded: Attribute.allCases.firstIndex(of: attribute) ?? 0)
+    }
+
+    /// How well one attribute's values split a server's flows, read off the counts as
+    /// numbers (what `table` would spell, without spelling it).
+    struct Split {
+        /// Flows whose value no success had, plus flows whose value no failure had.
+        var score = 0
+        /// Distinct values among the failed flows.
+        var failedValues = 0
+        /// Whether some flow's value is "not seen" (a server certificate).
+        var notSeen = false
+    }
+
+    /// The split each attribute makes of a server's flows, in `Attribute.allCases` order.
+    private func splits(_ counts: [Count], notSeen: UInt32?) -> [Split] {
         let attributes = Attribute.allCases
+        var result = [Split](repeating: Split(), count: attributes.count)
+        // "other" may stand for more than one count of an attribute: summed apart.
+        var otherFailed = [Int](repeating: 0, count: attributes.count)
+        var otherSucceeded = [Int](repeating: 0, count: attributes.count)
         for count in counts where Int(count.attribute) < attributes.count {
-            let attribute = attributes[Int(count.attribute)]
-            let value: String
-            if count.value == Self.otherValue {
-                value = "other"
-            } else if Self.isNumbered(attribute) {
-                let index = Int(count.value)
-                value = index < numberKeys.count ? Self.text(of: numberKeys[index], attribute) : "other"
-            } else {
-                guard Int(count.value) < values.count else { continue }
-                value = values[Int(count.value)]
+            let index = Int(count.attribute)
+            guard let value = spelledValue(count, attributes[index]) else { continue }
+            if value == Self.otherValue {
+                otherFailed[index] += Int(count.failed)
+                otherSucceeded[index] += Int(count.succeeded)
+                continue
             }
-            if count.failed > 0 { result[attribute, default: Tally()].failed[value] = Int(count.failed) }
-            if count.succeeded > 0 { result[attribute, default: Tally()].succeeded[value] = Int(count.succeeded) }
+            if attributes[index] == .serverCertificate && value == notSeen { result[index].notSeen = true }
+            if count.failed > 0 { result[index].failedValues += 1 }
+            if count.succeeded == 0 { result[index].score += Int(count.failed) }
+            if count.failed == 0 { result[index].score += Int(count.succeeded) }
+        }
+        for index in attributes.indices where otherFailed[index] > 0 || otherSucceeded[index] > 0 {
+            if otherFailed[index] > 0 { result[index].failedValues += 1 }
+            if otherSucceeded[index] == 0 { result[index].score += otherFailed[index] }
+            if otherFailed[index] == 0 { result[index].score += otherSucceeded[index] }
         }
         return result
     }
@@ -488,59 +548,58 @@ public struct PatternFinder {
     /// successes well (90 % of flows or more), in server order.
     public func patterns() -> [PatternStatement] {
         var result: [PatternStatement] = []
+        let notSeen = valueIDs["not seen"]
         for key in servers.keys.sorted() {
             guard let position = servers[key], position < stored.count else { continue }
             let counts = stored[position]
             guard counts.failed > 0, counts.succeeded > 0 else { continue }
-            let tally = expand(counts)
-            let split = Self.best(tally, address: key.text)
-            if split?.perfect != true, let overload = Self.overload(tally, address: key.text) {
+            let choice = Self.best(
+                splits(counts.counts, notSeen: notSeen), total: Int(counts.failed + counts.succeeded))
+            let perfect = choice?.perfect == true
+            // Only the chosen attribute is spelled, and the flow times only when the
+            // overload pattern is looked for.
+            let tally = expand(counts, attribute: choice?.attribute, withEvents: !perfect)
+            let address = key.text
+            if !perfect, let overload = Self.overload(tally, address: address) {
                 result.append(overload)
-            } else if let split {
-                result.append(split.statement)
+            } else if let choice, let statement = Self.statement(choice.attribute, tally: tally, address: address) {
+                result.append(statement)
             }
         }
         return result
     }
 
-    /// The best separating attribute's statement, and whether it separates every flow.
-    private static func best(_ tally: ServerTally, address: String) -> (statement: PatternStatement, perfect: Bool)? {
-        let total = tally.failed + tally.succeeded
+    /// The best separating attribute, if it separates 90 % of the flows or more, and
+    /// whether it separates every flow. Ties go to the attribute listed first.
+    static func best(_ splits: [Split], total: Int) -> (attribute: Attribute, perfect: Bool)? {
         var bestScore = 0
         var bestAttribute: Attribute?
-        for attribute in Attribute.allCases {
-            guard let counts = tally.attributes[attribute] else { continue }
-            // Values seen only in failures count for the split, as do successes whose value no failure has.
-            let failedOnly = counts.failed.filter { counts.succeeded[$0.key] == nil }.values.reduce(0, +)
-            let succeededOnly = counts.succeeded.filter { counts.failed[$0.key] == nil }.values.reduce(0, +)
-            let score = failedOnly + succeededOnly
-            // Splitting by minute or by fingerprint is only telling when the values are few.
+        for (attribute, split) in zip(Attribute.allCases, splits) {
             // A certificate "not seen" (TLS 1.3, or a failure before it) separates nothing.
-            if attribute == .serverCertificate
-                && (counts.failed["not seen"] != nil || counts.succeeded["not seen"] != nil)
-            {
+            if attribute == .serverCertificate && split.notSeen { continue }
+            // Splitting by minute or by fingerprint is only telling when the values are few.
+            if attribute == .timeWindow || attribute == .ja4 || attribute == .groups, split.failedValues > 3 {
                 continue
             }
-            if attribute == .timeWindow || attribute == .ja4 || attribute == .groups,
-                counts.failed.count > 3
-            {
-                continue
-            }
-            if score > bestScore {
-                bestScore = score
+            if split.score > bestScore {
+                bestScore = split.score
                 bestAttribute = attribute
             }
         }
-        guard let attribute = bestAttribute, bestScore * 10 >= total * 9, let counts = tally.attributes[attribute]
-        else { return nil }
+        guard let attribute = bestAttribute, bestScore * 10 >= total * 9 else { return nil }
+        return (attribute, bestScore == total)
+    }
+
+    /// The statement of a split by `attribute`, from the server's table of it.
+    private static func statement(_ attribute: Attribute, tally: ServerTally, address: String) -> PatternStatement? {
+        guard let counts = tally.attributes[attribute] else { return nil }
         let text = statement(attribute, counts: counts, tally: tally)
         // Failures in the busiest minutes: the server_overload pattern of the diagnoses spec.
         let name = attribute == .timeWindow && !rateNote(tally).isEmpty ? "server_overload" : attribute.rawValue
-        let statement = PatternStatement(
+        return PatternStatement(
             server: address, serverName: tally.namesDiffer ? nil : tally.name, statement: text,
             failed: tally.failed,
             succeeded: tally.succeeded, attribute: name)
-        return (statement, bestScore == total)
     }
 
     private static func statement(_ attribute: Attribute, counts: Tally, tally: ServerTally) -> String {
