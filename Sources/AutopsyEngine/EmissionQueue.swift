@@ -31,7 +31,7 @@ struct EmissionQueue {
         var diagnoses: [Diagnosis]
         var line: [[UInt8]]
 
-        /// Borrows the record: an initializer would otherwise take (so copy) it.
+        /// The entry of a record that rendered its line; nil for one that did not.
         init?(_ record: borrowing FlowRecord) {
             guard let line = record.renderedJSON?.line else { return nil }
             sequence = record.sequence
@@ -66,23 +66,17 @@ struct EmissionQueue {
         }
     }
 
-    /// A whole record, boxed so that a waiting entry stays small.
-    final class Boxed {
-        let record: FlowRecord
-        init(_ record: FlowRecord) { self.record = record }
-    }
-
     enum Pending {
         case unreported
-        case whole(Boxed)
+        /// A record not rendered ahead (text output), whole: one reference to its box.
+        case whole(FlowRecord)
         case compact(Compact)
 
-        /// Hands the record to `emit`, if the flow is reported (without an optional, whose
-        /// unwrapping would copy the record).
+        /// Hands the record to `emit`, if the flow is reported.
         func emit(_ emit: (FlowRecord) -> Void) {
             switch self {
             case .unreported: return
-            case .whole(let boxed): emit(boxed.record)
+            case .whole(let record): emit(record)
             case .compact(let compact): emit(compact.record)
             }
         }
@@ -107,24 +101,28 @@ struct EmissionQueue {
         self.maxWaitingBytes = maxWaitingBytes
     }
 
-    /// Records that flow `id` ended and is reported with `record` (borrowed: no optional
-    /// wraps it, whose unwrapping would copy it).
+    /// Records that flow `id` ended and is reported with `record`.
     mutating func finished(_ id: Int, _ record: FlowRecord, emit: (FlowRecord) -> Void) {
         if late.remove(id) != nil {
             reportedLate += 1
             return emit(record)
         }
-        // No `??`: its closure would capture, and so copy, the record.
-        if let compact = Compact(record) {
-            wait(id, .compact(compact), emit)
-        } else {
-            wait(id, .whole(Boxed(record)), emit)
+        // Next in line: out at once, without waiting as a compact entry.
+        if id == nextID {
+            emit(record)
+            nextID += 1
+            return drain(emit)
         }
+        wait(id, Compact(record).map { .compact($0) } ?? .whole(record), emit)
     }
 
     /// Records that flow `id` ended and is not reported.
     mutating func finishedUnreported(_ id: Int, emit: (FlowRecord) -> Void) {
         if late.remove(id) != nil { return }
+        if id == nextID {
+            nextID += 1
+            return drain(emit)
+        }
         wait(id, .unreported, emit)
     }
 

@@ -229,90 +229,297 @@ public struct TCPFacts: Sendable, Hashable {
 
 /// Everything known about one flow, frozen once decided: the Swift mirror of the JSON
 /// contract `shared/spec/flow-record.md`.
-public struct FlowRecord: Sendable, Hashable {
+public struct FlowRecord: Sendable, Hashable, CustomDebugStringConvertible {
+    /// The stored facts: kept in one shared box, copied only when a shared record changes
+    /// (copy on write), so that passing a record on moves one reference, not 2 KB.
+    @usableFromInline struct Fields: Sendable, Hashable {
+        @usableFromInline var id: Int = 0
+        @usableFromInline var sequence: UInt64
+        @usableFromInline var firstTimestamp: Timestamp
+        @usableFromInline var lastTimestamp: Timestamp
+        @usableFromInline var firstFrame: UInt64
+        @usableFromInline var lastFrame: UInt64
+        @usableFromInline var client: Endpoint
+        @usableFromInline var server: Endpoint
+        @usableFromInline var vlan: [Int]
+        @usableFromInline var outcome: Outcome = .incomplete
+        @usableFromInline var established: Bool = false
+        @usableFromInline var resumed: Bool = false
+        @usableFromInline var clientHello: ClientHelloRecord?
+        @usableFromInline var retryClientHello: ClientHelloRecord?
+        @usableFromInline var helloRetryRequest: ServerHelloRecord?
+        @usableFromInline var serverHello: ServerHelloRecord?
+        @usableFromInline var serverCertificates: [[UInt8]] = []
+        @usableFromInline var serverCertificateFrame: UInt64?
+        @usableFromInline var clientCertificates: [[UInt8]] = []
+        @usableFromInline var clientCertificateFrame: UInt64?
+        @usableFromInline var certificateRequest: CertificateRequest?
+        @usableFromInline var certificateRequestFrame: UInt64?
+        @usableFromInline var serverKeyExchangeGroup: NamedGroup?
+        @usableFromInline var serverKeyExchangeDHBits: Int?
+        @usableFromInline var newSessionTicket: NewSessionTicket?
+        @usableFromInline var alerts: [AlertRecord] = []
+        @usableFromInline var steps: [ExchangeStep] = []
+        @usableFromInline var stepsOmitted: Int = 0
+        @usableFromInline var tcp: TCPFacts = TCPFacts()
+        @usableFromInline var anomalies: [Anomaly] = []
+        @usableFromInline var malformed: [String] = []
+        @usableFromInline var malformedRecords: Int = 0
+        @usableFromInline var tlsBufferPeakBytes: Int = 0
+        @usableFromInline var plaintextSample: [Side: String] = [:]
+        @usableFromInline var plaintextSide: Side?
+        @usableFromInline var upgradedFromPlaintext: Bool = false
+        @usableFromInline var decidedFrame: UInt64?
+        @usableFromInline var sawTLS: Bool = false
+        @usableFromInline var end: String = ""
+        @usableFromInline var clientRecordsAfterHandshake: Int = 0
+        @usableFromInline var clientBytesAfterHandshake: Int = 0
+        @usableFromInline var certificateSummaries: [CertificateSummary] = []
+        @usableFromInline var clientCertificateSummaries: [CertificateSummary] = []
+        @usableFromInline var chainAssessment: ChainAssessment?
+        @usableFromInline var diagnoses: [Diagnosis] = []
+        @usableFromInline var renderedJSON: RenderedJSON?
+        @usableFromInline var sslv2CipherKind: UInt32?
+        @usableFromInline var sslv2MasterKeySent: Bool = false
+    }
+
+    /// The box of a record's fields. Mutated only through `unique`, that is while no other
+    /// record refers to it, so sharing it between threads is safe.
+    @usableFromInline final class Storage: @unchecked Sendable {
+        @usableFromInline var fields: Fields
+        @usableFromInline init(_ fields: Fields) { self.fields = fields }
+    }
+
+    @usableFromInline var storage: Storage
+
+    /// The box, copied first when another record shares it.
+    @inlinable var unique: Storage {
+        mutating get {
+            if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+            return storage
+        }
+    }
+
+    /// Records are equal when their fields are (the same box, or equal ones).
+    public static func == (lhs: FlowRecord, rhs: FlowRecord) -> Bool {
+        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
+    }
+
+    /// Hashes the fields, as `==` compares them.
+    public func hash(into hasher: inout Hasher) { storage.fields.hash(into: &hasher) }
+
+    /// The fields, as test failures and debuggers show a record (not its box).
+    public var debugDescription: String {
+        let fields = String(reflecting: storage.fields)
+        return "FlowRecord" + (fields.firstIndex(of: "(").map { fields[$0...] } ?? "()")
+    }
+
     /// 1-based id in order of the flow's first packet, among reported flows (set at output).
-    public var id = 0
+    @inlinable public var id: Int {
+        _read { yield storage.fields.id }
+        _modify { yield &unique.fields.id }
+    }
     /// Order of creation in the flow table (used to order output).
-    public var sequence: UInt64
+    @inlinable public var sequence: UInt64 {
+        _read { yield storage.fields.sequence }
+        _modify { yield &unique.fields.sequence }
+    }
     /// Capture time of the first packet.
-    public var firstTimestamp: Timestamp
+    @inlinable public var firstTimestamp: Timestamp {
+        _read { yield storage.fields.firstTimestamp }
+        _modify { yield &unique.fields.firstTimestamp }
+    }
     /// Capture time of the last packet seen.
-    public var lastTimestamp: Timestamp
+    @inlinable public var lastTimestamp: Timestamp {
+        _read { yield storage.fields.lastTimestamp }
+        _modify { yield &unique.fields.lastTimestamp }
+    }
     /// First frame of the flow.
-    public var firstFrame: UInt64
+    @inlinable public var firstFrame: UInt64 {
+        _read { yield storage.fields.firstFrame }
+        _modify { yield &unique.fields.firstFrame }
+    }
     /// Last frame of the flow seen.
-    public var lastFrame: UInt64
+    @inlinable public var lastFrame: UInt64 {
+        _read { yield storage.fields.lastFrame }
+        _modify { yield &unique.fields.lastFrame }
+    }
     /// The side that sent the ClientHello (or the SYN, before any TLS).
-    public var client: Endpoint
+    @inlinable public var client: Endpoint {
+        _read { yield storage.fields.client }
+        _modify { yield &unique.fields.client }
+    }
     /// The other side.
-    public var server: Endpoint
+    @inlinable public var server: Endpoint {
+        _read { yield storage.fields.server }
+        _modify { yield &unique.fields.server }
+    }
     /// VLAN ids, outer first.
-    public var vlan: [Int]
+    @inlinable public var vlan: [Int] {
+        _read { yield storage.fields.vlan }
+        _modify { yield &unique.fields.vlan }
+    }
     /// How the handshake ended.
-    public var outcome: Outcome = .incomplete
+    @inlinable public var outcome: Outcome {
+        _read { yield storage.fields.outcome }
+        _modify { yield &unique.fields.outcome }
+    }
     /// Whether both sides moved to encrypted traffic.
-    public var established = false
+    @inlinable public var established: Bool {
+        _read { yield storage.fields.established }
+        _modify { yield &unique.fields.established }
+    }
     /// Whether the session was resumed (session id, ticket or PSK).
-    public var resumed = false
+    @inlinable public var resumed: Bool {
+        _read { yield storage.fields.resumed }
+        _modify { yield &unique.fields.resumed }
+    }
     /// The ClientHello (the first one, or after an HRR the second one is in `retryClientHello`).
-    public var clientHello: ClientHelloRecord?
+    @inlinable public var clientHello: ClientHelloRecord? {
+        _read { yield storage.fields.clientHello }
+        _modify { yield &unique.fields.clientHello }
+    }
     /// The second ClientHello after a HelloRetryRequest.
-    public var retryClientHello: ClientHelloRecord?
+    @inlinable public var retryClientHello: ClientHelloRecord? {
+        _read { yield storage.fields.retryClientHello }
+        _modify { yield &unique.fields.retryClientHello }
+    }
     /// The HelloRetryRequest, when one came.
-    public var helloRetryRequest: ServerHelloRecord?
+    @inlinable public var helloRetryRequest: ServerHelloRecord? {
+        _read { yield storage.fields.helloRetryRequest }
+        _modify { yield &unique.fields.helloRetryRequest }
+    }
     /// The ServerHello.
-    public var serverHello: ServerHelloRecord?
+    @inlinable public var serverHello: ServerHelloRecord? {
+        _read { yield storage.fields.serverHello }
+        _modify { yield &unique.fields.serverHello }
+    }
     /// Certificates the server sent, as DER, leaf first.
-    public var serverCertificates: [[UInt8]] = []
+    @inlinable public var serverCertificates: [[UInt8]] {
+        _read { yield storage.fields.serverCertificates }
+        _modify { yield &unique.fields.serverCertificates }
+    }
     /// Frame of the server's Certificate message.
-    public var serverCertificateFrame: UInt64?
+    @inlinable public var serverCertificateFrame: UInt64? {
+        _read { yield storage.fields.serverCertificateFrame }
+        _modify { yield &unique.fields.serverCertificateFrame }
+    }
     /// Certificates the client sent, as DER.
-    public var clientCertificates: [[UInt8]] = []
+    @inlinable public var clientCertificates: [[UInt8]] {
+        _read { yield storage.fields.clientCertificates }
+        _modify { yield &unique.fields.clientCertificates }
+    }
     /// Frame of the client's Certificate message.
-    public var clientCertificateFrame: UInt64?
+    @inlinable public var clientCertificateFrame: UInt64? {
+        _read { yield storage.fields.clientCertificateFrame }
+        _modify { yield &unique.fields.clientCertificateFrame }
+    }
     /// The server asked for a client certificate.
-    public var certificateRequest: CertificateRequest?
+    @inlinable public var certificateRequest: CertificateRequest? {
+        _read { yield storage.fields.certificateRequest }
+        _modify { yield &unique.fields.certificateRequest }
+    }
     /// Frame of the CertificateRequest.
-    public var certificateRequestFrame: UInt64?
+    @inlinable public var certificateRequestFrame: UInt64? {
+        _read { yield storage.fields.certificateRequestFrame }
+        _modify { yield &unique.fields.certificateRequestFrame }
+    }
     /// The ECDHE group from a ServerKeyExchange (TLS 1.2).
-    public var serverKeyExchangeGroup: NamedGroup?
+    @inlinable public var serverKeyExchangeGroup: NamedGroup? {
+        _read { yield storage.fields.serverKeyExchangeGroup }
+        _modify { yield &unique.fields.serverKeyExchangeGroup }
+    }
     /// DHE prime size from a ServerKeyExchange.
-    public var serverKeyExchangeDHBits: Int?
+    @inlinable public var serverKeyExchangeDHBits: Int? {
+        _read { yield storage.fields.serverKeyExchangeDHBits }
+        _modify { yield &unique.fields.serverKeyExchangeDHBits }
+    }
     /// A NewSessionTicket came (TLS 1.2 in clear).
-    public var newSessionTicket: NewSessionTicket?
+    @inlinable public var newSessionTicket: NewSessionTicket? {
+        _read { yield storage.fields.newSessionTicket }
+        _modify { yield &unique.fields.newSessionTicket }
+    }
     /// Alerts in order.
-    public var alerts: [AlertRecord] = []
+    @inlinable public var alerts: [AlertRecord] {
+        _read { yield storage.fields.alerts }
+        _modify { yield &unique.fields.alerts }
+    }
     /// The exchange in order, bounded (see `FlowSession.maxSteps`).
-    public var steps: [ExchangeStep] = []
+    @inlinable public var steps: [ExchangeStep] {
+        _read { yield storage.fields.steps }
+        _modify { yield &unique.fields.steps }
+    }
     /// Steps left out once the bound was reached.
-    public var stepsOmitted = 0
+    @inlinable public var stepsOmitted: Int {
+        _read { yield storage.fields.stepsOmitted }
+        _modify { yield &unique.fields.stepsOmitted }
+    }
     /// TCP facts.
-    public var tcp = TCPFacts()
+    @inlinable public var tcp: TCPFacts {
+        _read { yield storage.fields.tcp }
+        _modify { yield &unique.fields.tcp }
+    }
     /// Oddities the peers showed.
-    public var anomalies: [Anomaly] = []
+    @inlinable public var anomalies: [Anomaly] {
+        _read { yield storage.fields.anomalies }
+        _modify { yield &unique.fields.anomalies }
+    }
     /// Parse errors, as evidence lines ("frame 4: client record header invalid ...").
-    public var malformed: [String] = []
+    @inlinable public var malformed: [String] {
+        _read { yield storage.fields.malformed }
+        _modify { yield &unique.fields.malformed }
+    }
     /// Count of records or messages that did not parse.
-    public var malformedRecords = 0
+    @inlinable public var malformedRecords: Int {
+        _read { yield storage.fields.malformedRecords }
+        _modify { yield &unique.fields.malformedRecords }
+    }
     /// The most bytes of unfinished TLS data this flow held for one direction (a record body
     /// and a handshake message): bounded by `Limits`; counted in the summary, not printed per flow.
-    public var tlsBufferPeakBytes = 0
+    @inlinable public var tlsBufferPeakBytes: Int {
+        _read { yield storage.fields.tlsBufferPeakBytes }
+        _modify { yield &unique.fields.tlsBufferPeakBytes }
+    }
     /// The first bytes a side sent when it did not speak TLS (for not_tls evidence), as printable text.
-    public var plaintextSample: [Side: String] = [:]
+    @inlinable public var plaintextSample: [Side: String] {
+        _read { yield storage.fields.plaintextSample }
+        _modify { yield &unique.fields.plaintextSample }
+    }
     /// Which side spoke plaintext where TLS was expected.
-    public var plaintextSide: Side?
+    @inlinable public var plaintextSide: Side? {
+        _read { yield storage.fields.plaintextSide }
+        _modify { yield &unique.fields.plaintextSide }
+    }
     /// TLS began after plaintext on the same connection (STARTTLS and similar upgrades).
-    public var upgradedFromPlaintext = false
+    @inlinable public var upgradedFromPlaintext: Bool {
+        _read { yield storage.fields.upgradedFromPlaintext }
+        _modify { yield &unique.fields.upgradedFromPlaintext }
+    }
     /// Frame where the handshake was decided (or nil when the flow ended undecided).
-    public var decidedFrame: UInt64?
+    @inlinable public var decidedFrame: UInt64? {
+        _read { yield storage.fields.decidedFrame }
+        _modify { yield &unique.fields.decidedFrame }
+    }
     /// Whether any TLS record was seen.
-    public var sawTLS = false
+    @inlinable public var sawTLS: Bool {
+        _read { yield storage.fields.sawTLS }
+        _modify { yield &unique.fields.sawTLS }
+    }
     /// Why the flow left the table.
-    public var end: String = ""
+    @inlinable public var end: String {
+        _read { yield storage.fields.end }
+        _modify { yield &unique.fields.end }
+    }
     /// Encrypted records the client sent after the handshake was decided (capped at 255).
-    public var clientRecordsAfterHandshake = 0
+    @inlinable public var clientRecordsAfterHandshake: Int {
+        _read { yield storage.fields.clientRecordsAfterHandshake }
+        _modify { yield &unique.fields.clientRecordsAfterHandshake }
+    }
     /// Their body bytes.
-    public var clientBytesAfterHandshake = 0
+    @inlinable public var clientBytesAfterHandshake: Int {
+        _read { yield storage.fields.clientBytesAfterHandshake }
+        _modify { yield &unique.fields.clientBytesAfterHandshake }
+    }
 
     /// A client that finished the handshake and closed without sending a request:
     /// some clients (curl, node) check the certificate only then, so this may be a
@@ -328,63 +535,77 @@ public struct FlowRecord: Sendable, Hashable {
     }
 
     /// Summaries of the server's certificates, leaf first (filled in once the flow ends).
-    public var certificateSummaries: [CertificateSummary] = []
+    @inlinable public var certificateSummaries: [CertificateSummary] {
+        _read { yield storage.fields.certificateSummaries }
+        _modify { yield &unique.fields.certificateSummaries }
+    }
     /// Summaries of the client's certificates (mTLS).
-    public var clientCertificateSummaries: [CertificateSummary] = []
+    @inlinable public var clientCertificateSummaries: [CertificateSummary] {
+        _read { yield storage.fields.clientCertificateSummaries }
+        _modify { yield &unique.fields.clientCertificateSummaries }
+    }
     /// The server's chain judged at the capture time: trust, name, dates, order.
-    public var chainAssessment: ChainAssessment?
+    @inlinable public var chainAssessment: ChainAssessment? {
+        _read { yield storage.fields.chainAssessment }
+        _modify { yield &unique.fields.chainAssessment }
+    }
     /// What went wrong, when anything did (filled in by the diagnosis rules).
-    public var diagnoses: [Diagnosis] = []
+    @inlinable public var diagnoses: [Diagnosis] {
+        _read { yield storage.fields.diagnoses }
+        _modify { yield &unique.fields.diagnoses }
+    }
     /// The record's NDJSON without its id and diagnoses, rendered where the flow finished
     /// (a shard's thread) so that the thread writing the output only adds those; nil when not
     /// rendered ahead. Nothing but `id`, `sequence` and `diagnoses` may change after it is set.
-    public var renderedJSON: RenderedJSON?
+    @inlinable public var renderedJSON: RenderedJSON? {
+        _read { yield storage.fields.renderedJSON }
+        _modify { yield &unique.fields.renderedJSON }
+    }
 
     /// Creates an empty record for a flow.
     public init(
         sequence: UInt64, firstTimestamp: Timestamp, firstFrame: UInt64, client: Endpoint, server: Endpoint, vlan: [Int]
     ) {
-        self.sequence = sequence
-        self.firstTimestamp = firstTimestamp
-        self.lastTimestamp = firstTimestamp
-        self.firstFrame = firstFrame
-        self.lastFrame = firstFrame
-        self.client = client
-        self.server = server
-        self.vlan = vlan
+        storage = Storage(
+            Fields(
+                sequence: sequence, firstTimestamp: firstTimestamp, lastTimestamp: firstTimestamp,
+                firstFrame: firstFrame, lastFrame: firstFrame, client: client, server: server, vlan: vlan))
     }
 
-    /// Moves the record out, leaving an empty one with the same endpoints in its place: a
-    /// record holds dozens of references, and a copy retains (then releases) every one.
-    public mutating func moveOut() -> FlowRecord {
-        var moved = FlowRecord(
-            sequence: sequence, firstTimestamp: firstTimestamp, firstFrame: firstFrame, client: client,
-            server: server, vlan: [])
-        swap(&moved, &self)
-        return moved
+    /// Swaps the client and server endpoints (the first packet came from the server).
+    public mutating func swapEndpoints() {
+        let client = self.client
+        self.client = server
+        server = client
     }
 
     /// Whether a ClientHello was seen. A test of the case, not `!= nil`, which copies the
     /// hello (and retains each of its arrays) on the per-packet path.
     public var hasClientHello: Bool {
-        if case .some = clientHello { return true }
+        if case .some = storage.fields.clientHello { return true }
         return false
     }
 
     /// Whether a ServerHello was seen (tested like `hasClientHello`).
     public var hasServerHello: Bool {
-        if case .some = serverHello { return true }
+        if case .some = storage.fields.serverHello { return true }
         return false
     }
 
     /// The negotiated version (ServerHello), when there was one.
-    public var version: ProtocolVersion? { serverHello?.hello.selectedVersion }
+    public var version: ProtocolVersion? { storage.fields.serverHello?.hello.selectedVersion }
     /// The negotiated cipher suite.
-    public var cipher: CipherSuite? { serverHello?.hello.cipherSuite }
+    public var cipher: CipherSuite? { storage.fields.serverHello?.hello.cipherSuite }
     /// For SSL 2.0: the cipher kind chosen in the CLIENT-MASTER-KEY (or offered first by the server).
-    public var sslv2CipherKind: UInt32?
+    @inlinable public var sslv2CipherKind: UInt32? {
+        _read { yield storage.fields.sslv2CipherKind }
+        _modify { yield &unique.fields.sslv2CipherKind }
+    }
     /// For SSL 2.0: the client sent its CLIENT-MASTER-KEY.
-    public var sslv2MasterKeySent = false
+    @inlinable public var sslv2MasterKeySent: Bool {
+        _read { yield storage.fields.sslv2MasterKeySent }
+        _modify { yield &unique.fields.sslv2MasterKeySent }
+    }
     /// The negotiated cipher as text: its IANA name, an SSL 2.0 kind name, or hex.
     public var cipherName: String? {
         if let kind = sslv2CipherKind { return SSLv2CipherKind(rawValue: kind).description }
@@ -396,11 +617,13 @@ public struct FlowRecord: Sendable, Hashable {
         return cipher.map { Int($0.rawValue) }
     }
     /// The negotiated group: the server's key share (TLS 1.3) or ServerKeyExchange curve.
-    public var curve: NamedGroup? { serverHello?.hello.keyShareGroup ?? serverKeyExchangeGroup }
+    public var curve: NamedGroup? {
+        storage.fields.serverHello?.hello.keyShareGroup ?? storage.fields.serverKeyExchangeGroup
+    }
     /// The SNI of the (first) ClientHello.
-    public var serverName: String? { clientHello?.hello.extensions.serverName }
+    public var serverName: String? { storage.fields.clientHello?.hello.extensions.serverName }
     /// The negotiated ALPN protocol.
-    public var nextProtocol: String? { serverHello?.hello.selectedALPN }
+    public var nextProtocol: String? { storage.fields.serverHello?.hello.selectedALPN }
     /// Seconds from the first to the last packet seen.
     public var duration: Double { lastTimestamp.seconds(since: firstTimestamp) }
 }

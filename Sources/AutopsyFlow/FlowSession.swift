@@ -60,7 +60,7 @@ public struct FlowSession: StreamHandler {
         // is the server.
         if !start.sawSYN && Self.looksLikeServerPort(start.initiatorPort, versus: start.responderPort) {
             initiatorIsClient = false
-            swap(&record.client, &record.server)
+            record.swapEndpoints()
         }
     }
 
@@ -75,21 +75,23 @@ public struct FlowSession: StreamHandler {
     public mutating func segment(
         from direction: StreamDirection, packet: PacketInfo, payloadLength: Int, retransmission: Bool
     ) {
-        if packet.timestamp > record.lastTimestamp { record.lastTimestamp = packet.timestamp }
-        if packet.frame > record.lastFrame { record.lastFrame = packet.frame }
-        if retransmission { record.tcp.retransmissions += 1 }
+        // Every packet: the record's box is made unique once, then written in place.
+        let box = record.unique
+        if packet.timestamp > box.fields.lastTimestamp { box.fields.lastTimestamp = packet.timestamp }
+        if packet.frame > box.fields.lastFrame { box.fields.lastFrame = packet.frame }
+        if retransmission { box.fields.tcp.retransmissions += 1 }
         if packet.flags.contains(.syn) && !packet.flags.contains(.ack) {
-            record.tcp.syn = true
-            if record.tcp.synTime == nil { record.tcp.synTime = packet.timestamp }
+            box.fields.tcp.syn = true
+            if box.fields.tcp.synTime == nil { box.fields.tcp.synTime = packet.timestamp }
         }
-        if packet.flags.contains(.syn) && packet.flags.contains(.ack) && record.tcp.synAckTime == nil {
-            record.tcp.synAckTime = packet.timestamp
+        if packet.flags.contains(.syn) && packet.flags.contains(.ack) && box.fields.tcp.synAckTime == nil {
+            box.fields.tcp.synAckTime = packet.timestamp
         }
         if !packet.flags.contains(.rst) {
             if side(of: direction) == .client {
-                record.tcp.clientStats.add(packet)
+                box.fields.tcp.clientStats.add(packet)
             } else {
-                record.tcp.serverStats.add(packet)
+                box.fields.tcp.serverStats.add(packet)
             }
         }
     }
@@ -175,13 +177,11 @@ public struct FlowSession: StreamHandler {
         return initiator.bytes + responder.bytes > 0 && TLSPorts.contains(record.server.port)
     }
 
-    /// Freezes the record with its outcome, when the flow leaves the table.
-    /// The flow's record as it ends (the session is done with after this: its record is
-    /// moved out, not copied). `completing` finishes it in place first (certificates judged,
-    /// line rendered), so that the caller need not move it again.
+    /// Freezes the record with its outcome, when the flow leaves the table, and returns it
+    /// (sharing its box: the session is done with after this). `completing` finishes it in
+    /// place first (certificates judged, line rendered).
     public mutating func finish(_ end: FlowEnd, completing: (inout FlowRecord) -> Void = { _ in }) -> FlowRecord {
-        // Completed in place, then moved out: returning a local copy would retain every
-        // reference the record holds.
+        // Completed in place; what is returned shares the record's box (copy on write).
         if !isDecided { record.outcome = undecidedOutcome() }
         record.end = end.rawValue
         record.tlsBufferPeakBytes = max(initiator.bufferPeakBytes, responder.bufferPeakBytes)
@@ -202,7 +202,7 @@ public struct FlowSession: StreamHandler {
             }
         }
         completing(&record)
-        return record.moveOut()
+        return record
     }
 
     // The directions' fields are read in place, through these: a state is large to copy.
@@ -527,7 +527,7 @@ public struct FlowSession: StreamHandler {
     mutating func makeClient(_ direction: StreamDirection) {
         guard side(of: direction) == .server else { return }
         initiatorIsClient.toggle()
-        swap(&record.client, &record.server)
+        record.swapEndpoints()
         record.tcp = TCPFacts.swapped(record.tcp)
     }
 

@@ -1,0 +1,71 @@
+import AutopsyFlow
+import AutopsyPackets
+import Testing
+
+@testable import AutopsyEngine
+
+/// Flows end in any order; the queue hands records out in the order the flows began,
+/// and past its bounds passes over flows still open (reported late, when they end).
+@Suite struct EmissionQueueTests {
+    static func record(_ id: Int, rendered: Bool) -> FlowRecord {
+        var record = FlowRecord(
+            sequence: UInt64(id), firstTimestamp: Timestamp(seconds: Int64(id), nanoseconds: 0), firstFrame: UInt64(id),
+            client: Endpoint(ip: IPAddress(ipv4: 0x0A00_0001), port: UInt16(1000 + id)),
+            server: Endpoint(ip: IPAddress(ipv4: 0x0A00_0002), port: 443), vlan: [id])
+        record.id = id
+        record.outcome = .established
+        record.diagnoses = [
+            Diagnosis(id: "connection_reset", summary: "flow \(id)", evidence: [], remedy: "", check: "")
+        ]
+        if rendered { record.renderedJSON = RenderedJSON(line: [Array("{\"id\":\(id)}".utf8)]) }
+        return record
+    }
+
+    /// A deterministic shuffle (64-bit LCG), so that a failure can be replayed.
+    static func shuffled(_ count: Int, seed: UInt64) -> [Int] {
+        var ids = Array(1...count)
+        var state = seed
+        for index in stride(from: ids.count - 1, to: 0, by: -1) {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            ids.swapAt(index, Int((state >> 33) % UInt64(index + 1)))
+        }
+        return ids
+    }
+
+    @Test(arguments: [UInt64(1), 2, 3, 4])
+    func recordsComeOutInTheOrderFlowsBegan(seed: UInt64) {
+        var queue = EmissionQueue(maxWaiting: 1_000)
+        var emitted: [FlowRecord] = []
+        let order = Self.shuffled(200, seed: seed)
+        for id in order {
+            // Every seventh flow is not reported; every third waits as its rendered line.
+            if id % 7 == 0 {
+                queue.finishedUnreported(id) { emitted.append($0) }
+            } else {
+                queue.finished(id, Self.record(id, rendered: id % 3 == 0)) { emitted.append($0) }
+            }
+        }
+        queue.flush(through: 200) { emitted.append($0) }
+        #expect(emitted.map(\.id) == (1...200).filter { $0 % 7 != 0 })
+        #expect(queue.reportedLate == 0)
+        // A record that waited as its line comes out with what a caller reads besides it.
+        for record in emitted {
+            #expect(record.diagnoses.first?.summary == "flow \(record.id)")
+            #expect(record.vlan == [record.id] && record.client.port == UInt16(1000 + record.id))
+            #expect((record.renderedJSON?.line != nil) == (record.id % 3 == 0))
+        }
+    }
+
+    @Test func pastItsBoundTheQueuePassesOverOpenFlows() {
+        var queue = EmissionQueue(maxWaiting: 10)
+        var emitted: [Int] = []
+        // Flow 1 stays open while 2...30 end: the queue stops waiting for it.
+        for id in 2...30 { queue.finished(id, Self.record(id, rendered: true)) { emitted.append($0.id) } }
+        #expect(emitted == Array(2...30))
+        // It is reported when it ends, after the later ones, and counted late.
+        queue.finished(1, Self.record(1, rendered: true)) { emitted.append($0.id) }
+        queue.flush(through: 30) { emitted.append($0.id) }
+        #expect(emitted == Array(2...30) + [1])
+        #expect(queue.reportedLate == 1)
+    }
+}

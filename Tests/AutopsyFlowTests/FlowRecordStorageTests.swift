@@ -1,0 +1,48 @@
+import AutopsyPackets
+import Testing
+
+@testable import AutopsyFlow
+
+/// A record keeps its fields in one shared box: passing it on shares the box, and a change
+/// to one copy never shows in another (copy on write).
+@Suite struct FlowRecordStorageTests {
+    static func record() -> FlowRecord {
+        FlowRecord(
+            sequence: 7, firstTimestamp: Timestamp(seconds: 100, nanoseconds: 5), firstFrame: 3,
+            client: Endpoint(ip: IPAddress(ipv4: 0x0A00_0001), port: 40_000),
+            server: Endpoint(ip: IPAddress(ipv4: 0x0A00_0002), port: 443), vlan: [12])
+    }
+
+    @Test func aCopyChangesAlone() {
+        var original = Self.record()
+        original.alerts = []
+        let before = original
+        var copy = original
+        copy.outcome = .reset
+        copy.tcp.retransmissions += 2
+        copy.steps.append(
+            ExchangeStep(frame: 9, timestamp: copy.firstTimestamp, from: .client, kind: "client_hello", length: 1))
+        copy.swapEndpoints()
+        #expect(original == before)
+        #expect(original.outcome == .incomplete && original.tcp.retransmissions == 0 && original.steps.isEmpty)
+        #expect(original.client.port == 40_000)
+        #expect(copy.outcome == .reset && copy.tcp.retransmissions == 2 && copy.steps.count == 1)
+        #expect(copy.client.port == 443 && copy.server.port == 40_000)
+        #expect(copy != original)
+        // Changed back field by field, the copy equals the original again, and hashes alike.
+        copy.outcome = .incomplete
+        copy.tcp.retransmissions = 0
+        copy.steps.removeAll()
+        copy.swapEndpoints()
+        #expect(copy == original && copy.hashValue == original.hashValue)
+    }
+
+    @Test func theInitializerSetsTheFirstAndLastAlike() {
+        let record = Self.record()
+        #expect(record.lastTimestamp == record.firstTimestamp && record.lastFrame == 3)
+        #expect(record.sequence == 7 && record.vlan == [12] && record.id == 0)
+        #expect(!record.hasClientHello && !record.hasServerHello && record.version == nil)
+        // Shown by its fields, not its box.
+        #expect(String(reflecting: record).hasPrefix("FlowRecord(id: 0, sequence: 7, "))
+    }
+}
