@@ -210,13 +210,11 @@ public final class DiagnosisContext {
         if let leaf = record.certificateSummaries.first, leaf.parseError == nil {
             let name = serverName ?? record.server.ip.description
             let trusted = record.chainAssessment?.trusted ?? false
-            var entry = issuers[name, default: [:]][leaf.issuer] ?? (0, trusted)
-            entry.flows += 1
-            entry.trusted = entry.trusted || trusted
-            if (issuers[name] != nil || issuers.count < Self.maxAddresses)
-                && (issuers[name, default: [:]].count < 64 || issuers[name]?[leaf.issuer] != nil)
-            {
-                issuers[name, default: [:]][leaf.issuer] = entry
+            // Each table looked up once, and changed where it lies.
+            if let index = issuers.index(forKey: name) {
+                Self.count(leaf.issuer, trusted: trusted, in: &issuers.values[index])
+            } else if issuers.count < Self.maxAddresses {
+                issuers[name] = [leaf.issuer: (1, trusted)]
             }
             if subjectsSent.count < 10_000 {
                 for summary in record.certificateSummaries { subjectsSent.insert(summary.subject) }
@@ -252,6 +250,18 @@ public final class DiagnosisContext {
         let name = record.serverName ?? record.server.ip.description
         return (issuers[name] ?? [:]).filter { $0.key != issuer }.map { ($0.key, $0.value.flows, $0.value.trusted) }
             .sorted { $0.issuer < $1.issuer }
+    }
+
+    /// Counts one more flow of a name's leaf by `issuer`: at most 64 issuers per name.
+    private static func count(
+        _ issuer: String, trusted: Bool, in table: inout [String: (flows: Int, trusted: Bool)]
+    ) {
+        if let index = table.index(forKey: issuer) {
+            table.values[index].flows += 1
+            table.values[index].trusted = table.values[index].trusted || trusted
+        } else if table.count < 64 {
+            table[issuer] = (1, trusted)
+        }
     }
 
     /// Whether some client accepted this leaf in another flow.

@@ -30,6 +30,8 @@ struct EmissionQueue {
         var resumed: Bool
         var diagnoses: [Diagnosis]
         var line: [[UInt8]]
+        /// The line's bytes (shared pieces count in full: a waiting line may hold their only copy).
+        var lineBytes: Int
 
         /// The entry of a record that rendered its line; nil for one that did not.
         init?(_ record: borrowing FlowRecord) {
@@ -48,6 +50,7 @@ struct EmissionQueue {
             resumed = record.resumed
             diagnoses = record.diagnoses
             self.line = line
+            lineBytes = RenderedJSON.count(line)
         }
 
         var record: FlowRecord {
@@ -82,8 +85,7 @@ struct EmissionQueue {
         }
 
         var bytes: Int {
-            // Shared pieces count in full: a waiting line may hold their only copy.
-            if case .compact(let compact) = self { return RenderedJSON.count(compact.line) }
+            if case .compact(let compact) = self { return compact.lineBytes }
             return 0
         }
     }

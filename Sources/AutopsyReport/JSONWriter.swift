@@ -203,7 +203,24 @@ public struct JSONWriter: ~Copyable {
     /// Writes a number with a fixed count of decimals (deterministic output).
     public mutating func fixed(_ key: StaticString?, _ value: Double, decimals: Int) {
         prefix(key)
-        appendText(Self.formatFixed(value, decimals: decimals))
+        appendFixed(value, decimals: decimals)
+    }
+
+    /// Appends `value` as `formatFixed` spells it, digit by digit (no string made).
+    private mutating func appendFixed(_ value: Double, decimals: Int) {
+        guard value.isFinite, (0...18).contains(decimals) else {
+            return appendText(Self.formatFixed(value, decimals: decimals))
+        }
+        var scale: UInt64 = 1
+        for _ in 0..<decimals { scale &*= 10 }
+        let scaled = (abs(value) * Double(scale)).rounded()
+        guard scaled < 9e15 else { return appendText(Self.formatFixed(value, decimals: decimals)) }
+        let units = UInt64(scaled)
+        if value < 0 && units != 0 { put(UInt8(ascii: "-")) }
+        appendDecimal(Int64(units / scale))
+        guard decimals > 0 else { return }
+        put(UInt8(ascii: "."))
+        appendDigits(units % scale, width: decimals)
     }
 
     /// Writes a boolean, or null.

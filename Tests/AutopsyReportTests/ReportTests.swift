@@ -122,6 +122,27 @@ import Testing
     ])
     func fixedDecimalsAreDeterministic(value: Double, decimals: Int, expected: String) {
         #expect(JSONWriter.formatFixed(value, decimals: decimals) == expected)
+        // The writer spells it alike, digit by digit.
+        var json = JSONWriter()
+        json.fixed(nil, value, decimals: decimals)
+        #expect(json.text == expected)
+    }
+
+    /// Durations as flows have them, and the edges: the writer's digits are the text's.
+    @Test func fixedDigitsMatchTheText() {
+        var values: [Double] = [0, -0.0, 1e-7, 0.5, 0.9999995, 1e15, 8.9e9, 9.1e9, -3.25, .infinity, -.infinity, .nan]
+        var state: UInt64 = 1
+        for _ in 0..<2_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            values.append(Double(state >> 20) / 1e9 * (state & 1 == 0 ? 1 : -1))
+        }
+        for value in values {
+            for decimals in [0, 1, 3, 6] {
+                var json = JSONWriter()
+                json.fixed(nil, value, decimals: decimals)
+                #expect(json.text == JSONWriter.formatFixed(value, decimals: decimals), "\(value) \(decimals)")
+            }
+        }
     }
 }
 
