@@ -312,10 +312,9 @@ public final class Analyzer {
         patternFinder.add(record)
         guard options.renderJSON else { return }
         lineWriter.removeAll()
-        FlowJSON.write(record, to: &lineWriter, sharing: true)
-        // In pieces: the parts rendered ahead shared, the rest copied at its own size (the
-        // writer's buffer is far larger, and reused).
-        record.renderedJSON = RenderedJSON(line: lineWriter.takePieces())
+        FlowJSON.write(record, to: &lineWriter)
+        // One array of its own size (the writer's buffer is far larger, and reused).
+        record.renderedJSON = RenderedJSON(line: lineWriter.bytes)
     }
 
     /// Counts libpcap's drops into the summary (live capture).

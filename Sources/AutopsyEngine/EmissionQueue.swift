@@ -29,9 +29,7 @@ struct EmissionQueue {
         var established: Bool
         var resumed: Bool
         var diagnoses: [Diagnosis]
-        var line: [[UInt8]]
-        /// The line's bytes (shared pieces count in full: a waiting line may hold their only copy).
-        var lineBytes: Int
+        var line: [UInt8]
 
         /// The entry of a record that rendered its line; nil for one that did not.
         init?(_ record: borrowing FlowRecord) {
@@ -50,7 +48,6 @@ struct EmissionQueue {
             resumed = record.resumed
             diagnoses = record.diagnoses
             self.line = line
-            lineBytes = RenderedJSON.count(line)
         }
 
         var record: FlowRecord {
@@ -85,7 +82,7 @@ struct EmissionQueue {
         }
 
         var bytes: Int {
-            if case .compact(let compact) = self { return compact.lineBytes }
+            if case .compact(let compact) = self { return compact.line.count }
             return 0
         }
     }

@@ -628,33 +628,27 @@ public struct FlowRecord: Sendable, Hashable, CustomDebugStringConvertible {
     public var duration: Double { lastTimestamp.seconds(since: firstTimestamp) }
 }
 
-/// A flow record's NDJSON rendered ahead: either in two runs of members (what comes between
-/// the id and the diagnoses, and what follows the diagnoses), or as the whole line.
-///
-/// Each is a list of pieces, in order: parts that recur from flow to flow (a client stack's
-/// lists, a server's certificates) are the renderer's own arrays, shared and not copied, so
-/// a line waiting for output holds little more than what is its own.
+/// A flow record's NDJSON rendered ahead, each part in one array of its own: either in two
+/// runs of members (what comes between the id and the diagnoses, and what follows the
+/// diagnoses), or as the whole line.
 public struct RenderedJSON: Sendable, Hashable {
     /// Members from `ts` to `tcp`, comma-separated, without braces.
-    public var head: [[UInt8]]
+    public var head: [UInt8]
     /// Members from `hello_retry_request` to `end`, comma-separated, without braces.
-    public var tail: [[UInt8]]
+    public var tail: [UInt8]
     /// The whole object (without the newline), once id and diagnoses are known; nil before.
-    public var line: [[UInt8]]?
+    public var line: [UInt8]?
 
     /// The two runs.
-    public init(head: [[UInt8]], tail: [[UInt8]]) {
+    public init(head: [UInt8], tail: [UInt8]) {
         self.head = head
         self.tail = tail
     }
 
     /// The whole line.
-    public init(line: [[UInt8]]) {
+    public init(line: [UInt8]) {
         head = []
         tail = []
         self.line = line
     }
-
-    /// The bytes of a list of pieces.
-    public static func count(_ pieces: [[UInt8]]) -> Int { pieces.reduce(0) { $0 + $1.count } }
 }

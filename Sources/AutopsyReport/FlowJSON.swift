@@ -15,24 +15,20 @@ public enum FlowJSON {
     }
 
     /// Writes one flow as one object (without the newline) after what `json` holds; the
-    /// parts rendered ahead (`renderedJSON`) are copied as they are, or, with `sharing`,
-    /// shared as pieces (`JSONWriter.takePieces`).
-    public static func write(_ record: FlowRecord, to json: inout JSONWriter, sharing: Bool = false) {
-        if let line = record.renderedJSON?.line {
-            if sharing { return json.shareMembers(line) }
-            return json.object(line)
-        }
+    /// parts rendered ahead (`renderedJSON`) are copied as they are.
+    public static func write(_ record: FlowRecord, to json: inout JSONWriter) {
+        if let line = record.renderedJSON?.line { return json.object(line) }
         json.beginObject()
         json.string("type", "flow")
         json.int("id", record.id)
         if let rendered = record.renderedJSON {
-            if sharing { json.shareMembers(rendered.head) } else { json.members(rendered.head) }
+            json.members(rendered.head)
         } else {
             head(record, &json)
         }
         diagnoses(record, &json)
         if let rendered = record.renderedJSON {
-            if sharing { json.shareMembers(rendered.tail) } else { json.members(rendered.tail) }
+            json.members(rendered.tail)
         } else {
             tail(record, &json)
         }
@@ -40,15 +36,16 @@ public enum FlowJSON {
     }
 
     /// The parts of a record's line that do not depend on its id and diagnoses
-    /// (`JSONFragments.render`, which owns the writer and the reused parts, shared here).
+    /// (`JSONFragments.render`, which owns the writer and the reused parts, copied here).
     static func render(_ record: FlowRecord, into json: inout JSONWriter, fragments: JSONFragments) -> RenderedJSON {
         json.removeAll()
         json.beginMembers()
         head(record, &json, fragments)
-        let head = json.takePieces()
+        let head = json.bytes
+        json.removeAll()
         json.beginMembers()
         tail(record, &json, fragments)
-        return RenderedJSON(head: head, tail: json.takePieces())
+        return RenderedJSON(head: head, tail: json.bytes)
     }
 
     /// From `ts` to `tcp`.
@@ -199,7 +196,7 @@ public enum FlowJSON {
         json.beginArray(key)
         for summary in summaries {
             if let fragments {
-                json.shareObject(fragments.certificate(summary))
+                json.object(fragments.certificate(summary))
             } else {
                 certificate(&json, summary)
             }
@@ -240,7 +237,7 @@ public enum FlowJSON {
         json.string("missing_intermediate", assessment.missingIntermediate)
         json.string("untrusted_root", assessment.untrustedRoot)
         if let fragments {
-            json.shareMembers([fragments.findings(assessment.findings)])
+            json.members(fragments.findings(assessment.findings))
         } else {
             findings(&json, assessment.findings)
         }
@@ -269,7 +266,7 @@ public enum FlowJSON {
         json.beginObject(key)
         json.int("frame", entry.frame)
         if let fragments {
-            json.shareMembers([fragments.lists(of: entry)])
+            json.members(fragments.lists(of: entry))
         } else {
             helloLists(&json, entry)
         }

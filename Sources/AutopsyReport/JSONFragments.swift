@@ -102,7 +102,7 @@ public final class JSONFragments {
         writer.removeAll()
         if members { writer.beginObject() }
         render(&writer)
-        let rendered = members ? Array(writer.exactCopy().dropFirst()) : writer.exactCopy()
+        let rendered = members ? Array(writer.bytes.dropFirst()) : writer.bytes
         if kept.count >= capacity { kept.removeAll(keepingCapacity: true) }
         kept[key] = rendered
         return rendered

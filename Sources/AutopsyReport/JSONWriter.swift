@@ -5,23 +5,16 @@ import AutopsyPackets
 /// contract in `shared/spec/flow-record.md`, which `JSONEncoder` cannot keep.
 ///
 /// It writes UTF-8 bytes straight into one growing buffer: strings that need no escape are
-/// copied whole, numbers and capture times are written digit by digit, and nothing is
-/// allocated per field. One writer can be reused for line after line (`removeAll`).
-///
-/// Parts rendered ahead can also be shared instead of copied (`shareMembers`,
-/// `shareObject`): the output is then a list of pieces (`takePieces`), those parts among
-/// them as the very arrays given.
+/// copied whole, numbers and capture times are written digit by digit, parts rendered
+/// ahead (`members`, `object`) are copied in one run, and nothing is allocated per field.
+/// One writer can be reused for line after line (`removeAll`).
 public struct JSONWriter: ~Copyable {
-    /// The bytes written since the last shared piece (UTF-8): all of them when nothing was
-    /// shared. One allocation, grown by doubling; every write reserves its room first
-    /// (`reserve`), then stores without a further check. Noncopyable, so that no two
-    /// writers ever share it.
+    /// The bytes written (UTF-8). One allocation, grown by doubling; every write reserves
+    /// its room first (`reserve`), then stores without a further check. Noncopyable, so
+    /// that no two writers ever share it.
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     private var count = 0
-    /// The pieces before the bytes, when parts were shared.
-    private var pieces: [[UInt8]] = []
-    private static let comma: [UInt8] = [UInt8(ascii: ",")]
     /// Whether each open object or array already holds a member (bit `depth - 1`); past 64
     /// levels (never reached by this program's output) commas are still written correctly
     /// from the overflow stack.
@@ -40,27 +33,23 @@ public struct JSONWriter: ~Copyable {
 
     deinit { base.deallocate() }
 
-    /// The bytes written since the last shared piece, in an array of their own.
+    /// The bytes written, in an array of their own size (the writer's buffer is larger,
+    /// and is reused by `removeAll`).
     public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
-    /// Calls `body` with the bytes written since the last shared piece, without a copy.
+    /// Calls `body` with the bytes written, without a copy.
     public func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         try body(UnsafeBufferPointer(start: base, count: count))
     }
 
     /// The text written so far.
     public var text: String {
-        String(decoding: Array(pieces.joined()) + bytes, as: UTF8.self)
+        String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self)
     }
-
-    /// The bytes written since the last shared piece in an array of their own size (the
-    /// writer's buffer is larger, and is reused by `removeAll`).
-    public func exactCopy() -> [UInt8] { bytes }
 
     /// Forgets what was written, keeping the buffer's capacity.
     public mutating func removeAll() {
         count = 0
-        pieces.removeAll()
         members = 0
         depth = 0
         deeper.removeAll(keepingCapacity: true)
@@ -107,52 +96,17 @@ public struct JSONWriter: ~Copyable {
         put(byte)
     }
 
-    /// Appends members rendered ahead (`"a":1,"b":2`, no braces, in pieces) to the open object.
-    public mutating func members(_ rendered: [[UInt8]]) {
-        guard rendered.contains(where: { !$0.isEmpty }) else { return }
+    /// Appends members rendered ahead (`"a":1,"b":2`, no braces) to the open object.
+    public mutating func members(_ rendered: [UInt8]) {
+        guard !rendered.isEmpty else { return }
         prefix(nil)
-        for piece in rendered { put(piece) }
+        put(rendered)
     }
 
-    /// Appends a whole value rendered ahead (an object's bytes, braces included, in pieces).
-    public mutating func object(_ rendered: [[UInt8]]) {
+    /// Appends a whole value rendered ahead (an object's bytes, braces included).
+    public mutating func object(_ rendered: [UInt8]) {
         prefix(nil)
-        for piece in rendered { put(piece) }
-    }
-
-    /// Like `members`, the pieces shared rather than copied.
-    public mutating func shareMembers(_ rendered: [[UInt8]]) {
-        guard rendered.contains(where: { !$0.isEmpty }) else { return }
-        prefix(nil)
-        for piece in rendered where !piece.isEmpty { share(piece) }
-    }
-
-    /// Like `object`, the value shared rather than copied.
-    public mutating func shareObject(_ rendered: [UInt8]) {
-        prefix(nil)
-        share(rendered)
-    }
-
-    /// Everything written, as pieces (the shared ones as given, the rest in arrays of their
-    /// own size); the writer is left empty.
-    public mutating func takePieces() -> [[UInt8]] {
-        cut()
-        let taken = pieces
-        removeAll()
-        return taken
-    }
-
-    private mutating func share(_ piece: [UInt8]) {
-        cut()
-        pieces.append(piece)
-    }
-
-    /// Moves the bytes written since the last piece into a piece of their own.
-    private mutating func cut() {
-        guard count > 0 else { return }
-        // The comma between two shared values is common: one array serves them all.
-        pieces.append(count == 1 && base[0] == UInt8(ascii: ",") ? Self.comma : bytes)
-        count = 0
+        put(rendered)
     }
 
     /// Opens an object; `key` names it inside an enclosing object.
@@ -163,7 +117,7 @@ public struct JSONWriter: ~Copyable {
     }
 
     /// Opens an object's members without writing its brace: members rendered to be spliced
-    /// into an object written elsewhere (`takePieces` then holds the members alone).
+    /// into an object written elsewhere (`bytes` then holds the members alone).
     public mutating func beginMembers() {
         push()
     }

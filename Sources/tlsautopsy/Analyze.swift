@@ -226,10 +226,15 @@ final class OutputStream {
 
     /// Writes one flow as one NDJSON line.
     func writeFlow(_ record: FlowRecord) {
-        json.removeAll()
-        FlowJSON.write(record, to: &json)
-        json.raw(UInt8(ascii: "\n"))
-        json.withBytes { buffer.append(contentsOf: $0) }
+        // A line rendered ahead goes out as it is; another is written here.
+        if let line = record.renderedJSON?.line {
+            buffer.append(contentsOf: line)
+        } else {
+            json.removeAll()
+            FlowJSON.write(record, to: &json)
+            json.withBytes { buffer.append(contentsOf: $0) }
+        }
+        buffer.append(UInt8(ascii: "\n"))
         if buffer.count >= 1 << 16 { flush() }
     }
 

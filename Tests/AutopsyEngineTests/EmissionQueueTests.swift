@@ -17,7 +17,7 @@ import Testing
         record.diagnoses = [
             Diagnosis(id: "connection_reset", summary: "flow \(id)", evidence: [], remedy: "", check: "")
         ]
-        if rendered { record.renderedJSON = RenderedJSON(line: [Array("{\"id\":\(id)}".utf8)]) }
+        if rendered { record.renderedJSON = RenderedJSON(line: Array("{\"id\":\(id)}".utf8)) }
         return record
     }
 
