@@ -34,14 +34,16 @@ struct DirectionState {
     var encryptedAfterCCS = 0
     /// Payload bytes delivered.
     var bytes: UInt64 = 0
-    /// The first bytes of the direction, for not_tls evidence.
-    var sample: [UInt8] = []
+    /// The first bytes of the direction (`sampleCount` of them), for not_tls evidence: held
+    /// in place, so that no flow allocates for them.
+    var sample = InlineArray<48, UInt8>(repeating: 0)
+    var sampleCount = 0
     /// Whether this direction began with something other than TLS.
     var startedPlaintext = false
     /// Bytes of plaintext before TLS began (or all of them, when it never did).
     var plaintextBytes: UInt64 = 0
 
-    static let sampleSize = 48
+    static let sampleSize = InlineArray<48, UInt8>.count
 
     init(limits: (record: Int, message: Int)) {
         deframer = RecordDeframer(maxBodyBytes: limits.record)
@@ -49,7 +51,9 @@ struct DirectionState {
     }
 
     /// The plaintext the direction began with, as sampled.
-    var plaintextPrefix: [UInt8] { Array(sample.prefix(Int(clamping: plaintextBytes))) }
+    var plaintextPrefix: [UInt8] {
+        (0..<min(sampleCount, Int(clamping: plaintextBytes))).map { sample[$0] }
+    }
 
     /// The most unfinished TLS bytes held: the largest record body plus the largest
     /// handshake buffer (record bodies a message spans).
@@ -59,14 +63,15 @@ struct DirectionState {
     /// finish it, when nothing else is owed to it (the sample is full, parsing is under way):
     /// the common case of bulk data, handled without copying this state. False otherwise.
     mutating func skipInsideRecord(_ count: Int) -> Bool {
-        guard phase == .tls, sample.count >= Self.sampleSize, deframer.skipInsideBody(count) else { return false }
+        guard phase == .tls, sampleCount >= Self.sampleSize, deframer.skipInsideBody(count) else { return false }
         bytes &+= UInt64(count)
         return true
     }
 
     mutating func keepSample(_ chunk: Span<UInt8>) {
-        guard sample.count < Self.sampleSize else { return }
-        let take = min(Self.sampleSize - sample.count, chunk.count)
-        chunk.extracting(0..<take).withUnsafeBufferPointer { sample.append(contentsOf: $0) }
+        guard sampleCount < Self.sampleSize else { return }
+        let take = min(Self.sampleSize - sampleCount, chunk.count)
+        for index in 0..<take { sample[sampleCount + index] = chunk[index] }
+        sampleCount += take
     }
 }

@@ -389,15 +389,21 @@ public struct FlowSession: StreamHandler {
         _ packet: PacketInfo
     ) {
         guard !isDecided else { return }
-        var messages: [HandshakeMessage] = []
+        // Collected first (a joining error is noted before the messages that preceded it);
+        // a record mostly holds one message, kept without a list.
+        var first: HandshakeMessage?
+        var more: [HandshakeMessage] = []
         var joiner = state.joiner
-        joiner.append(body) { messages.append($0) }
+        joiner.append(body) { message in
+            if first == nil { first = message } else { more.append(message) }
+        }
         if let error = joiner.error, state.joiner.error == nil {
             record.malformedRecords += 1
             noteMalformed("frame \(packet.frame): \(side(of: direction).rawValue) handshake \(error)")
         }
         state.joiner = joiner
-        for message in messages {
+        if let first { handleMessage(first, &state, direction, header, packet) }
+        for message in more {
             handleMessage(message, &state, direction, header, packet)
         }
     }
@@ -422,6 +428,8 @@ public struct FlowSession: StreamHandler {
             record.stepsOmitted += 1
             return
         }
+        // A handshake takes about a dozen steps: room for 16 at once, not grown 1, 2, 4, 8, 16.
+        if record.steps.isEmpty { record.steps.reserveCapacity(16) }
         record.steps.append(
             ExchangeStep(frame: packet.frame, timestamp: packet.timestamp, from: side, kind: kind, length: length))
     }

@@ -145,12 +145,20 @@ public struct ByteCursor: Sendable {
 
     /// Reads big-endian 16-bit values until the cursor is empty; an odd byte left over is an error.
     @inlinable public mutating func readUInt16List(_ field: StaticString) throws(ParseError) -> [UInt16] {
+        try readUInt16List(field) { $0 }
+    }
+
+    /// Reads big-endian 16-bit values until the cursor is empty, each made into a `T` (a
+    /// registry value) as it is read: one array, no intermediate list of integers.
+    @inlinable public mutating func readUInt16List<T>(_ field: StaticString, _ make: (UInt16) -> T) throws(ParseError)
+        -> [T]
+    {
         guard remaining % 2 == 0 else {
             throw ParseError(kind: .trailingBytes(count: 1), field: field, offset: end - 1)
         }
-        var values: [UInt16] = []
+        var values: [T] = []
         values.reserveCapacity(remaining / 2)
-        while !isAtEnd { values.append(try readUInt16(field)) }
+        while !isAtEnd { values.append(make(try readUInt16(field))) }
         return values
     }
 }

@@ -77,6 +77,9 @@ public struct HelloExtensions: Sendable, Hashable {
         -> HelloExtensions
     {
         var result = HelloExtensions()
+        // Room for every extension the block can hold (4 bytes each at least), up to 32:
+        // one allocation where appending one by one would grow the list several times.
+        result.types.reserveCapacity(min(cursor.remaining / 4, 32))
         while !cursor.isAtEnd {
             let type = ExtensionType(rawValue: try cursor.readUInt16("extension.type"))
             var body = try cursor.readVector(lengthBytes: 2, allowed: 0...0xffff, "extension.data")
@@ -122,19 +125,19 @@ public struct HelloExtensions: Sendable, Hashable {
             serverNameBytes = try Self.parseServerName(&body)
         case .supportedGroups:
             var list = try body.readVector(lengthBytes: 2, allowed: 0...0xffff, "supported_groups")
-            supportedGroups = try list.readUInt16List("supported_groups").map(NamedGroup.init(rawValue:))
+            supportedGroups = try list.readUInt16List("supported_groups", NamedGroup.init(rawValue:))
         case .ecPointFormats:
             var list = try body.readVector(lengthBytes: 1, allowed: 0...0xff, "ec_point_formats")
             ecPointFormats = list.readRemaining()
         case .signatureAlgorithms:
             var list = try body.readVector(lengthBytes: 2, allowed: 0...0xffff, "signature_algorithms")
-            signatureAlgorithms = try list.readUInt16List("signature_algorithms").map(SignatureScheme.init(rawValue:))
+            signatureAlgorithms = try list.readUInt16List("signature_algorithms", SignatureScheme.init(rawValue:))
         case .alpn:
             alpn = try Self.parseALPN(&body)
         case .supportedVersions:
             if side == .client {
                 var list = try body.readVector(lengthBytes: 1, allowed: 0...0xff, "supported_versions")
-                supportedVersions = try list.readUInt16List("supported_versions").map(ProtocolVersion.init(rawValue:))
+                supportedVersions = try list.readUInt16List("supported_versions", ProtocolVersion.init(rawValue:))
             } else {
                 supportedVersions = [ProtocolVersion(rawValue: try body.readUInt16("supported_versions.selected"))]
             }

@@ -68,7 +68,7 @@ public struct CertificateRequest: Sendable, Hashable {
         var algorithms: [SignatureScheme] = []
         if tls12 {
             var list = try cursor.readVector(lengthBytes: 2, allowed: 0...0xffff, "supported_signature_algorithms")
-            algorithms = try list.readUInt16List("supported_signature_algorithms").map(SignatureScheme.init(rawValue:))
+            algorithms = try list.readUInt16List("supported_signature_algorithms", SignatureScheme.init(rawValue:))
         }
         var authorities = try cursor.readVector(lengthBytes: 2, allowed: 0...0xffff, "certificate_authorities")
         var count = 0
