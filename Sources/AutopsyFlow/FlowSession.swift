@@ -123,6 +123,8 @@ public struct FlowSession: StreamHandler {
                 if strict { record.upgradedFromPlaintext = true }
                 feed(&state, bytes, direction, packet, isFirstChunk: false)
             } else {
+                // Still plaintext: the evidence sample covers it, up to its size.
+                if strict { state.plaintextBytes = state.bytes }
                 let total = scanned + bytes.count
                 state.phase = total > limits.plaintextScanBytes ? .stopped : .searching(strict: strict, scanned: total)
             }

@@ -178,6 +178,19 @@ enum Flights {
         #expect(record.plaintextSample[.server] == "\"HTTP/1.1 400 Bad Request\"")
     }
 
+    /// A long answer over two segments: the evidence is its first 48 bytes, in order.
+    @Test func theSampleOfALongAnswerIsItsFirst48Bytes() {
+        let banner = "SSH-2.0-OpenSSH_9.6p1 Debian-3 with a very long comment after it\r\n"
+        let bytes = Array(banner.utf8)
+        let record = Conversation(steps: [
+            .data(.initiator, Flights.clientHello), .data(.responder, Array(bytes[0..<20])),
+            .data(.responder, Array(bytes[20...])), .fin(.responder),
+        ]).run()
+        #expect(record.outcome == .notTLS)
+        #expect(record.plaintextSide == .server)
+        #expect(record.plaintextSample[.server] == "\"" + String(banner.prefix(48)) + "\"")
+    }
+
     @Test func starttlsUpgradeIsFollowed() {
         let record = Conversation(steps: [
             .data(.responder, Array("220 mail.example.com ESMTP\r\n".utf8)),
