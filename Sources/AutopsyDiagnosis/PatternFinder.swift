@@ -56,8 +56,11 @@ public struct PatternFinder {
     struct Stored {
         var failed: UInt32 = 0
         var succeeded: UInt32 = 0
-        /// Per attribute and value: failed and successful flows.
-        var counts: [Count] = []
+        /// Per attribute and value, failed and successful flows: the server's chunks of the
+        /// finder's `pool`, linked from the first (-1: none yet), the last holding `inLast`.
+        var firstChunk: Int32 = -1
+        var lastChunk: Int32 = -1
+        var inLast = 0
         var failedMaxVersion = 0
         var succeededMinVersion = Int.max
         var failedMaxVersionName: UInt32 = 0
@@ -122,6 +125,13 @@ public struct PatternFinder {
     private var stored: [Stored] = []
     private var events = 0
     private(set) var countsHeld = 0
+    /// The counts of every server, in chunks of `chunkSize` (a server's chunks are linked by
+    /// `nextChunk`): one array for all, where an array per server left a quarter of its room
+    /// unused and paid an allocation's overhead, thousands of times over.
+    private var pool: [Count] = []
+    /// Per chunk: the server's next chunk, or -1.
+    private var nextChunk: [Int32] = []
+    static let chunkSize = 4
     private(set) var minutesHeld = 0
     private var certificatesHeld = 0
     /// Attribute values seen, as numbers (shared by all servers).
@@ -190,10 +200,11 @@ public struct PatternFinder {
             let code = UInt8(truncatingIfNeeded: number)
             let value = valueNumber(attribute, code: code, of: flow)
             let position = countPosition(&tally, code, value)
+            guard position < pool.count else { continue }
             if failed {
-                tally.counts[position].failed &+= 1
+                pool[position].failed &+= 1
             } else {
-                tally.counts[position].succeeded &+= 1
+                pool[position].succeeded &+= 1
             }
         }
         let highest = flow.highestOfferedVersion
@@ -252,23 +263,60 @@ public struct PatternFinder {
     private mutating func countPosition(_ tally: inout Stored, _ code: UInt8, _ value: UInt32) -> Int {
         var key = Count.key(code, value)
         var sameAttribute = 0
-        for index in tally.counts.indices {
-            let held = tally.counts[index].key
-            if held == key { return index }
-            if held >> 24 == UInt32(code) { sameAttribute += 1 }
+        var other: Int?
+        let otherKey = Count.key(code, Self.otherValue)
+        var chunk = tally.firstChunk
+        while chunk >= 0 && Int(chunk) < nextChunk.count {
+            let start = Int(chunk) * Self.chunkSize
+            let end = start + (chunk == tally.lastChunk ? tally.inLast : Self.chunkSize)
+            for index in start..<min(end, pool.count) {
+                let held = pool[index].key
+                if held == key { return index }
+                if held == otherKey { other = index }
+                if held >> 24 == UInt32(code) { sameAttribute += 1 }
+            }
+            chunk = nextChunk[Int(chunk)]
         }
         if sameAttribute >= Self.maxValuesPerAttribute || countsHeld >= Self.maxCounts {
-            key = Count.key(code, Self.otherValue)
-            if let index = tally.counts.firstIndex(where: { $0.key == key }) { return index }
+            key = otherKey
+            if let other { return other }
         }
-        // Grown by a quarter (at least 16 counts), not doubled: thousands of servers hold a
-        // few dozen counts each.
-        if tally.counts.count == tally.counts.capacity {
-            tally.counts.reserveCapacity(tally.counts.count + max(16, tally.counts.count / 4))
+        if tally.lastChunk < 0 || tally.inLast == Self.chunkSize {
+            // Grown by a quarter, not doubled: the pool is the finder's largest table.
+            if pool.count + Self.chunkSize > pool.capacity {
+                pool.reserveCapacity(pool.count + max(4096, pool.count / 4))
+                nextChunk.reserveCapacity(nextChunk.count + max(1024, nextChunk.count / 4))
+            }
+            let chunk = Int32(truncatingIfNeeded: nextChunk.count)
+            nextChunk.append(-1)
+            pool.append(contentsOf: repeatElement(Count(attribute: 0, value: 0), count: Self.chunkSize))
+            if tally.lastChunk >= 0 && Int(tally.lastChunk) < nextChunk.count {
+                nextChunk[Int(tally.lastChunk)] = chunk
+            } else {
+                tally.firstChunk = chunk
+            }
+            tally.lastChunk = chunk
+            tally.inLast = 0
         }
-        tally.counts.append(Count(attribute: code, value: key & 0x00ff_ffff))
+        let index = Int(tally.lastChunk) * Self.chunkSize + tally.inLast
+        guard index < pool.count else { return pool.count }
+        pool[index] = Count(attribute: code, value: key & 0x00ff_ffff)
+        tally.inLast += 1
         countsHeld += 1
-        return tally.counts.count - 1
+        return index
+    }
+
+    /// A server's counts, in the order they were made.
+    private func counts(of stored: Stored) -> [Count] {
+        var result: [Count] = []
+        var chunk = stored.firstChunk
+        while chunk >= 0 && Int(chunk) < nextChunk.count {
+            let start = Int(chunk) * Self.chunkSize
+            let end = start + (chunk == stored.lastChunk ? stored.inLast : Self.chunkSize)
+            result.append(contentsOf: pool[start..<min(end, pool.count)])
+            chunk = nextChunk[Int(chunk)]
+        }
+        return result
     }
 
     /// A flow's start as kept for the time windows: milliseconds from `eventBase` (the first
@@ -296,7 +344,7 @@ public struct PatternFinder {
         var tally = ServerTally()
         tally.failed = Int(stored.failed)
         tally.succeeded = Int(stored.succeeded)
-        if let attribute { tally.attributes[attribute] = table(stored.counts, attribute) }
+        if let attribute { tally.attributes[attribute] = table(counts(of: stored), attribute) }
         tally.failedMaxVersion = stored.failedMaxVersion
         tally.succeededMinVersion = stored.succeededMinVersion
         tally.failedMaxVersionName = text(stored.failedMaxVersionName) ?? "unknown"
@@ -554,7 +602,7 @@ public struct PatternFinder {
             let counts = stored[position]
             guard counts.failed > 0, counts.succeeded > 0 else { continue }
             let choice = Self.best(
-                splits(counts.counts, notSeen: notSeen), total: Int(counts.failed + counts.succeeded))
+                splits(self.counts(of: counts), notSeen: notSeen), total: Int(counts.failed + counts.succeeded))
             let perfect = choice?.perfect == true
             // Only the chosen attribute is spelled, and the flow times only when the
             // overload pattern is looked for.

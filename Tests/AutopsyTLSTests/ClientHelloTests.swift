@@ -84,6 +84,21 @@ import Testing
         #expect(hello.extensions.supportedGroups?.map(\.rawValue) == [0x001d])
     }
 
+    /// A name that is not printable ASCII has no text and is noted; a dotted quad or an
+    /// IPv6 address as the name is noted; a host name is neither.
+    @Test(arguments: [
+        ("caf\u{00e9}.example", nil as String?, Anomaly.Kind.nonASCIIName as Anomaly.Kind?),
+        ("10.1.2.3", "10.1.2.3", .ipAddressInSNI), ("2001:db8::1", "2001:db8::1", .ipAddressInSNI),
+        ("1.2.3", "1.2.3", nil), ("api.example.com", "api.example.com", nil),
+    ])
+    func serverNamesAreCheckedOnce(name: String, text: String?, anomaly: Anomaly.Kind?) throws {
+        let hello = try ClientHello.parse(Wire.clientHelloBody(sni: name))
+        #expect(hello.extensions.serverNameBytes == Array(name.utf8))
+        #expect(hello.extensions.serverName == text)
+        let kinds = hello.anomalies.map(\.kind).filter { $0 == .nonASCIIName || $0 == .ipAddressInSNI }
+        #expect(kinds == (anomaly.map { [$0] } ?? []))
+    }
+
     @Test func nonASCIIALPNIsShownAsHex() throws {
         let body = Wire.clientHelloBody(alpn: ["h2", "\u{00e9}x"])
         let hello = try ClientHello.parse(body)

@@ -56,8 +56,13 @@ public struct HelloExtensions: Sendable, Hashable {
     public func contains(_ type: ExtensionType) -> Bool { types.contains(type) }
 
     static func printableASCII(_ bytes: [UInt8]) -> String? {
-        guard !bytes.isEmpty, bytes.allSatisfy({ (0x20...0x7e).contains($0) }) else { return nil }
+        guard isPrintableASCII(bytes) else { return nil }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Whether `bytes` are printable ASCII, and not none (what `printableASCII` spells).
+    static func isPrintableASCII(_ bytes: [UInt8]) -> Bool {
+        !bytes.isEmpty && bytes.allSatisfy { (0x20...0x7e).contains($0) }
     }
 
     static func hex(_ bytes: [UInt8]) -> String {
@@ -100,13 +105,14 @@ public struct HelloExtensions: Sendable, Hashable {
             anomalies.append(Anomaly(.greaseInServerHello))
         }
         if let name = result.serverNameBytes {
-            if Self.printableASCII(name) == nil {
+            // `serverName` holds the name's text, made when the bytes were set.
+            if result.serverName == nil {
                 anomalies.append(Anomaly(.nonASCIIName, detail: "server_name"))
             } else if Self.looksLikeIPAddress(name) {
                 anomalies.append(Anomaly(.ipAddressInSNI))
             }
         }
-        if let names = result.alpn, names.contains(where: { Self.printableASCII($0) == nil }) {
+        if let names = result.alpn, names.contains(where: { !Self.isPrintableASCII($0) }) {
             anomalies.append(Anomaly(.nonASCIIName, detail: "application_layer_protocol_negotiation"))
         }
         return result
@@ -114,7 +120,7 @@ public struct HelloExtensions: Sendable, Hashable {
 
     static func looksLikeIPAddress(_ name: [UInt8]) -> Bool {
         let isDotted =
-            name.allSatisfy { $0 == 0x2e || (0x30...0x39).contains($0) } && name.filter { $0 == 0x2e }.count == 3
+            name.allSatisfy { $0 == 0x2e || (0x30...0x39).contains($0) } && name.count(where: { $0 == 0x2e }) == 3
         let isV6 = name.contains(0x3a)
         return isDotted || isV6
     }
