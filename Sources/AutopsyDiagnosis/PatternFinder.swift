@@ -7,6 +7,7 @@ import AutopsyTLS
 /// it in words with counts. Memory: counts per server, attribute and value only.
 public struct PatternFinder {
     /// The attributes compared, in the order ties are broken.
+    /// (11 of them: the counts per flow are found in an `InlineArray` of that size.)
     enum Attribute: String, CaseIterable {
         case clientMaxVersion = "client_max_version"
         case offersTLS13 = "offers_tls13"
@@ -196,11 +197,16 @@ public struct PatternFinder {
         } else if tally.name != name {
             tally.namesDiffer = true
         }
-        for (number, attribute) in Attribute.allCases.enumerated() {
+        // The flow's value of each attribute, then where the server counts them.
+        var keys = InlineArray<11, UInt32>(repeating: 0)
+        for (number, attribute) in Attribute.allCases.enumerated() where number < keys.count {
             let code = UInt8(truncatingIfNeeded: number)
-            let value = valueNumber(attribute, code: code, of: flow)
-            let position = countPosition(&tally, code, value)
-            guard position < pool.count else { continue }
+            keys[number] = Count.key(code, valueNumber(attribute, code: code, of: flow))
+        }
+        let positions = countPositions(&tally, keys)
+        for code in positions.indices {
+            let position = positions[code]
+            guard position >= 0, position < pool.count else { continue }
             if failed {
                 pool[position].failed &+= 1
             } else {
@@ -256,31 +262,50 @@ public struct PatternFinder {
         stored[position] = tally
     }
 
-    /// Where a server counts an attribute's value: its count, made when new. Past
+    /// Where a server counts each attribute's value (`keys`, by attribute code): its count,
+    /// made when new, all found in one pass over the server's counts. Past
     /// `maxValuesPerAttribute` values of one attribute for one server, or `maxCounts` counts
     /// in all, a new value counts as "other" (one more count per attribute and server at
     /// most), so memory stays bounded whatever the capture holds.
-    private mutating func countPosition(_ tally: inout Stored, _ code: UInt8, _ value: UInt32) -> Int {
-        var key = Count.key(code, value)
-        var sameAttribute = 0
-        var other: Int?
-        let otherKey = Count.key(code, Self.otherValue)
+    private mutating func countPositions(_ tally: inout Stored, _ keys: InlineArray<11, UInt32>) -> InlineArray<11, Int>
+    {
+        var positions = InlineArray<11, Int>(repeating: -1)
+        var sameAttribute = InlineArray<11, Int>(repeating: 0)
+        var others = InlineArray<11, Int>(repeating: -1)
         var chunk = tally.firstChunk
         while chunk >= 0 && Int(chunk) < nextChunk.count {
             let start = Int(chunk) * Self.chunkSize
             let end = start + (chunk == tally.lastChunk ? tally.inLast : Self.chunkSize)
             for index in start..<min(end, pool.count) {
                 let held = pool[index].key
-                if held == key { return index }
-                if held == otherKey { other = index }
-                if held >> 24 == UInt32(code) { sameAttribute += 1 }
+                let code = Int(held >> 24)
+                guard code < keys.count else { continue }
+                if held == keys[code] {
+                    positions[code] = index
+                } else if held & 0x00ff_ffff == Self.otherValue {
+                    others[code] = index
+                }
+                sameAttribute[code] += 1
             }
             chunk = nextChunk[Int(chunk)]
         }
-        if sameAttribute >= Self.maxValuesPerAttribute || countsHeld >= Self.maxCounts {
-            key = otherKey
-            if let other { return other }
+        // New values, made in attribute order.
+        for code in 0..<keys.count where positions[code] < 0 {
+            var key = keys[code]
+            if sameAttribute[code] >= Self.maxValuesPerAttribute || countsHeld >= Self.maxCounts {
+                key = Count.key(UInt8(truncatingIfNeeded: code), Self.otherValue)
+                if others[code] >= 0 {
+                    positions[code] = others[code]
+                    continue
+                }
+            }
+            positions[code] = append(&tally, key)
         }
+        return positions
+    }
+
+    /// Makes a count of `key` at the end of a server's counts; its place in the pool.
+    private mutating func append(_ tally: inout Stored, _ key: UInt32) -> Int {
         if tally.lastChunk < 0 || tally.inLast == Self.chunkSize {
             // Grown by a quarter, not doubled: the pool is the finder's largest table.
             if pool.count + Self.chunkSize > pool.capacity {
@@ -300,7 +325,7 @@ public struct PatternFinder {
         }
         let index = Int(tally.lastChunk) * Self.chunkSize + tally.inLast
         guard index < pool.count else { return pool.count }
-        pool[index] = Count(attribute: code, value: key & 0x00ff_ffff)
+        pool[index] = Count(attribute: UInt8(truncatingIfNeeded: key >> 24), value: key & 0x00ff_ffff)
         tally.inLast += 1
         countsHeld += 1
         return index

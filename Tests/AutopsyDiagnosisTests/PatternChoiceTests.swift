@@ -58,6 +58,8 @@ import Testing
 
     @Test func theChosenAttributeIsTheTextTablesOwn() {
         #expect(Self.hellos.count == 3)
+        // Each flow's counts are found for exactly this many attributes at once.
+        #expect(PatternFinder.Attribute.allCases.count == 11)
         var generator = Generator(state: 0x5EED)
         var stated = 0
         for _ in 0..<300 {
