@@ -159,6 +159,13 @@ public struct PatternFinder {
     /// Value numbers of the ALPN lists offered.
     private var alpnNumbers: [[[UInt8]]: UInt32] = [:]
     private var values: [String] = []
+    /// The last few value numbers of each kind, tried by == before the tables above.
+    private var recentNumbers = [RecentEntries<NumberKey, UInt32>](
+        repeating: RecentEntries(capacity: 4), count: Attribute.allCases.count)
+    private var recentGroups = RecentEntries<[NamedGroup], UInt32>(capacity: 4)
+    private var recentALPN = RecentEntries<[[UInt8]]?, UInt32>(capacity: 4)
+    private var recentJA4 = RecentEntries<String?, UInt32>(capacity: 8)
+    private var recentCertificates = RecentEntries<String?, UInt32>(capacity: 8)
     /// Distinct attribute values kept at most; later ones all count as one value, "other".
     public static let maxValues = 16_384
     /// Servers (address and port) tracked at most; flows to further servers are not counted.
@@ -232,10 +239,11 @@ public struct PatternFinder {
         } else {
             tally.succeededMinVersion = min(tally.succeededMinVersion, ordinal)
         }
-        let certificate = Self.value(.serverCertificate, of: flow)
-        // The earliest flow that got it, whatever order the flows are counted in.
-        if certificate != "not seen" {
-            let value = valueID(certificate)
+        // The earliest flow that got it, whatever order the flows are counted in (its value
+        // number is the one counted above).
+        let certificateCode = Int(Self.code(.serverCertificate))
+        if !flow.certificateSummaries.isEmpty, certificateCode < keys.count {
+            let value = keys[certificateCode] & 0x00ff_ffff
             if let index = tally.certificates.firstIndex(where: { $0.value == value }) {
                 tally.certificates[index].first = min(tally.certificates[index].first, flow.firstTimestamp)
             } else if tally.certificates.count < 256 && certificatesHeld < Self.maxCertificates {
@@ -396,31 +404,65 @@ public struct PatternFinder {
     /// (the client's network, the minute, the groups offered) are looked up by that number,
     /// so their text is made once per distinct value, not once per flow.
     private mutating func valueNumber(_ attribute: Attribute, code: UInt8, of flow: FlowRecord) -> UInt32 {
+        // A value's number never changes once given: the last few of each kind are tried
+        // first, by ==, before the tables are hashed into.
         switch attribute {
         case .clientNetwork, .timeWindow, .clientMaxVersion, .vlan, .offersTLS13, .suiteClass, .sniPresent:
             let key = Self.numberKey(attribute, code: code, of: flow)
-            if let known = numbered[key] { return known }
-            // Past `maxValues` distinct numbers, later ones all count as one value, "other".
-            guard numberKeys.count < Self.maxValues else { return Self.otherNumber }
-            let value = UInt32(numberKeys.count)
-            numberKeys.append(key)
-            numbered[key] = value
+            let slot = Int(code)
+            if slot < recentNumbers.count, let recent = recentNumbers[slot].value(for: key) { return recent }
+            let value = number(key)
+            if slot < recentNumbers.count { recentNumbers[slot].insert(key, value) }
             return value
         case .groups:
             let groups = flow.clientHello?.hello.extensions.supportedGroups ?? []
-            if let known = groupNumbers[groups] { return known }
-            let value = valueID(Self.value(attribute, of: flow))
-            if groupNumbers.count < Self.maxValues { groupNumbers[groups] = value }
+            if let recent = recentGroups.value(for: groups) { return recent }
+            let value: UInt32
+            if let known = groupNumbers[groups] {
+                value = known
+            } else {
+                value = valueID(Self.value(attribute, of: flow))
+                if groupNumbers.count < Self.maxValues { groupNumbers[groups] = value }
+            }
+            recentGroups.insert(groups, value)
             return value
         case .alpn:
             let alpn = flow.clientHello?.hello.extensions.alpn
-            if let alpn, let known = alpnNumbers[alpn] { return known }
-            let value = valueID(Self.value(attribute, of: flow))
-            if let alpn, alpnNumbers.count < Self.maxValues { alpnNumbers[alpn] = value }
+            if let recent = recentALPN.value(for: alpn) { return recent }
+            let value: UInt32
+            if let alpn, let known = alpnNumbers[alpn] {
+                value = known
+            } else {
+                value = valueID(Self.value(attribute, of: flow))
+                if let alpn, alpnNumbers.count < Self.maxValues { alpnNumbers[alpn] = value }
+            }
+            recentALPN.insert(alpn, value)
             return value
-        default:
-            return valueID(Self.value(attribute, of: flow))
+        case .ja4:
+            let ja4 = flow.clientHello?.ja4
+            if let recent = recentJA4.value(for: ja4) { return recent }
+            let value = valueID(Self.value(attribute, of: flow))
+            recentJA4.insert(ja4, value)
+            return value
+        case .serverCertificate:
+            // By the whole fingerprint: its first 16 digits are the value's text.
+            let sha256 = flow.certificateSummaries.first?.sha256
+            if let recent = recentCertificates.value(for: sha256) { return recent }
+            let value = valueID(Self.value(attribute, of: flow))
+            recentCertificates.insert(sha256, value)
+            return value
         }
+    }
+
+    /// The number of a numbered value, given when new (past `maxValues` distinct numbers,
+    /// later ones all count as one value, "other").
+    private mutating func number(_ key: NumberKey) -> UInt32 {
+        if let known = numbered[key] { return known }
+        guard numberKeys.count < Self.maxValues else { return Self.otherNumber }
+        let value = UInt32(numberKeys.count)
+        numberKeys.append(key)
+        numbered[key] = value
+        return value
     }
 
     /// The number a numbered attribute's value is made from (`text(of:_:)` spells it).
