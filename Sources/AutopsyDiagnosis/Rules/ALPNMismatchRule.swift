@@ -7,21 +7,25 @@ struct ALPNMismatchRule: DiagnosisRule {
 
     func diagnose(_ flow: FlowRecord, _ context: DiagnosisContext) -> Diagnosis? {
         guard let offer = flow.offer, let alert = flow.failingAlert else { return nil }
+        // Decided before any evidence is written: most failed flows are not this case. Only
+        // an ALPN alert, or a refusal right after the ClientHello, can be.
+        let isALPNAlert = alert.alert?.description.rawValue == 120
+        guard isALPNAlert || alert.stage == "client_hello" else { return nil }
         let offered = offer.extensions.alpnNames ?? []
+        let profile = context.profile(for: flow)
+        var disjoint = false
+        if let profile, !profile.alpn.isEmpty, !offered.isEmpty, profile.alpn.isDisjoint(with: offered) {
+            disjoint = true
+        }
+        guard isALPNAlert || disjoint else { return nil }
         var evidence = [flow.alertEvidence(alert)]
         if let hello = flow.clientHello {
             evidence.append(
                 "frame \(hello.frame): the client offered ALPN \(offered.isEmpty ? "nothing" : listed(offered))")
         }
-        let isALPNAlert = alert.alert?.description.rawValue == 120
-        var disjoint = false
-        if let profile = context.profile(for: flow), !profile.alpn.isEmpty, !offered.isEmpty,
-            profile.alpn.isDisjoint(with: offered)
-        {
-            disjoint = true
+        if disjoint, let profile {
             evidence.append("in other flows this server selected \(listed(profile.alpn.sorted()))")
         }
-        guard isALPNAlert || (disjoint && alert.stage == "client_hello") else { return nil }
         return make(
             "The client and the server have no application protocol (ALPN) in common.",
             evidence: evidence,

@@ -13,26 +13,32 @@ struct CipherSuiteMismatchRule: DiagnosisRule {
         else { return nil }
         let suites = offer.cipherSuites.filter { !$0.isGREASE && !$0.isSCSV }
         let profile = context.profile(for: flow)
-        var evidence = [flow.alertEvidence(alert), Self.classes(suites, frame: flow.clientHello?.frame ?? 0)]
-        var reason: String?
+        // Decided before any evidence is written: most refusals are not this case.
+        var noneInCommon = false
         if let profile, !profile.suites.isEmpty {
             if let highest = flow.highestOfferedVersion?.ordinal,
                 let lowest = profile.versions.compactMap(\.ordinal).min(), highest < lowest
             {
                 return nil  // no version overlap: protocol_version_mismatch explains it
             }
-            let common = profile.suites.filter { suites.contains($0) }
-            if common.isEmpty {
-                reason = "none of the client's suites"
-                let chosen = profile.suites.map(\.description).sorted()
-                evidence.append(
-                    "in \(profile.successes) successful handshakes this server chose \(listed(chosen)); the client offered none of them"
-                )
-            }
+            noneInCommon = !profile.suites.contains { suites.contains($0) }
         }
         let legacyOnly = !suites.isEmpty && suites.allSatisfy(\.isLegacy)
-        if reason == nil && legacyOnly { reason = "only legacy suites" }
-        guard let reason else { return nil }
+        let reason: String
+        if noneInCommon {
+            reason = "none of the client's suites"
+        } else if legacyOnly {
+            reason = "only legacy suites"
+        } else {
+            return nil
+        }
+        var evidence = [flow.alertEvidence(alert), Self.classes(suites, frame: flow.clientHello?.frame ?? 0)]
+        if noneInCommon, let profile {
+            let chosen = profile.suites.map(\.description).sorted()
+            evidence.append(
+                "in \(profile.successes) successful handshakes this server chose \(listed(chosen)); the client offered none of them"
+            )
+        }
         if profile == nil {
             evidence.append(
                 "no handshake to this server succeeded in the capture: this conclusion rests on the alert and the offer alone"

@@ -1,0 +1,74 @@
+import AutopsyPackets
+import AutopsyTestSupport
+import Testing
+
+@testable import AutopsyDiagnosis
+@testable import AutopsyFlow
+@testable import AutopsyTLS
+
+/// Rules decide whether they apply before they write evidence; the evidence of one that
+/// applies is the same whatever path decided it.
+@Suite struct RuleDecisionTests {
+    static let server = Endpoint(ip: IPAddress(ipv4: 0x0A00_0002), port: 443)
+
+    static func flow(alpn: [String], outcome: Outcome) throws -> FlowRecord {
+        var record = FlowRecord(
+            sequence: 1, firstTimestamp: Timestamp(seconds: 0, nanoseconds: 0), firstFrame: 1,
+            client: Endpoint(ip: IPAddress(ipv4: 0x0A00_0001), port: 40_000), server: server, vlan: [])
+        record.clientHello = ClientHelloRecord(
+            frame: 4, timestamp: record.firstTimestamp, recordVersion: .tls12,
+            hello: try ClientHello.parse(Wire.clientHelloBody(alpn: alpn)))
+        record.outcome = outcome
+        return record
+    }
+
+    /// A context that saw this server select h2 in a successful TLS 1.2 handshake.
+    static func contextWithH2() throws -> DiagnosisContext {
+        var success = try flow(alpn: ["h2"], outcome: .established)
+        let alpnExtension = Wire.ext(0x0010, Wire.vec16(Wire.vec8(Array("h2".utf8))))
+        let body =
+            Wire.u16(0x0303) + [UInt8](repeating: 7, count: 32) + Wire.vec8([]) + Wire.u16(0xc02f) + Wire.u8(0)
+            + Wire.vec16(alpnExtension)
+        success.serverHello = ServerHelloRecord(
+            frame: 6, timestamp: success.firstTimestamp, hello: try ServerHello.parse(body))
+        let context = DiagnosisContext()
+        context.learn(success)
+        return context
+    }
+
+    static func refused(_ record: FlowRecord, code: UInt8, stage: String) -> FlowRecord {
+        var record = record
+        record.alerts = [
+            AlertRecord(
+                frame: 5, timestamp: record.firstTimestamp, from: .server,
+                alert: AlertMessage(level: AlertLevel(rawValue: 2), description: AlertDescription(rawValue: code)),
+                encryptedLength: nil, stage: stage)
+        ]
+        return record
+    }
+
+    @Test func alpnDisjointFromWhatTheServerSelectsRightAfterTheHello() throws {
+        let context = try Self.contextWithH2()
+        let offer = try Self.flow(alpn: ["http/1.1"], outcome: .failed)
+        let refusal = Self.refused(offer, code: 40, stage: "client_hello")
+        let diagnosis = try #require(ALPNMismatchRule().diagnose(refusal, context))
+        #expect(
+            diagnosis.evidence == [
+                "frame 5: the server sent fatal alert handshake_failure (40) right after the ClientHello",
+                "frame 4: the client offered ALPN http/1.1", "in other flows this server selected h2",
+            ])
+        // Later in the handshake, or with a protocol in common, it is not this case.
+        #expect(ALPNMismatchRule().diagnose(Self.refused(offer, code: 40, stage: "certificate"), context) == nil)
+        let common = try Self.flow(alpn: ["h2", "http/1.1"], outcome: .failed)
+        #expect(ALPNMismatchRule().diagnose(Self.refused(common, code: 40, stage: "client_hello"), context) == nil)
+    }
+
+    @Test func theNoApplicationProtocolAlertIsEnoughAlone() throws {
+        let offer = try Self.flow(alpn: ["spdy/3"], outcome: .failed)
+        let diagnosis = try #require(
+            ALPNMismatchRule().diagnose(Self.refused(offer, code: 120, stage: "client_hello"), DiagnosisContext()))
+        #expect(diagnosis.evidence.count == 2)
+        #expect(diagnosis.evidence.last == "frame 4: the client offered ALPN spdy/3")
+        #expect(diagnosis.check.hasSuffix("-alpn spdy/3"))
+    }
+}
