@@ -83,8 +83,31 @@ public struct JSONWriter: ~Copyable {
     private mutating func put(_ source: UnsafeBufferPointer<UInt8>) {
         guard let start = source.baseAddress, source.count > 0 else { return }
         reserve(source.count)
-        (base + count).update(from: start, count: source.count)
+        Self.copy(start, to: base + count, count: source.count)
         count += source.count
+    }
+
+    /// Copies `count` bytes. Keys, literals and names are mostly under 16 bytes: those are
+    /// moved as two overlapping words (each inside both buffers), not by a call to memcpy.
+    @inline(__always)
+    private static func copy(_ source: UnsafePointer<UInt8>, to target: UnsafeMutablePointer<UInt8>, count: Int) {
+        let from = UnsafeRawPointer(source)
+        let to = UnsafeMutableRawPointer(target)
+        if count >= 8 && count <= 16 {
+            let head = from.loadUnaligned(as: UInt64.self)
+            let tail = from.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            to.storeBytes(of: head, as: UInt64.self)
+            to.storeBytes(of: tail, toByteOffset: count - 8, as: UInt64.self)
+        } else if count >= 4 && count < 8 {
+            let head = from.loadUnaligned(as: UInt32.self)
+            let tail = from.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+            to.storeBytes(of: head, as: UInt32.self)
+            to.storeBytes(of: tail, toByteOffset: count - 4, as: UInt32.self)
+        } else if count < 4 {
+            for index in 0..<count { target[index] = source[index] }
+        } else {
+            target.update(from: source, count: count)
+        }
     }
 
     private mutating func put(_ array: [UInt8]) {
@@ -431,7 +454,7 @@ public struct JSONWriter: ~Copyable {
         reserve(text.count + 3)
         base[count] = UInt8(ascii: "\"")
         count += 1
-        if let start = text.baseAddress { (base + count).update(from: start, count: text.count) }
+        if let start = text.baseAddress { Self.copy(start, to: base + count, count: text.count) }
         count += text.count
         base[count] = UInt8(ascii: "\"")
         count += 1

@@ -84,6 +84,23 @@ import Testing
         }
     }
 
+    /// Runs of every length up to 40 bytes are copied whole (short ones word by word), after
+    /// and between others, and strings of those lengths are quoted whole.
+    @Test func runsOfEveryLengthAreCopiedWhole() {
+        var expected: [UInt8] = []
+        var json = JSONWriter()
+        for length in 0...40 {
+            let run = (0..<length).map { UInt8(ascii: "a") + UInt8($0 % 26) }
+            json.raw(UInt8(ascii: "|"))
+            json.members(run)
+            json.rawString(String(decoding: run, as: UTF8.self))
+            // Outside any object: no commas.
+            expected += [UInt8(ascii: "|")] + run + [UInt8(ascii: "\"")] + run + [UInt8(ascii: "\"")]
+        }
+        #expect(json.bytes.count == expected.count)
+        #expect(json.bytes == expected)
+    }
+
     /// Parts rendered ahead are copied in with the commas a field-by-field write gives;
     /// empty members add nothing, not even a comma.
     @Test func partsRenderedAheadJoinToTheFlatText() {
