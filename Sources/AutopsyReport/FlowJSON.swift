@@ -374,9 +374,11 @@ public enum FlowJSON {
             json.rawInt(step.frame)
             json.raw(",\"ts\":")
             json.rawTime(step.timestamp)
-            json.raw(",\"from\":")
-            json.rawString(step.from.rawValue)
-            json.raw(",\"type\":")
+            // The side is one of two names: written with the keys around it as one literal.
+            switch step.from {
+            case .client: json.raw(",\"from\":\"client\",\"type\":")
+            case .server: json.raw(",\"from\":\"server\",\"type\":")
+            }
             json.rawString(step.kind)
             json.raw(",\"length\":")
             json.rawInt(step.length)
