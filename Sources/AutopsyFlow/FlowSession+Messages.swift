@@ -11,20 +11,20 @@ extension FlowSession {
         if message.type == .clientHello && !record.hasClientHello { makeClient(direction) }
         let side = side(of: direction)
         let name = message.type.name ?? "handshake_\(message.type.rawValue)"
-        addStep(side, name, message.body.count, packet)
+        addStep(side, name, message.length, packet)
         lastHandshakeStep = name
         if message.type != .clientHello && message.type != .serverHello { state.sentHandshakeAfterHello = true }
         do {
             switch message.type {
             case .clientHello:
-                let hello = try ClientHello.parse(message.body)
+                let hello = try ClientHello.parse(message.cursor)
                 clientHello(hello, side: side, recordVersion: header.version, packet)
             case .serverHello:
-                let hello = try ServerHello.parse(message.body)
+                let hello = try ServerHello.parse(message.cursor)
                 serverHello(hello, &state, side: side, packet)
             case .certificate:
                 let tls13 = record.version?.isTLS13OrDraft ?? false
-                let certificates = try CertificateMessage.parse(message.body, tls13: tls13).certificates
+                let certificates = try CertificateMessage.parse(message.cursor, tls13: tls13).certificates
                 if side == .server {
                     record.serverCertificates = certificates
                     record.serverCertificateFrame = packet.frame
@@ -34,15 +34,15 @@ extension FlowSession {
                 }
             case .certificateRequest where !(record.version?.isTLS13OrDraft ?? false):
                 record.certificateRequest = try CertificateRequest.parse(
-                    message.body, tls12: record.version == .tls12)
+                    message.cursor, tls12: record.version == .tls12)
                 record.certificateRequestFrame = packet.frame
             case .serverKeyExchange:
                 let dhe = record.cipher?.keyExchange == .dhe
-                let exchange = try ServerKeyExchange.parse(message.body, dhe: dhe)
+                let exchange = try ServerKeyExchange.parse(message.cursor, dhe: dhe)
                 record.serverKeyExchangeGroup = exchange.group
                 record.serverKeyExchangeDHBits = exchange.dhPrimeBits
             case .newSessionTicket where !(record.version?.isTLS13OrDraft ?? false):
-                record.newSessionTicket = try NewSessionTicket.parse(message.body)
+                record.newSessionTicket = try NewSessionTicket.parse(message.cursor)
             default:
                 break
             }

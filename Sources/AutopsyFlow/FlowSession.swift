@@ -395,15 +395,19 @@ public struct FlowSession: StreamHandler {
         // a record mostly holds one message, kept without a list.
         var first: HandshakeMessage?
         var more: [HandshakeMessage] = []
-        var joiner = state.joiner
+        // Swapped out, not copied: a second reference to its buffer would make the joiner
+        // copy it to append the record.
+        var joiner = HandshakeJoiner(maxMessageBytes: 0)
+        swap(&joiner, &state.joiner)
+        let failedBefore = joiner.error != nil
         joiner.append(body) { message in
             if first == nil { first = message } else { more.append(message) }
         }
-        if let error = joiner.error, state.joiner.error == nil {
+        if let error = joiner.error, !failedBefore {
             record.malformedRecords += 1
             noteMalformed("frame \(packet.frame): \(side(of: direction).rawValue) handshake \(error)")
         }
-        state.joiner = joiner
+        swap(&joiner, &state.joiner)
         if let first { handleMessage(first, &state, direction, header, packet) }
         for message in more {
             handleMessage(message, &state, direction, header, packet)

@@ -12,6 +12,29 @@ import Testing
         #expect(cursor.isAtEnd)
     }
 
+    /// A cursor over part of an array reads only that part, counts offsets from its start,
+    /// and clamps a range that does not fit instead of trapping.
+    @Test func aCursorOverPartOfTheBytes() throws {
+        let bytes: [UInt8] = [1, 2, 3, 4, 5, 6]
+        var part = ByteCursor(bytes, range: 2..<5)
+        #expect(part.remaining == 3 && part.offset == 0)
+        #expect(try part.readUInt16("x") == 0x0304)
+        #expect(part.offset == 2)
+        #expect(throws: ParseError(kind: .truncated(needed: 2, available: 1), field: "y", offset: 2)) {
+            try part.readUInt16("y")
+        }
+        var vector = ByteCursor([0, 0, 2, 7, 8, 9], range: 2..<6)
+        var inner = try vector.readVector(lengthBytes: 1, allowed: 0...5, "v")
+        #expect(inner.offset == 1 && inner.readRemaining() == [7, 8])
+        for range in [4..<99, -5..<2, 7..<9, 3..<3] {
+            var clamped = ByteCursor(bytes, range: range)
+            let expected = Array(
+                bytes[
+                    min(max(range.lowerBound, 0), 6)..<min(max(range.upperBound, min(max(range.lowerBound, 0), 6)), 6)])
+            #expect(clamped.readRemaining() == expected, "\(range)")
+        }
+    }
+
     @Test func aFailedReadConsumesNothing() throws {
         var cursor = ByteCursor([0x01])
         #expect(throws: ParseError.self) { try cursor.readUInt16("x") }

@@ -187,6 +187,27 @@ import Testing
         }
     }
 
+    /// Messages are read where they lie in the record: the same bytes, and a parse error
+    /// reports the offset within the message, as when the body was a copy of its own.
+    @Test func messagesAreReadInPlaceWithTheirOwnOffsets() throws {
+        let hello = Wire.clientHelloBody()
+        let cut = Array(hello[..<60])
+        let record = Wire.handshake(2, [9, 9, 9]) + Wire.handshake(1, cut) + Wire.handshake(1, hello)
+        var joiner = HandshakeJoiner()
+        var messages: [HandshakeMessage] = []
+        joiner.append(record) { messages.append($0) }
+        #expect(messages.map(\.length) == [3, 60, hello.count])
+        #expect(messages.map(\.body) == [[9, 9, 9], cut, hello])
+        #expect(messages.last?.cursor.offset == 0)
+        var inPlace: ParseError?
+        var copied: ParseError?
+        do { _ = try ClientHello.parse(messages[1].cursor) } catch { inPlace = error }
+        do { _ = try ClientHello.parse(cut) } catch { copied = error }
+        #expect(inPlace != nil && inPlace == copied)
+        let parsed = try ClientHello.parse(messages[2].cursor)
+        #expect(parsed == (try ClientHello.parse(hello)))
+    }
+
     @Test func aMessageOverTheLimitStopsTheJoiner() {
         var joiner = HandshakeJoiner(maxMessageBytes: 100)
         var count = 0

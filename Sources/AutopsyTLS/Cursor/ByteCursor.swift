@@ -8,15 +8,28 @@
 public struct ByteCursor: Sendable {
     /// The bytes; only `storage[start..<end]` belongs to this cursor.
     @usableFromInline let storage: [UInt8]
-    /// Invariant: `0 <= start <= end <= storage.count`.
+    /// Invariant: `0 <= base <= start <= end <= storage.count`.
     @usableFromInline var start: Int
     @usableFromInline let end: Int
+    /// Where offsets count from: a cursor over part of its storage (a message inside a
+    /// record) reports offsets from that part's start.
+    @usableFromInline let base: Int
 
     /// A cursor over all of `bytes`.
     public init(_ bytes: [UInt8]) {
         storage = bytes
         start = 0
         end = bytes.count
+        base = 0
+    }
+
+    /// A cursor over `range` of `bytes` (clamped to them), offsets counted from its start:
+    /// a part of a buffer read in place, without a copy.
+    public init(_ bytes: [UInt8], range: Range<Int>) {
+        storage = bytes
+        start = min(max(range.lowerBound, 0), bytes.count)
+        end = min(max(range.upperBound, start), bytes.count)
+        base = start
     }
 
     /// A cursor over the given bytes.
@@ -24,23 +37,25 @@ public struct ByteCursor: Sendable {
         self.init(Array(bytes))
     }
 
-    @inlinable init(storage: [UInt8], start: Int, end: Int) {
+    @inlinable init(storage: [UInt8], start: Int, end: Int, base: Int = 0) {
         self.storage = storage
         self.start = start
         self.end = end
+        self.base = base
     }
 
     /// How many bytes are left to read.
     @inlinable public var remaining: Int { end - start }
     /// Whether every byte has been read.
     @inlinable public var isAtEnd: Bool { start == end }
-    /// The offset of the next read from the start of the storage (for error reports).
-    @inlinable public var offset: Int { start }
+    /// The offset of the next read from the start of the bytes (for error reports).
+    @inlinable public var offset: Int { start - base }
 
     @inlinable func require(_ count: Int, _ field: StaticString) throws(ParseError) {
         // `count <= end - start`, never `start + count <= end`: no overflow possible.
         guard count >= 0, count <= end - start else {
-            throw ParseError(kind: .truncated(needed: count, available: end - start), field: field, offset: start)
+            throw ParseError(
+                kind: .truncated(needed: count, available: end - start), field: field, offset: start - base)
         }
     }
 
@@ -94,7 +109,7 @@ public struct ByteCursor: Sendable {
     /// Consumes `count` bytes and returns a cursor over exactly those.
     @inlinable public mutating func readCursor(count: Int, _ field: StaticString) throws(ParseError) -> ByteCursor {
         try require(count, field)
-        let sub = ByteCursor(storage: storage, start: start, end: start + count)
+        let sub = ByteCursor(storage: storage, start: start, end: start + count, base: base)
         start += count
         return sub
     }
@@ -114,7 +129,7 @@ public struct ByteCursor: Sendable {
         guard allowed.contains(length) else {
             start = lengthOffset
             throw ParseError(
-                kind: .lengthOutOfRange(length: length, allowed: allowed), field: field, offset: lengthOffset)
+                kind: .lengthOutOfRange(length: length, allowed: allowed), field: field, offset: lengthOffset - base)
         }
         do {
             return try readCursor(count: length, field)
@@ -139,7 +154,7 @@ public struct ByteCursor: Sendable {
     /// Throws unless every byte has been read: the enclosing length said the structure ends here.
     @inlinable public func expectEnd(_ field: StaticString) throws(ParseError) {
         guard start == end else {
-            throw ParseError(kind: .trailingBytes(count: end - start), field: field, offset: start)
+            throw ParseError(kind: .trailingBytes(count: end - start), field: field, offset: start - base)
         }
     }
 
@@ -154,7 +169,7 @@ public struct ByteCursor: Sendable {
         -> [T]
     {
         guard remaining % 2 == 0 else {
-            throw ParseError(kind: .trailingBytes(count: 1), field: field, offset: end - 1)
+            throw ParseError(kind: .trailingBytes(count: 1), field: field, offset: end - 1 - base)
         }
         var values: [T] = []
         values.reserveCapacity(remaining / 2)

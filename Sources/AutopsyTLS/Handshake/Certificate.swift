@@ -24,7 +24,12 @@ public struct CertificateMessage: Sendable, Hashable {
 
     /// Parses the body in the TLS 1.0 to 1.2 layout, or the TLS 1.3 layout when `tls13`.
     public static func parse(_ body: [UInt8], tls13: Bool) throws(ParseError) -> CertificateMessage {
-        var cursor = ByteCursor(body)
+        try parse(ByteCursor(body), tls13: tls13)
+    }
+
+    /// The same, read from a cursor over the body (a message read in place).
+    public static func parse(_ body: ByteCursor, tls13: Bool) throws(ParseError) -> CertificateMessage {
+        var cursor = body
         var context: [UInt8]?
         if tls13 {
             var contextCursor = try cursor.readVector(lengthBytes: 1, allowed: 0...0xff, "certificate_request_context")
@@ -63,7 +68,12 @@ public struct CertificateRequest: Sendable, Hashable {
 
     /// Parses the body; `tls12` selects whether the signature algorithm list is present.
     public static func parse(_ body: [UInt8], tls12: Bool) throws(ParseError) -> CertificateRequest {
-        var cursor = ByteCursor(body)
+        try parse(ByteCursor(body), tls12: tls12)
+    }
+
+    /// The same, read from a cursor over the body (a message read in place).
+    public static func parse(_ body: ByteCursor, tls12: Bool) throws(ParseError) -> CertificateRequest {
+        var cursor = body
         var types = try cursor.readVector(lengthBytes: 1, allowed: 1...0xff, "certificate_types")
         var algorithms: [SignatureScheme] = []
         if tls12 {
@@ -94,7 +104,12 @@ public struct ServerKeyExchange: Sendable, Hashable {
     /// Parses what can be known without the negotiated suite: an ECDHE body starts with
     /// curve type 3; otherwise, when `dhe`, a DHE body starts with the prime.
     public static func parse(_ body: [UInt8], dhe: Bool) throws(ParseError) -> ServerKeyExchange {
-        var cursor = ByteCursor(body)
+        try parse(ByteCursor(body), dhe: dhe)
+    }
+
+    /// The same, read from a cursor over the body (a message read in place).
+    public static func parse(_ body: ByteCursor, dhe: Bool) throws(ParseError) -> ServerKeyExchange {
+        var cursor = body
         if dhe {
             var prime = try cursor.readVector(lengthBytes: 2, allowed: 1...0xffff, "dh_p")
             while prime.peekUInt8() == 0 { _ = try prime.readUInt8("dh_p") }
@@ -118,7 +133,12 @@ public struct NewSessionTicket: Sendable, Hashable {
 
     /// Parses the TLS 1.2 layout (`uint32 ticket_lifetime_hint; opaque ticket<0..2^16-1>;`).
     public static func parse(_ body: [UInt8]) throws(ParseError) -> NewSessionTicket {
-        var cursor = ByteCursor(body)
+        try parse(ByteCursor(body))
+    }
+
+    /// The same, read from a cursor over the body (a message read in place).
+    public static func parse(_ body: ByteCursor) throws(ParseError) -> NewSessionTicket {
+        var cursor = body
         let lifetime = try cursor.readUInt32("ticket_lifetime_hint")
         let ticket = try cursor.readVector(lengthBytes: 2, allowed: 0...0xffff, "ticket")
         try cursor.expectEnd("new_session_ticket")

@@ -75,7 +75,12 @@ public struct ClientHello: Sendable, Hashable {
 
     /// Parses a ClientHello message body (after the 4-byte handshake header).
     public static func parse(_ body: [UInt8]) throws(ParseError) -> ClientHello {
-        var cursor = ByteCursor(body)
+        try parse(ByteCursor(body))
+    }
+
+    /// The same, read from a cursor over the body (a message read in place).
+    public static func parse(_ body: ByteCursor) throws(ParseError) -> ClientHello {
+        var cursor = body
         let legacyVersion = ProtocolVersion(rawValue: try cursor.readUInt16("legacy_version"))
         let random = try cursor.readBytes(count: 32, "random")
         var sessionIDCursor = try cursor.readVector(lengthBytes: 1, allowed: 0...32, "legacy_session_id")

@@ -63,7 +63,12 @@ public struct ServerHello: Sendable, Hashable {
 
     /// Parses a ServerHello message body (after the 4-byte handshake header).
     public static func parse(_ body: [UInt8]) throws(ParseError) -> ServerHello {
-        var cursor = ByteCursor(body)
+        try parse(ByteCursor(body))
+    }
+
+    /// The same, read from a cursor over the body (a message read in place).
+    public static func parse(_ body: ByteCursor) throws(ParseError) -> ServerHello {
+        var cursor = body
         let version = ProtocolVersion(rawValue: try cursor.readUInt16("legacy_version"))
         if version.rawValue >> 8 == 0x7f && version.rawValue & 0xff < 22 {
             return try parseEarlyDraft(&cursor, version: version)

@@ -10,8 +10,33 @@
 public struct HandshakeMessage: Sendable {
     /// The message type.
     public var type: HandshakeType
-    /// The message body (without the 4-byte header).
-    public var body: [UInt8]
+    /// The bytes the body (without the 4-byte header) lies in, and where: a message is read
+    /// in place in the record that carried it (`cursor`), copied only when asked (`body`).
+    let storage: [UInt8]
+    let range: Range<Int>
+
+    /// A message with a body of its own.
+    public init(type: HandshakeType, body: [UInt8]) {
+        self.init(type: type, storage: body, range: 0..<body.count)
+    }
+
+    init(type: HandshakeType, storage: [UInt8], range: Range<Int>) {
+        self.type = type
+        self.storage = storage
+        self.range = range
+    }
+
+    /// The body's length.
+    public var length: Int { range.count }
+
+    /// A cursor over the body, offsets counted from its start.
+    public var cursor: ByteCursor { ByteCursor(storage, range: range) }
+
+    /// The body, as an array of its own.
+    public var body: [UInt8] {
+        var cursor = cursor
+        return cursor.readRemaining()
+    }
 }
 
 /// Joins the bodies of consecutive handshake records into handshake messages: a message
@@ -73,9 +98,13 @@ public struct HandshakeJoiner: Sendable {
                     return
                 }
                 guard cursor.remaining >= length else { break }
-                let body = try cursor.readBytes(count: length, "handshake.body")
+                // Handed out in place: the message refers to the buffer, which is not
+                // changed until the next record.
+                let bodyStart = cursor.offset
+                try cursor.skip(count: length, "handshake.body")
                 consumed = cursor.offset
-                sink(HandshakeMessage(type: HandshakeType(rawValue: type), body: body))
+                sink(
+                    HandshakeMessage(type: HandshakeType(rawValue: type), storage: buffer, range: bodyStart..<consumed))
             } catch {
                 break
             }
