@@ -20,7 +20,7 @@ public final class JSONFragments {
         var signatures: [SignatureScheme]?
         var alpn: [[UInt8]]?
 
-        init(_ entry: ClientHelloRecord) {
+        init(_ entry: borrowing ClientHelloRecord) {
             let ext = entry.hello.extensions
             recordVersion = entry.recordVersion
             legacyVersion = entry.hello.legacyVersion

@@ -18,7 +18,7 @@ public final class FingerprintCache {
         var versions: [ProtocolVersion]?
         var firstALPN: [UInt8]?
 
-        init(_ hello: ClientHello) {
+        init(_ hello: borrowing ClientHello) {
             legacyVersion = hello.legacyVersion
             isSSLv2Compatible = hello.isSSLv2Compatible
             sslv2CipherSpecs = hello.sslv2CipherSpecs
@@ -53,7 +53,7 @@ public final class FingerprintCache {
         var cipher: UInt32
         var types: [ExtensionType]
 
-        init(_ hello: ServerHello) {
+        init(_ hello: borrowing ServerHello) {
             legacyVersion = hello.legacyVersion
             isSSLv2 = hello.isSSLv2
             cipher = hello.isSSLv2 ? (hello.sslv2CipherKind ?? 0) : UInt32(hello.cipherSuite.rawValue)

@@ -49,7 +49,12 @@ public struct HelloExtensions: Sendable, Hashable {
 
     /// ALPN protocol names for display: printable ASCII as text, anything else as `0x` and hex.
     public var alpnNames: [String]? {
-        alpn?.map { Self.printableASCII($0) ?? ("0x" + Self.hex($0)) }
+        alpn?.map(Self.alpnName)
+    }
+
+    /// One ALPN protocol name for display, as `alpnNames` spells it.
+    @usableFromInline static func alpnName(_ bytes: [UInt8]) -> String {
+        printableASCII(bytes) ?? ("0x" + hex(bytes))
     }
 
     /// Whether an extension of this type was present.

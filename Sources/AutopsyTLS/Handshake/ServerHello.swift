@@ -59,7 +59,11 @@ public struct ServerHello: Sendable, Hashable {
     public var keyShareGroup: NamedGroup? { extensions.keyShareGroups?.first }
 
     /// The selected ALPN protocol, for display.
-    public var selectedALPN: String? { extensions.alpnNames?.first }
+    @inlinable public var selectedALPN: String? {
+        // Inlinable: read where the hello lies (a call would take a copy of the whole hello).
+        guard let first = extensions.alpn?.first else { return nil }
+        return HelloExtensions.alpnName(first)
+    }
 
     /// Parses a ServerHello message body (after the 4-byte handshake header).
     public static func parse(_ body: [UInt8]) throws(ParseError) -> ServerHello {
