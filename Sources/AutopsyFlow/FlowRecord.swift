@@ -581,21 +581,21 @@ public struct FlowRecord: Sendable, Hashable, CustomDebugStringConvertible {
 
     /// Whether a ClientHello was seen. A test of the case, not `!= nil`, which copies the
     /// hello (and retains each of its arrays) on the per-packet path.
-    public var hasClientHello: Bool {
+    @inlinable public var hasClientHello: Bool {
         if case .some = storage.fields.clientHello { return true }
         return false
     }
 
     /// Whether a ServerHello was seen (tested like `hasClientHello`).
-    public var hasServerHello: Bool {
+    @inlinable public var hasServerHello: Bool {
         if case .some = storage.fields.serverHello { return true }
         return false
     }
 
     /// The negotiated version (ServerHello), when there was one.
-    public var version: ProtocolVersion? { storage.fields.serverHello?.hello.selectedVersion }
+    @inlinable public var version: ProtocolVersion? { storage.fields.serverHello?.hello.selectedVersion }
     /// The negotiated cipher suite.
-    public var cipher: CipherSuite? { storage.fields.serverHello?.hello.cipherSuite }
+    @inlinable public var cipher: CipherSuite? { storage.fields.serverHello?.hello.cipherSuite }
     /// For SSL 2.0: the cipher kind chosen in the CLIENT-MASTER-KEY (or offered first by the server).
     @inlinable public var sslv2CipherKind: UInt32? {
         _read { yield storage.fields.sslv2CipherKind }
@@ -617,13 +617,13 @@ public struct FlowRecord: Sendable, Hashable, CustomDebugStringConvertible {
         return cipher.map { Int($0.rawValue) }
     }
     /// The negotiated group: the server's key share (TLS 1.3) or ServerKeyExchange curve.
-    public var curve: NamedGroup? {
+    @inlinable public var curve: NamedGroup? {
         storage.fields.serverHello?.hello.keyShareGroup ?? storage.fields.serverKeyExchangeGroup
     }
     /// The SNI of the (first) ClientHello.
-    public var serverName: String? { storage.fields.clientHello?.hello.extensions.serverName }
+    @inlinable public var serverName: String? { storage.fields.clientHello?.hello.extensions.serverName }
     /// The negotiated ALPN protocol.
-    public var nextProtocol: String? { storage.fields.serverHello?.hello.selectedALPN }
+    @inlinable public var nextProtocol: String? { storage.fields.serverHello?.hello.selectedALPN }
     /// Seconds from the first to the last packet seen.
     public var duration: Double { lastTimestamp.seconds(since: firstTimestamp) }
 }

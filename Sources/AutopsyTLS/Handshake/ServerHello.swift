@@ -51,12 +51,12 @@ public struct ServerHello: Sendable, Hashable {
     }
 
     /// The negotiated version: supported_versions when present, else `legacy_version`.
-    public var selectedVersion: ProtocolVersion {
+    @inlinable public var selectedVersion: ProtocolVersion {
         extensions.supportedVersions?.first ?? legacyVersion
     }
 
     /// The key-exchange group: the server's key share (TLS 1.3) or, for an HRR, the group it asks for.
-    public var keyShareGroup: NamedGroup? { extensions.keyShareGroups?.first }
+    @inlinable public var keyShareGroup: NamedGroup? { extensions.keyShareGroups?.first }
 
     /// The selected ALPN protocol, for display.
     @inlinable public var selectedALPN: String? {
