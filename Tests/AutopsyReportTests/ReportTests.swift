@@ -84,6 +84,26 @@ import Testing
         }
     }
 
+    /// Integers of every width are written as Swift spells them (digits are written two at a
+    /// time from a table, the odd one last).
+    @Test func integersOfEveryWidth() {
+        var values: [Int64] = [0, 1, 9, 10, 99, 100, 101, 999, 1000, Int64.max, Int64.min, -1, -10, -99, -100]
+        var power: Int64 = 1
+        for _ in 0..<18 {
+            power *= 10
+            values += [power - 1, power, power + 1, -power, power / 3]
+        }
+        values += (0..<2000).map { Int64($0) * 7919 % 1_000_003 }
+        for value in values {
+            var json = JSONWriter()
+            json.int(nil, value)
+            #expect(json.text == String(value))
+        }
+        var json = JSONWriter()
+        json.int(nil, UInt64.max)
+        #expect(json.text == String(UInt64.max))
+    }
+
     /// Runs of every length up to 40 bytes are copied whole (short ones word by word), after
     /// and between others, and strings of those lengths are quoted whole.
     @Test func runsOfEveryLengthAreCopiedWhole() {
