@@ -16,6 +16,32 @@ public struct Endpoint: Sendable, Hashable {
     }
 }
 
+/// A value in a box its copies share, copied when one of them changes it (copy on write).
+@propertyWrapper public struct CopyOnWrite<Value: Sendable>: Sendable {
+    /// The box: changed only while uniquely referenced, so sharing it between threads is safe.
+    @usableFromInline final class Box: @unchecked Sendable {
+        @usableFromInline var value: Value
+        @usableFromInline init(_ value: Value) { self.value = value }
+    }
+
+    @usableFromInline var box: Box
+
+    /// Boxes `wrappedValue`.
+    public init(wrappedValue: Value) { box = Box(wrappedValue) }
+
+    /// The value, read in place, and copied first when changed while shared.
+    @inlinable public var wrappedValue: Value {
+        _read { yield box.value }
+        _modify {
+            if !isKnownUniquelyReferenced(&box) { box = Box(box.value) }
+            yield &box.value
+        }
+    }
+
+    /// Whether two wrappers share one box (then their values are equal).
+    @inlinable func sharesBox(with other: CopyOnWrite) -> Bool { box === other.box }
+}
+
 /// The ClientHello facts of the flow record (`shared/spec/flow-record.md`, `client_hello`).
 public struct ClientHelloRecord: Sendable, Hashable {
     /// Frame that completed the message.
@@ -24,8 +50,9 @@ public struct ClientHelloRecord: Sendable, Hashable {
     public var timestamp: Timestamp
     /// Version in the header of the record that carried it.
     public var recordVersion: ProtocolVersion
-    /// The parsed hello.
-    public var hello: ClientHello
+    /// The parsed hello, in a box its copies share: a hello holds a score of arrays, and the
+    /// report, the diagnoses and the pattern counts each take a copy of the hello's record.
+    @CopyOnWrite public var hello: ClientHello
     /// JA3 fingerprint (MD5 of `ja3String`), when computed.
     public var ja3: String?
     /// JA3 input string.
@@ -39,6 +66,24 @@ public struct ClientHelloRecord: Sendable, Hashable {
         self.timestamp = timestamp
         self.recordVersion = recordVersion
         self.hello = hello
+    }
+
+    /// Records are equal when their facts are (the hello's included, not its box).
+    public static func == (lhs: ClientHelloRecord, rhs: ClientHelloRecord) -> Bool {
+        lhs.frame == rhs.frame && lhs.timestamp == rhs.timestamp && lhs.recordVersion == rhs.recordVersion
+            && (lhs._hello.sharesBox(with: rhs._hello) || lhs.hello == rhs.hello) && lhs.ja3 == rhs.ja3
+            && lhs.ja3String == rhs.ja3String && lhs.ja4 == rhs.ja4
+    }
+
+    /// Hashes the facts `==` compares.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(frame)
+        hasher.combine(timestamp)
+        hasher.combine(recordVersion)
+        hasher.combine(hello)
+        hasher.combine(ja3)
+        hasher.combine(ja3String)
+        hasher.combine(ja4)
     }
 }
 
@@ -64,8 +109,8 @@ public struct ServerHelloRecord: Sendable, Hashable {
     public var frame: UInt64
     /// Capture time of that frame.
     public var timestamp: Timestamp
-    /// The parsed hello.
-    public var hello: ServerHello
+    /// The parsed hello, in a box its copies share (as `ClientHelloRecord.hello`).
+    @CopyOnWrite public var hello: ServerHello
     /// JA3S fingerprint, when computed.
     public var ja3s: String?
     /// JA3S input string.
@@ -85,6 +130,22 @@ public struct ServerHelloRecord: Sendable, Hashable {
         self.hello = hello
         ja3s = prints.ja3s
         ja3sString = prints.ja3sString
+    }
+
+    /// Records are equal when their facts are (the hello's included, not its box).
+    public static func == (lhs: ServerHelloRecord, rhs: ServerHelloRecord) -> Bool {
+        lhs.frame == rhs.frame && lhs.timestamp == rhs.timestamp
+            && (lhs._hello.sharesBox(with: rhs._hello) || lhs.hello == rhs.hello) && lhs.ja3s == rhs.ja3s
+            && lhs.ja3sString == rhs.ja3sString
+    }
+
+    /// Hashes the facts `==` compares.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(frame)
+        hasher.combine(timestamp)
+        hasher.combine(hello)
+        hasher.combine(ja3s)
+        hasher.combine(ja3sString)
     }
 }
 

@@ -1,4 +1,6 @@
 import AutopsyPackets
+import AutopsyTLS
+import AutopsyTestSupport
 import Testing
 
 @testable import AutopsyFlow
@@ -44,5 +46,29 @@ import Testing
         #expect(!record.hasClientHello && !record.hasServerHello && record.version == nil)
         // Shown by its fields, not its box.
         #expect(String(reflecting: record).hasPrefix("FlowRecord(id: 0, sequence: 7, "))
+    }
+
+    /// A hello's record shares its hello with its copies; a change to one copy's hello
+    /// stays in that copy, and equality and hashing read the hello, not its box.
+    @Test func aHelloRecordsCopiesShareTheHelloUntilOneChanges() throws {
+        let hello = try ClientHello.parse(Wire.clientHelloBody())
+        let original = ClientHelloRecord(
+            frame: 4, timestamp: Timestamp(seconds: 1, nanoseconds: 0), recordVersion: .tls12, hello: hello)
+        var copy = original
+        #expect(copy == original && copy.hashValue == original.hashValue)
+        copy.hello.cipherSuites.removeAll()
+        #expect(original.hello.cipherSuites.count == 5 && copy.hello.cipherSuites.isEmpty)
+        #expect(copy != original)
+        // Equal hellos in separate boxes are equal records.
+        let twin = ClientHelloRecord(
+            frame: 4, timestamp: Timestamp(seconds: 1, nanoseconds: 0), recordVersion: .tls12,
+            hello: try ClientHello.parse(Wire.clientHelloBody()))
+        #expect(twin == original && twin.hashValue == original.hashValue)
+        var server = ServerHelloRecord(
+            frame: 6, timestamp: Timestamp(seconds: 1, nanoseconds: 0),
+            hello: try ServerHello.parse(Wire.serverHelloBody()))
+        let before = server
+        server.hello.cipherSuite = CipherSuite(rawValue: 0x1302)
+        #expect(before.hello.cipherSuite.rawValue == 0x1301 && server != before)
     }
 }
