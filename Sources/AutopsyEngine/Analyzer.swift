@@ -49,6 +49,8 @@ public struct AnalysisOptions: Sendable {
 public final class Analyzer {
     private let options: AnalysisOptions
     private let workers: [FlowWorker]
+    /// The one worker, when there is no dispatcher (one thread): read per packet.
+    private let single: FlowWorker?
     private var queue: EmissionQueue
     /// What finished flows taught about each server, for the diagnosis rules.
     private let context = DiagnosisContext()
@@ -94,6 +96,7 @@ public final class Analyzer {
         serials = Array(repeating: [:], count: shards)
         queue = EmissionQueue(maxWaiting: options.maxWaitingRecords)
         if shards > 1 { dispatcher = ShardDispatcher(workers: workers) }
+        single = shards > 1 ? nil : workers.first
     }
 
     /// Reads one capture file to its end. Flows still open at its end are reported then.
@@ -160,7 +163,7 @@ public final class Analyzer {
             if let dispatcher {
                 dispatcher.add(segment, payload: payload, packet: packet, tick: tick)
                 while let round = dispatcher.finishedRound(waiting: false) { merge(round, dispatcher, emit) }
-            } else if let worker = workers.first {
+            } else if let worker = single {
                 if tick { worker.tick(now: packet.timestamp, frame: packet.frame) }
                 worker.ingest(segment, payload: payload, packet: packet)
                 take(worker, emit)
