@@ -241,9 +241,8 @@ public struct PatternFinder {
         }
         // The earliest flow that got it, whatever order the flows are counted in (its value
         // number is the one counted above).
-        let certificateCode = Int(Self.code(.serverCertificate))
-        if !flow.certificateSummaries.isEmpty, certificateCode < keys.count {
-            let value = keys[certificateCode] & 0x00ff_ffff
+        if !flow.certificateSummaries.isEmpty, Self.certificateCode < keys.count {
+            let value = keys[Self.certificateCode] & 0x00ff_ffff
             if let index = tally.certificates.firstIndex(where: { $0.value == value }) {
                 tally.certificates[index].first = min(tally.certificates[index].first, flow.firstTimestamp)
             } else if tally.certificates.count < 256 && certificatesHeld < Self.maxCertificates {
@@ -280,22 +279,16 @@ public struct PatternFinder {
         var positions = InlineArray<11, Int>(repeating: -1)
         var sameAttribute = InlineArray<11, Int>(repeating: 0)
         var others = InlineArray<11, Int>(repeating: -1)
-        var chunk = tally.firstChunk
-        while chunk >= 0 && Int(chunk) < nextChunk.count {
-            let start = Int(chunk) * Self.chunkSize
-            let end = start + (chunk == tally.lastChunk ? tally.inLast : Self.chunkSize)
-            for index in start..<min(end, pool.count) {
-                let held = pool[index].key
-                let code = Int(held >> 24)
-                guard code < keys.count else { continue }
-                if held == keys[code] {
-                    positions[code] = index
-                } else if held & 0x00ff_ffff == Self.otherValue {
-                    others[code] = index
-                }
-                sameAttribute[code] += 1
+        forEachCount(of: tally) { index in
+            let held = pool[index].key
+            let code = Int(held >> 24)
+            guard code < keys.count else { return }
+            if held == keys[code] {
+                positions[code] = index
+            } else if held & 0x00ff_ffff == Self.otherValue {
+                others[code] = index
             }
-            chunk = nextChunk[Int(chunk)]
+            sameAttribute[code] += 1
         }
         // New values, made in attribute order.
         for code in 0..<keys.count where positions[code] < 0 {
@@ -339,16 +332,22 @@ public struct PatternFinder {
         return index
     }
 
-    /// A server's counts, in the order they were made.
-    private func counts(of stored: Stored) -> [Count] {
-        var result: [Count] = []
+    /// Calls `body` with the pool index of each of a server's counts, in the order they were made.
+    @inline(__always)
+    private func forEachCount(of stored: Stored, _ body: (Int) -> Void) {
         var chunk = stored.firstChunk
         while chunk >= 0 && Int(chunk) < nextChunk.count {
             let start = Int(chunk) * Self.chunkSize
             let end = start + (chunk == stored.lastChunk ? stored.inLast : Self.chunkSize)
-            result.append(contentsOf: pool[start..<min(end, pool.count)])
+            for index in start..<min(end, pool.count) { body(index) }
             chunk = nextChunk[Int(chunk)]
         }
+    }
+
+    /// A server's counts, in the order they were made.
+    private func counts(of stored: Stored) -> [Count] {
+        var result: [Count] = []
+        forEachCount(of: stored) { result.append(pool[$0]) }
         return result
     }
 
@@ -372,12 +371,12 @@ public struct PatternFinder {
 
     /// A server's counts as the statements read them: the text table of `attribute` alone
     /// (the one a statement is made of, if any), and the flow times when `withEvents`.
-    private func expand(_ stored: Stored, attribute: Attribute?, withEvents: Bool) -> ServerTally {
+    private func expand(_ stored: Stored, counts: [Count], attribute: Attribute?, withEvents: Bool) -> ServerTally {
         func text(_ value: UInt32) -> String? { Int(value) < values.count ? values[Int(value)] : nil }
         var tally = ServerTally()
         tally.failed = Int(stored.failed)
         tally.succeeded = Int(stored.succeeded)
-        if let attribute { tally.attributes[attribute] = table(counts(of: stored), attribute) }
+        if let attribute { tally.attributes[attribute] = table(counts, attribute) }
         tally.failedMaxVersion = stored.failedMaxVersion
         tally.succeededMinVersion = stored.succeededMinVersion
         tally.failedMaxVersionName = text(stored.failedMaxVersionName) ?? "unknown"
@@ -577,6 +576,9 @@ public struct PatternFinder {
         UInt8(truncatingIfNeeded: Attribute.allCases.firstIndex(of: attribute) ?? 0)
     }
 
+    /// The server certificate's code, as an index into a flow's keys.
+    private static let certificateCode = Int(code(.serverCertificate))
+
     /// How well one attribute's values split a server's flows, read off the counts as
     /// numbers (what `table` would spell, without spelling it).
     struct Split {
@@ -666,14 +668,14 @@ public struct PatternFinder {
         let notSeen = valueIDs["not seen"]
         for key in servers.keys.sorted() {
             guard let position = servers[key], position < stored.count else { continue }
-            let counts = stored[position]
-            guard counts.failed > 0, counts.succeeded > 0 else { continue }
-            let choice = Self.best(
-                splits(self.counts(of: counts), notSeen: notSeen), total: Int(counts.failed + counts.succeeded))
+            let server = stored[position]
+            guard server.failed > 0, server.succeeded > 0 else { continue }
+            let held = counts(of: server)
+            let choice = Self.best(splits(held, notSeen: notSeen), total: Int(server.failed + server.succeeded))
             let perfect = choice?.perfect == true
             // Only the chosen attribute is spelled, and the flow times only when the
             // overload pattern is looked for.
-            let tally = expand(counts, attribute: choice?.attribute, withEvents: !perfect)
+            let tally = expand(server, counts: held, attribute: choice?.attribute, withEvents: !perfect)
             let address = key.text
             if !perfect, let overload = Self.overload(tally, address: address) {
                 result.append(overload)
