@@ -32,9 +32,10 @@ public struct Timestamp: Sendable, Hashable, Comparable {
         return scaled.addingReportingOverflow(Int64(nanoseconds) - Int64(earlier.nanoseconds)).partialValue
     }
 
-    /// Seconds from `earlier` to `self`, as a floating-point number.
+    /// Seconds from `earlier` to `self`, as a floating-point number (the difference taken in
+    /// floating point: timestamps of a hostile capture may lie further apart than Int64 holds).
     public func seconds(since earlier: Timestamp) -> Double {
-        Double(seconds - earlier.seconds) + (Double(nanoseconds) - Double(earlier.nanoseconds)) / 1e9
+        (Double(seconds) - Double(earlier.seconds)) + (Double(nanoseconds) - Double(earlier.nanoseconds)) / 1e9
     }
 
     /// This timestamp moved by `nanoseconds` (which may be negative), saturating.

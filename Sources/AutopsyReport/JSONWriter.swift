@@ -183,15 +183,19 @@ public struct JSONWriter: ~Copyable {
         appendFixed(value, decimals: decimals)
     }
 
-    /// Appends `value` as `formatFixed` spells it, digit by digit (no string made).
+    /// Appends `value` rounded to `decimals` places (0 to 18), without exponent, digit by
+    /// digit (no string made). Past 9e15 units the fraction is noise: the whole part is
+    /// written, truncated, and past Int64 as Swift spells the number ("1e+19", still JSON).
     private mutating func appendFixed(_ value: Double, decimals: Int) {
-        guard value.isFinite, (0...18).contains(decimals) else {
-            return appendText(Self.formatFixed(value, decimals: decimals))
-        }
+        guard value.isFinite else { return appendLiteral("null") }
+        let decimals = min(max(decimals, 0), 18)
         var scale: UInt64 = 1
         for _ in 0..<decimals { scale &*= 10 }
         let scaled = (abs(value) * Double(scale)).rounded()
-        guard scaled < 9e15 else { return appendText(Self.formatFixed(value, decimals: decimals)) }
+        guard scaled < 9e15 else {
+            if let whole = Int64(exactly: value.rounded(.towardZero)) { return appendDecimal(whole) }
+            return appendText(String(value))
+        }
         let units = UInt64(scaled)
         if value < 0 && units != 0 { put(UInt8(ascii: "-")) }
         appendDecimal(Int64(units / scale))
@@ -392,17 +396,9 @@ public struct JSONWriter: ~Copyable {
 
     /// `value` rounded to `decimals` places, without exponent, e.g. 0.0123.
     static func formatFixed(_ value: Double, decimals: Int) -> String {
-        guard value.isFinite else { return "null" }
-        var scale = 1.0
-        for _ in 0..<decimals { scale *= 10 }
-        let scaled = (abs(value) * scale).rounded()
-        guard scaled < 9e15 else { return String(Int64(value)) }
-        let units = Int64(scaled)
-        let whole = units / Int64(scale)
-        var fraction = String(units % Int64(scale))
-        while fraction.count < decimals { fraction = "0" + fraction }
-        let sign = value < 0 && units != 0 ? "-" : ""
-        return decimals == 0 ? "\(sign)\(whole)" : "\(sign)\(whole).\(fraction)"
+        var json = JSONWriter()
+        json.appendFixed(value, decimals: decimals)
+        return json.text
     }
 
     /// Appends `value` as a JSON string literal (RFC 8259, 7).

@@ -152,8 +152,22 @@ import Testing
         #expect(json.text == expected)
     }
 
-    /// Durations as flows have them, and the edges: the writer's digits are the text's.
-    @Test func fixedDigitsMatchTheText() {
+    /// Fixed decimals as the plain string arithmetic spells them (the reference below),
+    /// on durations as flows have them and the edges.
+    static func reference(_ value: Double, decimals: Int) -> String {
+        guard value.isFinite else { return "null" }
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = (abs(value) * scale).rounded()
+        guard scaled < 9e15 else { return String(Int64(value)) }
+        let units = Int64(scaled)
+        var fraction = String(units % Int64(scale))
+        while fraction.count < decimals { fraction = "0" + fraction }
+        let sign = value < 0 && units != 0 ? "-" : ""
+        return decimals == 0 ? "\(sign)\(units / Int64(scale))" : "\(sign)\(units / Int64(scale)).\(fraction)"
+    }
+
+    @Test func fixedDigitsMatchTheStringArithmetic() {
         var values: [Double] = [0, -0.0, 1e-7, 0.5, 0.9999995, 1e15, 8.9e9, 9.1e9, -3.25, .infinity, -.infinity, .nan]
         var state: UInt64 = 1
         for _ in 0..<2_000 {
@@ -164,9 +178,19 @@ import Testing
             for decimals in [0, 1, 3, 6] {
                 var json = JSONWriter()
                 json.fixed(nil, value, decimals: decimals)
-                #expect(json.text == JSONWriter.formatFixed(value, decimals: decimals), "\(value) \(decimals)")
+                #expect(json.text == Self.reference(value, decimals: decimals), "\(value) \(decimals)")
+                #expect(JSONWriter.formatFixed(value, decimals: decimals) == json.text)
             }
         }
+    }
+
+    /// A duration past Int64 (a hostile capture's timestamps far apart) is written as a
+    /// JSON number, not a trap.
+    @Test func hugeFixedValuesStayNumbers() {
+        #expect(JSONWriter.formatFixed(1e19, decimals: 6) == "1e+19")
+        #expect(JSONWriter.formatFixed(-9.3e18, decimals: 3) == "-9.3e+18")
+        #expect(JSONWriter.formatFixed(9e17, decimals: 6) == "900000000000000000")
+        #expect(JSONWriter.formatFixed(1.5, decimals: -2) == "2")
     }
 }
 
