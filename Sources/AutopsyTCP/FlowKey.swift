@@ -56,9 +56,9 @@ public struct FlowKey: Sendable, Hashable, CustomStringConvertible {
     /// Endpoint order: by address (`IPAddress` order), then port. Equal endpoints (a
     /// connection to itself) count as lower, so both directions share one key.
     /// The fields in as few words as they fill: three for an IPv4 pair (both addresses in
-    /// one word), six with IPv6, instead of a dozen fields; the flow table hashes a key for
-    /// every packet. The hasher stays the standard library's seeded one, so crafted keys
-    /// cannot collide on purpose; equality still compares every field.
+    /// one word), six with IPv6, instead of a dozen fields. The hasher stays the standard
+    /// library's seeded one, so crafted keys cannot collide on purpose; equality still
+    /// compares every field. (The flow table's own index hashes keys with `FlowHash`.)
     public func hash(into hasher: inout Hasher) {
         let flags = (lowerAddress.isIPv6 ? 1 : 0) | (upperAddress.isIPv6 ? 2 : 0) | UInt64(vlan.count) << 2
         if let lower = lowerAddress.ipv4, let upper = upperAddress.ipv4 {

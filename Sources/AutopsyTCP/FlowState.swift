@@ -5,6 +5,8 @@ import AutopsyPackets
 struct FlowState {
     /// The connection's key.
     var key: FlowKey
+    /// The key's hash (`FlowIndex.hash`, this table's `FlowHash`), kept so that finishing the flow does not hash it again.
+    var hash: UInt64
     /// How the flow began.
     var start: FlowStart
     /// Whether the initiator is the key's lower endpoint.

@@ -55,7 +55,7 @@ extension FlowTable {
     public mutating func finishAll(finished: (consuming Handler, FlowEnd, FlowStart) -> Void) {
         var open: [(serial: UInt64, slot: Int)] = []
         open.reserveCapacity(index.count)
-        for slot in index.values { open.append((flows[slot].serial, slot)) }
+        for slot in index.slots where slot >= 0 && slot < flows.count { open.append((flows[slot].serial, slot)) }
         open.sort { $0.serial < $1.serial }
         for entry in open {
             counters.flowsOpenAtEnd += 1

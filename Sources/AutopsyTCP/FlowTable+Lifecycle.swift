@@ -5,18 +5,19 @@ extension FlowTable {
     /// The slot of the segment's flow: an existing one, a new one, or nil when the
     /// segment is absorbed by a tombstone or starts nothing.
     mutating func slot(
-        for segment: TCPSegment, key: FlowKey, senderIsLower: Bool, payloadLength: Int, packet: PacketInfo,
-        finished: (consuming Handler, FlowEnd, FlowStart) -> Void
+        for segment: TCPSegment, key: FlowKey, hash: UInt64, senderIsLower: Bool, payloadLength: Int,
+        packet: PacketInfo, finished: (consuming Handler, FlowEnd, FlowStart) -> Void
     ) -> Int? {
         let flags = segment.flags
         let opensConnection = flags.contains(.syn) && !flags.contains(.ack) && !flags.contains(.rst)
-        if let existing = index[key] {
+        if let existing = index.find(key, hash: hash, key: { flows[$0].key }) {
             guard opensConnection, isNewConnection(existing, segment: segment, senderIsLower: senderIsLower) else {
                 return existing
             }
             counters.portReuses += 1
             finish(existing, .closed, tombstone: false, finished: finished)
-            return createFlow(segment, key: key, senderIsLower: senderIsLower, packet: packet, finished: finished)
+            return createFlow(
+                segment, key: key, hash: hash, senderIsLower: senderIsLower, packet: packet, finished: finished)
         }
         if let tombstone = tombstones.lookup(key) {
             guard opensConnection else {
@@ -32,7 +33,8 @@ extension FlowTable {
             counters.segmentsWithoutFlow += 1
             return nil
         }
-        return createFlow(segment, key: key, senderIsLower: senderIsLower, packet: packet, finished: finished)
+        return createFlow(
+            segment, key: key, hash: hash, senderIsLower: senderIsLower, packet: packet, finished: finished)
     }
 
     /// Whether a SYN (without ACK) on a live flow opens a new connection on the same
@@ -47,7 +49,7 @@ extension FlowTable {
 
     /// Enters a new flow, first evicting the least recently seen one when `maxFlows` are tracked.
     mutating func createFlow(
-        _ segment: TCPSegment, key: FlowKey, senderIsLower: Bool, packet: PacketInfo,
+        _ segment: TCPSegment, key: FlowKey, hash: UInt64, senderIsLower: Bool, packet: PacketInfo,
         finished: (consuming Handler, FlowEnd, FlowStart) -> Void
     ) -> Int {
         while index.count >= max(1, limits.maxFlows), let victim = recency.leastRecent,
@@ -65,7 +67,8 @@ extension FlowTable {
             responderPort: initiatorIsLower ? key.upperPort : key.lowerPort,
             vlan: key.vlan, sawSYN: sawSYN, packet: packet, serial: nextSerial)
         let state = FlowState(
-            key: key, start: start, initiatorIsLower: initiatorIsLower, serial: nextSerial, lastSeen: packet.timestamp)
+            key: key, hash: hash, start: start, initiatorIsLower: initiatorIsLower, serial: nextSerial,
+            lastSeen: packet.timestamp)
         nextSerial += 1
         // A bare SYN opens the flow without a handler (see `materialize`).
         let handler = Self.isBareSYN(segment, segment.payloadLength) ? nil : HandlerBox(makeHandler(start))
@@ -82,7 +85,7 @@ extension FlowTable {
             halves.append(HalfStream())
             recency.reserveSlots(flows.count)
         }
-        index[key] = slot
+        index.insert(slot: slot, hash: hash)
         onCreate?(start)
         counters.flowsCreated += 1
         counters.flowsTrackedPeak = max(counters.flowsTrackedPeak, index.count)
@@ -97,7 +100,7 @@ extension FlowTable {
     mutating func finish(
         _ slot: Int, _ end: FlowEnd, tombstone: Bool, finished: (consuming Handler, FlowEnd, FlowStart) -> Void
     ) -> Bool {
-        guard slot >= 0, slot < flows.count, index[flows[slot].key] == slot else { return false }
+        guard slot >= 0, slot < flows.count, index.contains(slot: slot, hash: flows[slot].hash) else { return false }
         flushBuffered(slot)
         removeFromBuffering(slot)
         recency.remove(slot)
@@ -105,7 +108,7 @@ extension FlowTable {
         // Every flow leaves with a handler, even one that only ever sent its SYN.
         let box = materialize(slot)
         handlers[slot] = nil
-        index.removeValue(forKey: state.key)
+        index.remove(slot: slot, hash: state.hash)
         halves[2 * slot].reset()
         halves[2 * slot + 1].reset()
         freeSlots.append(slot)

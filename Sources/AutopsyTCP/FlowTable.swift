@@ -14,8 +14,8 @@ import AutopsyPackets
 /// flow leaves the table through the `finished` closure with its handler, why it
 /// ended and how it began; buffered data is always delivered (after a gap) first.
 ///
-/// Memory: flows live in a slab (parallel arrays indexed by a `[FlowKey: Int]`
-/// dictionary) with an intrusive least-recently-seen list, so an in-order segment of a
+/// Memory: flows live in a slab (parallel arrays indexed by a `FlowIndex` from key to
+/// slot) with an intrusive least-recently-seen list, so an in-order segment of a
 /// known flow costs one hash lookup and no allocation. Buffered bytes are charged with
 /// `bufferedSegmentOverhead` per segment and bounded per direction and in total.
 ///
@@ -31,7 +31,7 @@ public struct FlowTable<Handler: StreamHandler> {
 
     let makeHandler: (FlowStart) -> Handler
     /// Live flows: key to slot.
-    var index: [FlowKey: Int] = [:]
+    var index = FlowIndex()
     /// Per-slot bookkeeping (stale in free slots).
     var flows: [FlowState] = []
     /// Per-slot handler: nil in free slots and while a flow has seen only its opening SYN.
@@ -97,8 +97,8 @@ public struct FlowTable<Handler: StreamHandler> {
         let (key, senderIsLower) = FlowKey.canonical(segment)
         guard
             let slot = slot(
-                for: segment, key: key, senderIsLower: senderIsLower, payloadLength: payload.count,
-                packet: packet, finished: finished)
+                for: segment, key: key, hash: index.hash(key), senderIsLower: senderIsLower,
+                payloadLength: payload.count, packet: packet, finished: finished)
         else { return }
         if flows[slot].lastSeen < now { flows[slot].lastSeen = now }
         recency.moveToFront(slot)
