@@ -36,6 +36,10 @@ public final class CertificateChecker: Sendable {
         var chain: [[UInt8]]
         var day: Int64
         var entry: Entry
+        /// The name last matched against the leaf, and how it matched: flows of one chain
+        /// mostly ask for one name.
+        var matchedName: String?
+        var nameMatch: NameMatch?
 
         /// Whether this is `chain` on `day`, certificate by certificate.
         func matches(_ other: [[UInt8]], day: Int64) -> Bool {
@@ -51,16 +55,23 @@ public final class CertificateChecker: Sendable {
         var validations = 0
         var hits = 0
 
-        /// The finished entry of a recent chain, moved to the front; nil when none matches.
-        mutating func recentEntry(_ chain: [[UInt8]], day: Int64) -> Entry? {
+        /// The finished entry of a recent chain, moved to the front, with how `name` matches
+        /// its leaf (matched here unless it was the chain's last name); nil when none matches.
+        mutating func recentEntry(_ chain: [[UInt8]], day: Int64, name: String?) -> (Entry, NameMatch?)? {
             guard let position = recent.firstIndex(where: { $0.matches(chain, day: day) }) else { return nil }
-            let found = recent[position]
+            var found = recent[position]
             if position > 0 {
                 recent.remove(at: position)
                 recent.insert(found, at: 0)
             }
             hits += 1
-            return found.entry
+            guard let name else { return (found.entry, nil) }
+            if found.matchedName != name {
+                found.matchedName = name
+                found.nameMatch = CertificateChecker.nameMatch(found.entry, name: name)
+                recent[0] = found
+            }
+            return (found.entry, found.nameMatch)
         }
 
         mutating func remember(_ chain: [[UInt8]], day: Int64, entry: Entry) {
@@ -106,8 +117,8 @@ public final class CertificateChecker: Sendable {
     public func assessBlocking(chain: [[UInt8]], name: String?, at time: Timestamp) -> ChainAssessment {
         // A chain validated lately is answered here, without a task or a thread hop.
         let day = epochDay(time.seconds)
-        if let entry = state.withLock({ $0.recentEntry(chain, day: day) }) {
-            return Self.assessment(entry, name: name, at: time)
+        if let (entry, nameMatch) = state.withLock({ $0.recentEntry(chain, day: day, name: name) }) {
+            return Self.assessment(entry, name: name, at: time, nameMatch: nameMatch)
         }
         let result = Mutex<ChainAssessment?>(nil)
         let done = DispatchSemaphore(value: 0)
@@ -144,7 +155,16 @@ public final class CertificateChecker: Sendable {
         }
     }
 
-    private static func assessment(_ entry: Entry, name: String?, at time: Timestamp) -> ChainAssessment {
+    /// How `name` matches the entry's leaf; nil without a readable leaf.
+    private static func nameMatch(_ entry: Entry, name: String) -> NameMatch? {
+        guard let leaf = entry.facts.summaries.first, leaf.parseError == nil else { return nil }
+        return CertificateSummary.nameMatches(name, summary: leaf)
+    }
+
+    /// The assessment of a chain's entry for `name` at `time`; `nameMatch` when already known.
+    private static func assessment(
+        _ entry: Entry, name: String?, at time: Timestamp, nameMatch: NameMatch? = nil
+    ) -> ChainAssessment {
         let facts = entry.facts
         var assessment = ChainAssessment(time: time, name: name)
         assessment.certificates = facts.summaries
@@ -158,8 +178,8 @@ public final class CertificateChecker: Sendable {
         assessment.trustedIgnoringValidity = entry.verifier.trustedIgnoringValidity
         assessment.anchor = entry.verifier.anchor
         assessment.verifierError = entry.verifier.error
-        if let name, let leaf = facts.summaries.first, leaf.parseError == nil {
-            assessment.nameMatch = CertificateSummary.nameMatches(name, summary: leaf)
+        if let name {
+            assessment.nameMatch = nameMatch ?? Self.nameMatch(entry, name: name)
         }
         return assessment
     }

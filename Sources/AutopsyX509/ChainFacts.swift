@@ -11,6 +11,9 @@ struct ChainFacts: Sendable {
     var order: ChainOrder
     var missingIntermediate: String?
     var untrustedRoot: String?
+    /// Per certificate: the weak hash its issuer signed it with (none for a self-signed one,
+    /// whose signature nobody checks), found once per chain instead of once per flow.
+    var weakSignatures: [AlgorithmNames.WeakHash?] = []
 
     init(chain: [[UInt8]], trustStore: TrustStore) {
         var parsed: [ParsedCertificate?] = []
@@ -28,6 +31,10 @@ struct ChainFacts: Sendable {
         }
         self.parsed = parsed
         self.summaries = summaries
+        weakSignatures = zip(parsed, summaries).map { certificate, summary in
+            guard !summary.selfSigned, let algorithm = certificate?.signatureAlgorithm else { return nil }
+            return AlgorithmNames.weakHash(algorithm)
+        }
         links = parsed.indices.map { Self.link($0, parsed: parsed, summaries: summaries, trustStore: trustStore) }
         path = Self.path(links)
         order = Self.order(links, path: path)
@@ -122,12 +129,10 @@ struct ChainFacts: Sendable {
             } else if let notAfter = summary.notAfter, notAfter.seconds - time.seconds <= 30 * 86_400 {
                 add(.expiringSoon(notAfter: notAfter, days: Int((notAfter.seconds - time.seconds) / 86_400)))
             }
-            if !summary.selfSigned, let certificate = parsed[index] {
-                switch AlgorithmNames.weakHash(certificate.signatureAlgorithm) {
-                case .sha1: add(.sha1Signature)
-                case .md5, .md2: add(.md5Signature)
-                case nil: break
-                }
+            switch index < weakSignatures.count ? weakSignatures[index] : nil {
+            case .sha1: add(.sha1Signature)
+            case .md5, .md2: add(.md5Signature)
+            case nil: break
             }
             if summary.isRSAKey, let bits = summary.publicKeyBits, bits < 2048 {
                 add(.weakRSA(bits: bits))

@@ -74,6 +74,23 @@ import Testing
         #expect(checker.validationCount == 1)
     }
 
+    /// The synchronous path keeps a recent chain's last name and its match: another name,
+    /// or none, is matched afresh, never answered with the one before.
+    @Test func recentChainsMatchEachNameAfresh() throws {
+        let pki = try TestPKI.chain()
+        let checker = CertificateChecker(trustStore: pki.store)
+        let asks: [(String?, NameMatch?)] = [
+            ("api.example.test", .matchesSAN), ("api.example.test", .matchesSAN), ("other.test", .mismatch),
+            (nil, nil), ("other.test", .mismatch), ("API.example.test.", .matchesSAN), ("192.0.2.1", .mismatch),
+        ]
+        for (name, expected) in asks {
+            let result = checker.assessBlocking(chain: pki.sent, name: name, at: TestPKI.captureTime)
+            #expect(result.nameMatch == expected, "\(name ?? "no name")")
+            #expect(result.name == name)
+        }
+        #expect(checker.validationCount == 1)
+    }
+
     /// From the main actor, which stays blocked while it waits: the verification needs neither it
     /// nor the caller's thread. (Under `swift test` on Linux the main actor is not the process's
     /// main thread; the same holds there, as nothing of the checker runs on the main queue.)
