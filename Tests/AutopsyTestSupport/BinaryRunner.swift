@@ -43,12 +43,29 @@ public enum BinaryRunner {
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        // Read both pipes to the end before waiting, so a large output cannot block the child.
+        // Both pipes are read to the end before waiting, at the same time (standard error on
+        // another thread): read one after the other, a child writing more than a pipe holds
+        // to the second would block, and so would the reader.
+        let errData = LockedData()
+        let errRead = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            errData.set(err.fileHandleForReading.readDataToEndOfFile())
+            errRead.signal()
+        }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        errRead.wait()
         process.waitUntilExit()
         return Result(
-            stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self),
+            stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData.get(), as: UTF8.self),
             status: process.terminationStatus)
     }
+}
+
+/// Bytes handed from one thread to another.
+private final class LockedData: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+
+    func set(_ value: Data) { lock.withLock { data = value } }
+    func get() -> Data { lock.withLock { data } }
 }
