@@ -33,8 +33,8 @@ let package = Package(
         .target(name: "AutopsyTLS", swiftSettings: crossModule),
         // The only code that touches libpcap.
         .systemLibrary(name: "CLibpcap", providers: [.apt(["libpcap-dev"])]),
-        // The command's allocator: jemalloc linked in place of glibc's malloc, with its settings.
-        .target(name: "CAllocator", linkerSettings: [.linkedLibrary("jemalloc")]),
+        // glibc's mallopt, for the command's allocator tuning.
+        .systemLibrary(name: "CMalloc"),
         .target(name: "AutopsyCapture", dependencies: ["CLibpcap", "AutopsyPackets"], swiftSettings: crossModule),
         // Certificate summaries and chain checks: the only target that imports swift-certificates.
         .target(
@@ -64,13 +64,13 @@ let package = Package(
             name: "AutopsyEngine",
             dependencies: [
                 "AutopsyCapture", "AutopsyPackets", "AutopsyTCP", "AutopsyFlow", "AutopsyDiagnosis", "AutopsyX509",
-                "AutopsyReport",
+                "AutopsyReport", "CMalloc",
             ], swiftSettings: crossModule),
         .executableTarget(
             name: "tlsautopsy",
             dependencies: [
                 "AutopsyEngine", "AutopsyFlow", "AutopsyReport", "AutopsyTCP", "AutopsyDiagnosis", "AutopsyX509",
-                "CAllocator", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "CMalloc", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         .testTarget(name: "AutopsyPacketsTests", dependencies: ["AutopsyPackets", "AutopsyTestSupport"]),

@@ -4,6 +4,7 @@ import AutopsyEngine
 import AutopsyFlow
 import AutopsyReport
 import AutopsyTCP
+import CMalloc
 import FoundationEssentials
 import Glibc
 
@@ -76,7 +77,7 @@ struct Analyze: ParsableCommand {
         var options = AnalysisOptions()
         options.filter = filter
         options.limits = try limits.limits()
-        options.threads = try threading.count()
+        options.threads = try threading.countLimitingArenas()
         options.renderJSON = format == .json
         try trust.apply(to: &options)
         let analyzer = Analyzer(options: options)
@@ -136,6 +137,19 @@ struct ThreadOptions: ParsableArguments {
         guard (1...64).contains(threads) else {
             throw ValidationError("--threads must be between 1 and 64, not \(threads).")
         }
+        return threads
+    }
+
+    /// The count (`count()`), with glibc's allocator told to keep one arena for all threads.
+    /// By default it makes up to eight per core, one for each thread of Dispatch's pool a
+    /// worker's queue happens to run on, and each keeps its own free memory; and a record is
+    /// made on a worker's thread but freed on the reading thread, whose arena cannot reuse
+    /// what it frees into the worker's. Peak resident with two threads, an arena per thread
+    /// against one: hs200k 61,300 against 59,500 KiB, 500,000 flows 62,900 against 60,800 KiB,
+    /// at the same speed.
+    func countLimitingArenas() throws -> Int {
+        let threads = try count()
+        _ = mallopt(M_ARENA_MAX, 1)
         return threads
     }
 }

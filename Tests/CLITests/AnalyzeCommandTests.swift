@@ -14,19 +14,6 @@ import Testing
         return url.path
     }
 
-    /// The command allocates through jemalloc with its settings (one arena, freed pages given
-    /// back at once), as jemalloc itself reports them when asked for its statistics at exit.
-    @Test func allocatesThroughJemallocWithItsSettings() throws {
-        let result = try BinaryRunner.run(
-            ["analyze", "--format", "json", Self.demo], environment: ["MALLOC_CONF": "stats_print:true"])
-        #expect(result.status == 0)
-        #expect(result.stderr.contains("jemalloc statistics"))
-        #expect(result.stderr.contains("opt.narenas: 1\n"))
-        #expect(result.stderr.contains("opt.tcache_max: 1024\n"))
-        #expect(result.stderr.contains("opt.dirty_decay_ms: 0 "))
-        #expect(result.stderr.contains("opt.muzzy_decay_ms: 0 "))
-    }
-
     @Test func jsonIsOneObjectPerLineEndingWithTheSummary() throws {
         let result = try BinaryRunner.run(["analyze", "--format", "json", Self.demo])
         #expect(result.status == 0)
