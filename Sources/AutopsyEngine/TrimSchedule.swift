@@ -1,0 +1,22 @@
+/// When the reading thread gives free memory back to the system (`malloc_trim`): at a new
+/// capture second, once `minimumPackets` packets have come since the last time.
+///
+/// The shards' allocator arenas keep what the reading thread freed of their records as
+/// holes; trimming them once a second lowered the peak by 1.3 MB on hs200k with two threads,
+/// and gives a live capture back what a burst took. A trim walks every arena, so it is never
+/// done per packet: a capture whose every packet starts a new second (a slow trickle, or
+/// crafted timestamps) still trims once per `minimumPackets` packets at most.
+struct TrimSchedule {
+    /// Packets between two trims, at least.
+    static let minimumPackets = 32_768
+    private var packets = 0
+
+    /// Counts one packet; true when memory should be trimmed now. `tick`: the packet
+    /// starts a new capture second.
+    mutating func packet(tick: Bool) -> Bool {
+        packets &+= 1
+        guard tick, packets >= Self.minimumPackets else { return false }
+        packets = 0
+        return true
+    }
+}
