@@ -344,7 +344,7 @@ public struct FlowRecord: Sendable, Hashable, CustomDebugStringConvertible {
         @usableFromInline var sslv2MasterKeySent: Bool = false
     }
 
-    /// The box of a record's fields. Mutated only through `unique`, that is while no other
+    /// The box of a record's fields. Mutated only through `uniqueFields`, that is while no other
     /// record refers to it, so sharing it between threads is safe.
     @usableFromInline final class Storage: @unchecked Sendable {
         @usableFromInline var fields: Fields
@@ -353,11 +353,14 @@ public struct FlowRecord: Sendable, Hashable, CustomDebugStringConvertible {
 
     @usableFromInline var storage: Storage
 
-    /// The box, copied first when another record shares it.
-    @inlinable var unique: Storage {
-        mutating get {
+    /// The fields, read in place, and changed in place once the box is this record's alone
+    /// (copied first when another record shares it). Yielded, not returned: handing out the
+    /// box would retain and release it on every change of a field.
+    @inlinable var uniqueFields: Fields {
+        _read { yield storage.fields }
+        _modify {
             if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
-            return storage
+            yield &storage.fields
         }
     }
 
@@ -378,208 +381,208 @@ public struct FlowRecord: Sendable, Hashable, CustomDebugStringConvertible {
     /// 1-based id in order of the flow's first packet, among reported flows (set at output).
     @inlinable public var id: Int {
         _read { yield storage.fields.id }
-        _modify { yield &unique.fields.id }
+        _modify { yield &uniqueFields.id }
     }
     /// Order of creation in the flow table (used to order output).
     @inlinable public var sequence: UInt64 {
         _read { yield storage.fields.sequence }
-        _modify { yield &unique.fields.sequence }
+        _modify { yield &uniqueFields.sequence }
     }
     /// Capture time of the first packet.
     @inlinable public var firstTimestamp: Timestamp {
         _read { yield storage.fields.firstTimestamp }
-        _modify { yield &unique.fields.firstTimestamp }
+        _modify { yield &uniqueFields.firstTimestamp }
     }
     /// Capture time of the last packet seen.
     @inlinable public var lastTimestamp: Timestamp {
         _read { yield storage.fields.lastTimestamp }
-        _modify { yield &unique.fields.lastTimestamp }
+        _modify { yield &uniqueFields.lastTimestamp }
     }
     /// First frame of the flow.
     @inlinable public var firstFrame: UInt64 {
         _read { yield storage.fields.firstFrame }
-        _modify { yield &unique.fields.firstFrame }
+        _modify { yield &uniqueFields.firstFrame }
     }
     /// Last frame of the flow seen.
     @inlinable public var lastFrame: UInt64 {
         _read { yield storage.fields.lastFrame }
-        _modify { yield &unique.fields.lastFrame }
+        _modify { yield &uniqueFields.lastFrame }
     }
     /// The side that sent the ClientHello (or the SYN, before any TLS).
     @inlinable public var client: Endpoint {
         _read { yield storage.fields.client }
-        _modify { yield &unique.fields.client }
+        _modify { yield &uniqueFields.client }
     }
     /// The other side.
     @inlinable public var server: Endpoint {
         _read { yield storage.fields.server }
-        _modify { yield &unique.fields.server }
+        _modify { yield &uniqueFields.server }
     }
     /// VLAN ids, outer first.
     @inlinable public var vlan: [Int] {
         _read { yield storage.fields.vlan }
-        _modify { yield &unique.fields.vlan }
+        _modify { yield &uniqueFields.vlan }
     }
     /// How the handshake ended.
     @inlinable public var outcome: Outcome {
         _read { yield storage.fields.outcome }
-        _modify { yield &unique.fields.outcome }
+        _modify { yield &uniqueFields.outcome }
     }
     /// Whether both sides moved to encrypted traffic.
     @inlinable public var established: Bool {
         _read { yield storage.fields.established }
-        _modify { yield &unique.fields.established }
+        _modify { yield &uniqueFields.established }
     }
     /// Whether the session was resumed (session id, ticket or PSK).
     @inlinable public var resumed: Bool {
         _read { yield storage.fields.resumed }
-        _modify { yield &unique.fields.resumed }
+        _modify { yield &uniqueFields.resumed }
     }
     /// The ClientHello (the first one, or after an HRR the second one is in `retryClientHello`).
     @inlinable public var clientHello: ClientHelloRecord? {
         _read { yield storage.fields.clientHello }
-        _modify { yield &unique.fields.clientHello }
+        _modify { yield &uniqueFields.clientHello }
     }
     /// The second ClientHello after a HelloRetryRequest.
     @inlinable public var retryClientHello: ClientHelloRecord? {
         _read { yield storage.fields.retryClientHello }
-        _modify { yield &unique.fields.retryClientHello }
+        _modify { yield &uniqueFields.retryClientHello }
     }
     /// The HelloRetryRequest, when one came.
     @inlinable public var helloRetryRequest: ServerHelloRecord? {
         _read { yield storage.fields.helloRetryRequest }
-        _modify { yield &unique.fields.helloRetryRequest }
+        _modify { yield &uniqueFields.helloRetryRequest }
     }
     /// The ServerHello.
     @inlinable public var serverHello: ServerHelloRecord? {
         _read { yield storage.fields.serverHello }
-        _modify { yield &unique.fields.serverHello }
+        _modify { yield &uniqueFields.serverHello }
     }
     /// Certificates the server sent, as DER, leaf first.
     @inlinable public var serverCertificates: [[UInt8]] {
         _read { yield storage.fields.serverCertificates }
-        _modify { yield &unique.fields.serverCertificates }
+        _modify { yield &uniqueFields.serverCertificates }
     }
     /// Frame of the server's Certificate message.
     @inlinable public var serverCertificateFrame: UInt64? {
         _read { yield storage.fields.serverCertificateFrame }
-        _modify { yield &unique.fields.serverCertificateFrame }
+        _modify { yield &uniqueFields.serverCertificateFrame }
     }
     /// Certificates the client sent, as DER.
     @inlinable public var clientCertificates: [[UInt8]] {
         _read { yield storage.fields.clientCertificates }
-        _modify { yield &unique.fields.clientCertificates }
+        _modify { yield &uniqueFields.clientCertificates }
     }
     /// Frame of the client's Certificate message.
     @inlinable public var clientCertificateFrame: UInt64? {
         _read { yield storage.fields.clientCertificateFrame }
-        _modify { yield &unique.fields.clientCertificateFrame }
+        _modify { yield &uniqueFields.clientCertificateFrame }
     }
     /// The server asked for a client certificate.
     @inlinable public var certificateRequest: CertificateRequest? {
         _read { yield storage.fields.certificateRequest }
-        _modify { yield &unique.fields.certificateRequest }
+        _modify { yield &uniqueFields.certificateRequest }
     }
     /// Frame of the CertificateRequest.
     @inlinable public var certificateRequestFrame: UInt64? {
         _read { yield storage.fields.certificateRequestFrame }
-        _modify { yield &unique.fields.certificateRequestFrame }
+        _modify { yield &uniqueFields.certificateRequestFrame }
     }
     /// The ECDHE group from a ServerKeyExchange (TLS 1.2).
     @inlinable public var serverKeyExchangeGroup: NamedGroup? {
         _read { yield storage.fields.serverKeyExchangeGroup }
-        _modify { yield &unique.fields.serverKeyExchangeGroup }
+        _modify { yield &uniqueFields.serverKeyExchangeGroup }
     }
     /// DHE prime size from a ServerKeyExchange.
     @inlinable public var serverKeyExchangeDHBits: Int? {
         _read { yield storage.fields.serverKeyExchangeDHBits }
-        _modify { yield &unique.fields.serverKeyExchangeDHBits }
+        _modify { yield &uniqueFields.serverKeyExchangeDHBits }
     }
     /// A NewSessionTicket came (TLS 1.2 in clear).
     @inlinable public var newSessionTicket: NewSessionTicket? {
         _read { yield storage.fields.newSessionTicket }
-        _modify { yield &unique.fields.newSessionTicket }
+        _modify { yield &uniqueFields.newSessionTicket }
     }
     /// Alerts in order.
     @inlinable public var alerts: [AlertRecord] {
         _read { yield storage.fields.alerts }
-        _modify { yield &unique.fields.alerts }
+        _modify { yield &uniqueFields.alerts }
     }
     /// The exchange in order, bounded (see `FlowSession.maxSteps`).
     @inlinable public var steps: [ExchangeStep] {
         _read { yield storage.fields.steps }
-        _modify { yield &unique.fields.steps }
+        _modify { yield &uniqueFields.steps }
     }
     /// Steps left out once the bound was reached.
     @inlinable public var stepsOmitted: Int {
         _read { yield storage.fields.stepsOmitted }
-        _modify { yield &unique.fields.stepsOmitted }
+        _modify { yield &uniqueFields.stepsOmitted }
     }
     /// TCP facts.
     @inlinable public var tcp: TCPFacts {
         _read { yield storage.fields.tcp }
-        _modify { yield &unique.fields.tcp }
+        _modify { yield &uniqueFields.tcp }
     }
     /// Oddities the peers showed.
     @inlinable public var anomalies: [Anomaly] {
         _read { yield storage.fields.anomalies }
-        _modify { yield &unique.fields.anomalies }
+        _modify { yield &uniqueFields.anomalies }
     }
     /// Parse errors, as evidence lines ("frame 4: client record header invalid ...").
     @inlinable public var malformed: [String] {
         _read { yield storage.fields.malformed }
-        _modify { yield &unique.fields.malformed }
+        _modify { yield &uniqueFields.malformed }
     }
     /// Count of records or messages that did not parse.
     @inlinable public var malformedRecords: Int {
         _read { yield storage.fields.malformedRecords }
-        _modify { yield &unique.fields.malformedRecords }
+        _modify { yield &uniqueFields.malformedRecords }
     }
     /// The most bytes of unfinished TLS data this flow held for one direction (a record body
     /// and a handshake message): bounded by `Limits`; counted in the summary, not printed per flow.
     @inlinable public var tlsBufferPeakBytes: Int {
         _read { yield storage.fields.tlsBufferPeakBytes }
-        _modify { yield &unique.fields.tlsBufferPeakBytes }
+        _modify { yield &uniqueFields.tlsBufferPeakBytes }
     }
     /// The first bytes a side sent when it did not speak TLS (for not_tls evidence), as printable text.
     @inlinable public var plaintextSample: [Side: String] {
         _read { yield storage.fields.plaintextSample }
-        _modify { yield &unique.fields.plaintextSample }
+        _modify { yield &uniqueFields.plaintextSample }
     }
     /// Which side spoke plaintext where TLS was expected.
     @inlinable public var plaintextSide: Side? {
         _read { yield storage.fields.plaintextSide }
-        _modify { yield &unique.fields.plaintextSide }
+        _modify { yield &uniqueFields.plaintextSide }
     }
     /// TLS began after plaintext on the same connection (STARTTLS and similar upgrades).
     @inlinable public var upgradedFromPlaintext: Bool {
         _read { yield storage.fields.upgradedFromPlaintext }
-        _modify { yield &unique.fields.upgradedFromPlaintext }
+        _modify { yield &uniqueFields.upgradedFromPlaintext }
     }
     /// Frame where the handshake was decided (or nil when the flow ended undecided).
     @inlinable public var decidedFrame: UInt64? {
         _read { yield storage.fields.decidedFrame }
-        _modify { yield &unique.fields.decidedFrame }
+        _modify { yield &uniqueFields.decidedFrame }
     }
     /// Whether any TLS record was seen.
     @inlinable public var sawTLS: Bool {
         _read { yield storage.fields.sawTLS }
-        _modify { yield &unique.fields.sawTLS }
+        _modify { yield &uniqueFields.sawTLS }
     }
     /// Why the flow left the table.
     @inlinable public var end: String {
         _read { yield storage.fields.end }
-        _modify { yield &unique.fields.end }
+        _modify { yield &uniqueFields.end }
     }
     /// Encrypted records the client sent after the handshake was decided (capped at 255).
     @inlinable public var clientRecordsAfterHandshake: Int {
         _read { yield storage.fields.clientRecordsAfterHandshake }
-        _modify { yield &unique.fields.clientRecordsAfterHandshake }
+        _modify { yield &uniqueFields.clientRecordsAfterHandshake }
     }
     /// Their body bytes.
     @inlinable public var clientBytesAfterHandshake: Int {
         _read { yield storage.fields.clientBytesAfterHandshake }
-        _modify { yield &unique.fields.clientBytesAfterHandshake }
+        _modify { yield &uniqueFields.clientBytesAfterHandshake }
     }
 
     /// A client that finished the handshake and closed without sending a request:
@@ -598,29 +601,29 @@ public struct FlowRecord: Sendable, Hashable, CustomDebugStringConvertible {
     /// Summaries of the server's certificates, leaf first (filled in once the flow ends).
     @inlinable public var certificateSummaries: [CertificateSummary] {
         _read { yield storage.fields.certificateSummaries }
-        _modify { yield &unique.fields.certificateSummaries }
+        _modify { yield &uniqueFields.certificateSummaries }
     }
     /// Summaries of the client's certificates (mTLS).
     @inlinable public var clientCertificateSummaries: [CertificateSummary] {
         _read { yield storage.fields.clientCertificateSummaries }
-        _modify { yield &unique.fields.clientCertificateSummaries }
+        _modify { yield &uniqueFields.clientCertificateSummaries }
     }
     /// The server's chain judged at the capture time: trust, name, dates, order.
     @inlinable public var chainAssessment: ChainAssessment? {
         _read { yield storage.fields.chainAssessment }
-        _modify { yield &unique.fields.chainAssessment }
+        _modify { yield &uniqueFields.chainAssessment }
     }
     /// What went wrong, when anything did (filled in by the diagnosis rules).
     @inlinable public var diagnoses: [Diagnosis] {
         _read { yield storage.fields.diagnoses }
-        _modify { yield &unique.fields.diagnoses }
+        _modify { yield &uniqueFields.diagnoses }
     }
     /// The record's NDJSON without its id and diagnoses, rendered where the flow finished
     /// (a shard's thread) so that the thread writing the output only adds those; nil when not
     /// rendered ahead. Nothing but `id`, `sequence` and `diagnoses` may change after it is set.
     @inlinable public var renderedJSON: RenderedJSON? {
         _read { yield storage.fields.renderedJSON }
-        _modify { yield &unique.fields.renderedJSON }
+        _modify { yield &uniqueFields.renderedJSON }
     }
 
     /// Creates an empty record for a flow.
@@ -660,12 +663,12 @@ public struct FlowRecord: Sendable, Hashable, CustomDebugStringConvertible {
     /// For SSL 2.0: the cipher kind chosen in the CLIENT-MASTER-KEY (or offered first by the server).
     @inlinable public var sslv2CipherKind: UInt32? {
         _read { yield storage.fields.sslv2CipherKind }
-        _modify { yield &unique.fields.sslv2CipherKind }
+        _modify { yield &uniqueFields.sslv2CipherKind }
     }
     /// For SSL 2.0: the client sent its CLIENT-MASTER-KEY.
     @inlinable public var sslv2MasterKeySent: Bool {
         _read { yield storage.fields.sslv2MasterKeySent }
-        _modify { yield &unique.fields.sslv2MasterKeySent }
+        _modify { yield &uniqueFields.sslv2MasterKeySent }
     }
     /// The negotiated cipher as text: its IANA name, an SSL 2.0 kind name, or hex.
     public var cipherName: String? {

@@ -76,22 +76,30 @@ public struct FlowSession: StreamHandler {
         from direction: StreamDirection, packet: PacketInfo, payloadLength: Int, retransmission: Bool
     ) {
         // Every packet: the record's box is made unique once, then written in place.
-        let box = record.unique
-        if packet.timestamp > box.fields.lastTimestamp { box.fields.lastTimestamp = packet.timestamp }
-        if packet.frame > box.fields.lastFrame { box.fields.lastFrame = packet.frame }
-        if retransmission { box.fields.tcp.retransmissions += 1 }
+        Self.count(
+            packet, retransmission: retransmission, fromClient: side(of: direction) == .client,
+            into: &record.uniqueFields)
+    }
+
+    /// What `segment` counts of one packet into a record's fields.
+    private static func count(
+        _ packet: PacketInfo, retransmission: Bool, fromClient: Bool, into fields: inout FlowRecord.Fields
+    ) {
+        if packet.timestamp > fields.lastTimestamp { fields.lastTimestamp = packet.timestamp }
+        if packet.frame > fields.lastFrame { fields.lastFrame = packet.frame }
+        if retransmission { fields.tcp.retransmissions += 1 }
         if packet.flags.contains(.syn) && !packet.flags.contains(.ack) {
-            box.fields.tcp.syn = true
-            if box.fields.tcp.synTime == nil { box.fields.tcp.synTime = packet.timestamp }
+            fields.tcp.syn = true
+            if fields.tcp.synTime == nil { fields.tcp.synTime = packet.timestamp }
         }
-        if packet.flags.contains(.syn) && packet.flags.contains(.ack) && box.fields.tcp.synAckTime == nil {
-            box.fields.tcp.synAckTime = packet.timestamp
+        if packet.flags.contains(.syn) && packet.flags.contains(.ack) && fields.tcp.synAckTime == nil {
+            fields.tcp.synAckTime = packet.timestamp
         }
         if !packet.flags.contains(.rst) {
-            if side(of: direction) == .client {
-                box.fields.tcp.clientStats.add(packet)
+            if fromClient {
+                fields.tcp.clientStats.add(packet)
             } else {
-                box.fields.tcp.serverStats.add(packet)
+                fields.tcp.serverStats.add(packet)
             }
         }
     }
