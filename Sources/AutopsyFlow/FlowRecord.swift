@@ -359,9 +359,16 @@ public struct FlowRecord: Sendable, Hashable, CustomDebugStringConvertible {
     @inlinable var uniqueFields: Fields {
         _read { yield storage.fields }
         _modify {
-            if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+            if !isKnownUniquelyReferenced(&storage) { copyStorage() }
             yield &storage.fields
         }
+    }
+
+    /// Gives this record a box of its own. Out of line: a copy of the fields inside the
+    /// accessor would make its frame too large for the caller's room, so every change of a
+    /// field through a call would allocate one.
+    @usableFromInline @inline(never) mutating func copyStorage() {
+        storage = Storage(storage.fields)
     }
 
     /// Records are equal when their fields are (the same box, or equal ones).
