@@ -21,6 +21,9 @@ struct FlowIndex {
     let hasher: FlowHash
     /// Live flows indexed.
     private(set) var count = 0
+    /// Slots an entry can name (its low 32 bits hold the slot plus one); the flow table
+    /// tracks no more flows than this, whatever `Limits.maxFlows` says.
+    static let maxSlots = Int(UInt32.max) - 1
 
     /// An empty index hashing with `hasher` (a random one unless a test fixes it).
     init(hasher: FlowHash = FlowHash()) {

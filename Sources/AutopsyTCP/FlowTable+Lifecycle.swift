@@ -52,7 +52,7 @@ extension FlowTable {
         _ segment: TCPSegment, key: FlowKey, hash: UInt64, senderIsLower: Bool, packet: PacketInfo,
         finished: (consuming Handler, FlowEnd, FlowStart) -> Void
     ) -> Int {
-        while index.count >= max(1, limits.maxFlows), let victim = recency.leastRecent,
+        while index.count >= max(1, min(limits.maxFlows, FlowIndex.maxSlots)), let victim = recency.leastRecent,
             finish(victim, .evicted, tombstone: true, finished: finished)
         {
             counters.maxFlowsEvictions += 1

@@ -113,6 +113,19 @@ import Testing
         agreesWithADictionary(collide: true, keys: 300, operations: 6_000)
     }
 
+    /// The highest slot an entry can name round-trips; the table tracks no more flows.
+    @Test func theLastSlotFitsAnEntry() {
+        var index = FlowIndex()
+        let key = Self.key(3)
+        let last = FlowIndex.maxSlots - 1
+        index.insert(slot: last, hash: index.hash(key))
+        let found = index.find(key, hash: index.hash(key)) { $0 == last ? key : Self.absent }
+        #expect(found == last)
+        #expect(index.slots == [last])
+        let removed = index.remove(slot: last, hash: index.hash(key))
+        #expect(removed && index.count == 0)
+    }
+
     @Test func removingAnAbsentSlotChangesNothing() {
         var index = FlowIndex()
         let key = Self.key(1)
