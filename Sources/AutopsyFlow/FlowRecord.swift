@@ -33,9 +33,23 @@ public struct Endpoint: Sendable, Hashable {
     @inlinable public var wrappedValue: Value {
         _read { yield box.value }
         _modify {
-            if !isKnownUniquelyReferenced(&box) { box = Box(box.value) }
+            makeUnique()
             yield &box.value
         }
+    }
+
+    /// Makes the box this wrapper's alone (copied when shared), before its value is changed
+    /// in place through `box.value` (what `FlowRecord`'s field accessors do: one accessor per
+    /// field, rather than one nested in another, whose frame would not fit its caller's room).
+    @inlinable mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&box) { copyBox() }
+    }
+
+    /// Gives this wrapper a box of its own. Out of line: a copy of the value inside the
+    /// accessor makes the accessor's frame too large for its caller's room (the values boxed
+    /// are large), so every change through a call would allocate the frame.
+    @usableFromInline @inline(never) mutating func copyBox() {
+        box = Box(box.value)
     }
 
     /// Whether two wrappers share one box (then their values are equal).
@@ -344,252 +358,361 @@ public struct FlowRecord: Sendable, Hashable, CustomDebugStringConvertible {
         @usableFromInline var sslv2MasterKeySent: Bool = false
     }
 
-    /// The box of a record's fields. Mutated only through `uniqueFields`, that is while no other
-    /// record refers to it, so sharing it between threads is safe.
-    @usableFromInline final class Storage: @unchecked Sendable {
-        @usableFromInline var fields: Fields
-        @usableFromInline init(_ fields: Fields) { self.fields = fields }
-    }
+    /// The fields, in a box its copies share until one of them changes a field
+    /// (`CopyOnWrite`, as a hello's record keeps its hello).
+    @usableFromInline var storage: CopyOnWrite<Fields>
 
-    @usableFromInline var storage: Storage
-
-    /// The fields, read in place, and changed in place once the box is this record's alone
-    /// (copied first when another record shares it). Yielded, not returned: handing out the
-    /// box would retain and release it on every change of a field.
-    @inlinable var uniqueFields: Fields {
-        _read { yield storage.fields }
+    /// The fields, read in place, and changed in place once the box is this record's alone.
+    @inlinable var fields: Fields {
+        _read { yield storage.box.value }
         _modify {
-            if !isKnownUniquelyReferenced(&storage) { copyStorage() }
-            yield &storage.fields
+            storage.makeUnique()
+            yield &storage.box.value
         }
-    }
-
-    /// Gives this record a box of its own. Out of line: a copy of the fields inside the
-    /// accessor would make its frame too large for the caller's room, so every change of a
-    /// field through a call would allocate one.
-    @usableFromInline @inline(never) mutating func copyStorage() {
-        storage = Storage(storage.fields)
     }
 
     /// Records are equal when their fields are (the same box, or equal ones).
     public static func == (lhs: FlowRecord, rhs: FlowRecord) -> Bool {
-        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
+        lhs.storage.sharesBox(with: rhs.storage) || lhs.fields == rhs.fields
     }
 
     /// Hashes the fields, as `==` compares them.
-    public func hash(into hasher: inout Hasher) { storage.fields.hash(into: &hasher) }
+    public func hash(into hasher: inout Hasher) { fields.hash(into: &hasher) }
 
     /// The fields, as test failures and debuggers show a record (not its box).
     public var debugDescription: String {
-        let fields = String(reflecting: storage.fields)
-        return "FlowRecord" + (fields.firstIndex(of: "(").map { fields[$0...] } ?? "()")
+        let text = String(reflecting: fields)
+        return "FlowRecord" + (text.firstIndex(of: "(").map { text[$0...] } ?? "()")
     }
 
     /// 1-based id in order of the flow's first packet, among reported flows (set at output).
     @inlinable public var id: Int {
-        _read { yield storage.fields.id }
-        _modify { yield &uniqueFields.id }
+        _read { yield storage.box.value.id }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.id
+        }
     }
     /// Order of creation in the flow table (used to order output).
     @inlinable public var sequence: UInt64 {
-        _read { yield storage.fields.sequence }
-        _modify { yield &uniqueFields.sequence }
+        _read { yield storage.box.value.sequence }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.sequence
+        }
     }
     /// Capture time of the first packet.
     @inlinable public var firstTimestamp: Timestamp {
-        _read { yield storage.fields.firstTimestamp }
-        _modify { yield &uniqueFields.firstTimestamp }
+        _read { yield storage.box.value.firstTimestamp }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.firstTimestamp
+        }
     }
     /// Capture time of the last packet seen.
     @inlinable public var lastTimestamp: Timestamp {
-        _read { yield storage.fields.lastTimestamp }
-        _modify { yield &uniqueFields.lastTimestamp }
+        _read { yield storage.box.value.lastTimestamp }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.lastTimestamp
+        }
     }
     /// First frame of the flow.
     @inlinable public var firstFrame: UInt64 {
-        _read { yield storage.fields.firstFrame }
-        _modify { yield &uniqueFields.firstFrame }
+        _read { yield storage.box.value.firstFrame }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.firstFrame
+        }
     }
     /// Last frame of the flow seen.
     @inlinable public var lastFrame: UInt64 {
-        _read { yield storage.fields.lastFrame }
-        _modify { yield &uniqueFields.lastFrame }
+        _read { yield storage.box.value.lastFrame }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.lastFrame
+        }
     }
     /// The side that sent the ClientHello (or the SYN, before any TLS).
     @inlinable public var client: Endpoint {
-        _read { yield storage.fields.client }
-        _modify { yield &uniqueFields.client }
+        _read { yield storage.box.value.client }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.client
+        }
     }
     /// The other side.
     @inlinable public var server: Endpoint {
-        _read { yield storage.fields.server }
-        _modify { yield &uniqueFields.server }
+        _read { yield storage.box.value.server }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.server
+        }
     }
     /// VLAN ids, outer first.
     @inlinable public var vlan: [Int] {
-        _read { yield storage.fields.vlan }
-        _modify { yield &uniqueFields.vlan }
+        _read { yield storage.box.value.vlan }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.vlan
+        }
     }
     /// How the handshake ended.
     @inlinable public var outcome: Outcome {
-        _read { yield storage.fields.outcome }
-        _modify { yield &uniqueFields.outcome }
+        _read { yield storage.box.value.outcome }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.outcome
+        }
     }
     /// Whether both sides moved to encrypted traffic.
     @inlinable public var established: Bool {
-        _read { yield storage.fields.established }
-        _modify { yield &uniqueFields.established }
+        _read { yield storage.box.value.established }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.established
+        }
     }
     /// Whether the session was resumed (session id, ticket or PSK).
     @inlinable public var resumed: Bool {
-        _read { yield storage.fields.resumed }
-        _modify { yield &uniqueFields.resumed }
+        _read { yield storage.box.value.resumed }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.resumed
+        }
     }
     /// The ClientHello (the first one, or after an HRR the second one is in `retryClientHello`).
     @inlinable public var clientHello: ClientHelloRecord? {
-        _read { yield storage.fields.clientHello }
-        _modify { yield &uniqueFields.clientHello }
+        _read { yield storage.box.value.clientHello }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.clientHello
+        }
     }
     /// The second ClientHello after a HelloRetryRequest.
     @inlinable public var retryClientHello: ClientHelloRecord? {
-        _read { yield storage.fields.retryClientHello }
-        _modify { yield &uniqueFields.retryClientHello }
+        _read { yield storage.box.value.retryClientHello }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.retryClientHello
+        }
     }
     /// The HelloRetryRequest, when one came.
     @inlinable public var helloRetryRequest: ServerHelloRecord? {
-        _read { yield storage.fields.helloRetryRequest }
-        _modify { yield &uniqueFields.helloRetryRequest }
+        _read { yield storage.box.value.helloRetryRequest }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.helloRetryRequest
+        }
     }
     /// The ServerHello.
     @inlinable public var serverHello: ServerHelloRecord? {
-        _read { yield storage.fields.serverHello }
-        _modify { yield &uniqueFields.serverHello }
+        _read { yield storage.box.value.serverHello }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.serverHello
+        }
     }
     /// Certificates the server sent, as DER, leaf first.
     @inlinable public var serverCertificates: [[UInt8]] {
-        _read { yield storage.fields.serverCertificates }
-        _modify { yield &uniqueFields.serverCertificates }
+        _read { yield storage.box.value.serverCertificates }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.serverCertificates
+        }
     }
     /// Frame of the server's Certificate message.
     @inlinable public var serverCertificateFrame: UInt64? {
-        _read { yield storage.fields.serverCertificateFrame }
-        _modify { yield &uniqueFields.serverCertificateFrame }
+        _read { yield storage.box.value.serverCertificateFrame }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.serverCertificateFrame
+        }
     }
     /// Certificates the client sent, as DER.
     @inlinable public var clientCertificates: [[UInt8]] {
-        _read { yield storage.fields.clientCertificates }
-        _modify { yield &uniqueFields.clientCertificates }
+        _read { yield storage.box.value.clientCertificates }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.clientCertificates
+        }
     }
     /// Frame of the client's Certificate message.
     @inlinable public var clientCertificateFrame: UInt64? {
-        _read { yield storage.fields.clientCertificateFrame }
-        _modify { yield &uniqueFields.clientCertificateFrame }
+        _read { yield storage.box.value.clientCertificateFrame }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.clientCertificateFrame
+        }
     }
     /// The server asked for a client certificate.
     @inlinable public var certificateRequest: CertificateRequest? {
-        _read { yield storage.fields.certificateRequest }
-        _modify { yield &uniqueFields.certificateRequest }
+        _read { yield storage.box.value.certificateRequest }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.certificateRequest
+        }
     }
     /// Frame of the CertificateRequest.
     @inlinable public var certificateRequestFrame: UInt64? {
-        _read { yield storage.fields.certificateRequestFrame }
-        _modify { yield &uniqueFields.certificateRequestFrame }
+        _read { yield storage.box.value.certificateRequestFrame }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.certificateRequestFrame
+        }
     }
     /// The ECDHE group from a ServerKeyExchange (TLS 1.2).
     @inlinable public var serverKeyExchangeGroup: NamedGroup? {
-        _read { yield storage.fields.serverKeyExchangeGroup }
-        _modify { yield &uniqueFields.serverKeyExchangeGroup }
+        _read { yield storage.box.value.serverKeyExchangeGroup }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.serverKeyExchangeGroup
+        }
     }
     /// DHE prime size from a ServerKeyExchange.
     @inlinable public var serverKeyExchangeDHBits: Int? {
-        _read { yield storage.fields.serverKeyExchangeDHBits }
-        _modify { yield &uniqueFields.serverKeyExchangeDHBits }
+        _read { yield storage.box.value.serverKeyExchangeDHBits }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.serverKeyExchangeDHBits
+        }
     }
     /// A NewSessionTicket came (TLS 1.2 in clear).
     @inlinable public var newSessionTicket: NewSessionTicket? {
-        _read { yield storage.fields.newSessionTicket }
-        _modify { yield &uniqueFields.newSessionTicket }
+        _read { yield storage.box.value.newSessionTicket }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.newSessionTicket
+        }
     }
     /// Alerts in order.
     @inlinable public var alerts: [AlertRecord] {
-        _read { yield storage.fields.alerts }
-        _modify { yield &uniqueFields.alerts }
+        _read { yield storage.box.value.alerts }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.alerts
+        }
     }
     /// The exchange in order, bounded (see `FlowSession.maxSteps`).
     @inlinable public var steps: [ExchangeStep] {
-        _read { yield storage.fields.steps }
-        _modify { yield &uniqueFields.steps }
+        _read { yield storage.box.value.steps }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.steps
+        }
     }
     /// Steps left out once the bound was reached.
     @inlinable public var stepsOmitted: Int {
-        _read { yield storage.fields.stepsOmitted }
-        _modify { yield &uniqueFields.stepsOmitted }
+        _read { yield storage.box.value.stepsOmitted }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.stepsOmitted
+        }
     }
     /// TCP facts.
     @inlinable public var tcp: TCPFacts {
-        _read { yield storage.fields.tcp }
-        _modify { yield &uniqueFields.tcp }
+        _read { yield storage.box.value.tcp }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.tcp
+        }
     }
     /// Oddities the peers showed.
     @inlinable public var anomalies: [Anomaly] {
-        _read { yield storage.fields.anomalies }
-        _modify { yield &uniqueFields.anomalies }
+        _read { yield storage.box.value.anomalies }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.anomalies
+        }
     }
     /// Parse errors, as evidence lines ("frame 4: client record header invalid ...").
     @inlinable public var malformed: [String] {
-        _read { yield storage.fields.malformed }
-        _modify { yield &uniqueFields.malformed }
+        _read { yield storage.box.value.malformed }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.malformed
+        }
     }
     /// Count of records or messages that did not parse.
     @inlinable public var malformedRecords: Int {
-        _read { yield storage.fields.malformedRecords }
-        _modify { yield &uniqueFields.malformedRecords }
+        _read { yield storage.box.value.malformedRecords }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.malformedRecords
+        }
     }
     /// The most bytes of unfinished TLS data this flow held for one direction (a record body
     /// and a handshake message): bounded by `Limits`; counted in the summary, not printed per flow.
     @inlinable public var tlsBufferPeakBytes: Int {
-        _read { yield storage.fields.tlsBufferPeakBytes }
-        _modify { yield &uniqueFields.tlsBufferPeakBytes }
+        _read { yield storage.box.value.tlsBufferPeakBytes }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.tlsBufferPeakBytes
+        }
     }
     /// The first bytes a side sent when it did not speak TLS (for not_tls evidence), as printable text.
     @inlinable public var plaintextSample: [Side: String] {
-        _read { yield storage.fields.plaintextSample }
-        _modify { yield &uniqueFields.plaintextSample }
+        _read { yield storage.box.value.plaintextSample }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.plaintextSample
+        }
     }
     /// Which side spoke plaintext where TLS was expected.
     @inlinable public var plaintextSide: Side? {
-        _read { yield storage.fields.plaintextSide }
-        _modify { yield &uniqueFields.plaintextSide }
+        _read { yield storage.box.value.plaintextSide }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.plaintextSide
+        }
     }
     /// TLS began after plaintext on the same connection (STARTTLS and similar upgrades).
     @inlinable public var upgradedFromPlaintext: Bool {
-        _read { yield storage.fields.upgradedFromPlaintext }
-        _modify { yield &uniqueFields.upgradedFromPlaintext }
+        _read { yield storage.box.value.upgradedFromPlaintext }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.upgradedFromPlaintext
+        }
     }
     /// Frame where the handshake was decided (or nil when the flow ended undecided).
     @inlinable public var decidedFrame: UInt64? {
-        _read { yield storage.fields.decidedFrame }
-        _modify { yield &uniqueFields.decidedFrame }
+        _read { yield storage.box.value.decidedFrame }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.decidedFrame
+        }
     }
     /// Whether any TLS record was seen.
     @inlinable public var sawTLS: Bool {
-        _read { yield storage.fields.sawTLS }
-        _modify { yield &uniqueFields.sawTLS }
+        _read { yield storage.box.value.sawTLS }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.sawTLS
+        }
     }
     /// Why the flow left the table.
     @inlinable public var end: String {
-        _read { yield storage.fields.end }
-        _modify { yield &uniqueFields.end }
+        _read { yield storage.box.value.end }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.end
+        }
     }
     /// Encrypted records the client sent after the handshake was decided (capped at 255).
     @inlinable public var clientRecordsAfterHandshake: Int {
-        _read { yield storage.fields.clientRecordsAfterHandshake }
-        _modify { yield &uniqueFields.clientRecordsAfterHandshake }
+        _read { yield storage.box.value.clientRecordsAfterHandshake }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.clientRecordsAfterHandshake
+        }
     }
     /// Their body bytes.
     @inlinable public var clientBytesAfterHandshake: Int {
-        _read { yield storage.fields.clientBytesAfterHandshake }
-        _modify { yield &uniqueFields.clientBytesAfterHandshake }
+        _read { yield storage.box.value.clientBytesAfterHandshake }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.clientBytesAfterHandshake
+        }
     }
 
     /// A client that finished the handshake and closed without sending a request:
@@ -607,38 +730,53 @@ public struct FlowRecord: Sendable, Hashable, CustomDebugStringConvertible {
 
     /// Summaries of the server's certificates, leaf first (filled in once the flow ends).
     @inlinable public var certificateSummaries: [CertificateSummary] {
-        _read { yield storage.fields.certificateSummaries }
-        _modify { yield &uniqueFields.certificateSummaries }
+        _read { yield storage.box.value.certificateSummaries }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.certificateSummaries
+        }
     }
     /// Summaries of the client's certificates (mTLS).
     @inlinable public var clientCertificateSummaries: [CertificateSummary] {
-        _read { yield storage.fields.clientCertificateSummaries }
-        _modify { yield &uniqueFields.clientCertificateSummaries }
+        _read { yield storage.box.value.clientCertificateSummaries }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.clientCertificateSummaries
+        }
     }
     /// The server's chain judged at the capture time: trust, name, dates, order.
     @inlinable public var chainAssessment: ChainAssessment? {
-        _read { yield storage.fields.chainAssessment }
-        _modify { yield &uniqueFields.chainAssessment }
+        _read { yield storage.box.value.chainAssessment }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.chainAssessment
+        }
     }
     /// What went wrong, when anything did (filled in by the diagnosis rules).
     @inlinable public var diagnoses: [Diagnosis] {
-        _read { yield storage.fields.diagnoses }
-        _modify { yield &uniqueFields.diagnoses }
+        _read { yield storage.box.value.diagnoses }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.diagnoses
+        }
     }
     /// The record's NDJSON without its id and diagnoses, rendered where the flow finished
     /// (a shard's thread) so that the thread writing the output only adds those; nil when not
     /// rendered ahead. Nothing but `id`, `sequence` and `diagnoses` may change after it is set.
     @inlinable public var renderedJSON: RenderedJSON? {
-        _read { yield storage.fields.renderedJSON }
-        _modify { yield &uniqueFields.renderedJSON }
+        _read { yield storage.box.value.renderedJSON }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.renderedJSON
+        }
     }
 
     /// Creates an empty record for a flow.
     public init(
         sequence: UInt64, firstTimestamp: Timestamp, firstFrame: UInt64, client: Endpoint, server: Endpoint, vlan: [Int]
     ) {
-        storage = Storage(
-            Fields(
+        storage = CopyOnWrite(
+            wrappedValue: Fields(
                 sequence: sequence, firstTimestamp: firstTimestamp, lastTimestamp: firstTimestamp,
                 firstFrame: firstFrame, lastFrame: firstFrame, client: client, server: server, vlan: vlan))
     }
@@ -653,29 +791,35 @@ public struct FlowRecord: Sendable, Hashable, CustomDebugStringConvertible {
     /// Whether a ClientHello was seen. A test of the case, not `!= nil`, which copies the
     /// hello (and retains each of its arrays) on the per-packet path.
     @inlinable public var hasClientHello: Bool {
-        if case .some = storage.fields.clientHello { return true }
+        if case .some = fields.clientHello { return true }
         return false
     }
 
     /// Whether a ServerHello was seen (tested like `hasClientHello`).
     @inlinable public var hasServerHello: Bool {
-        if case .some = storage.fields.serverHello { return true }
+        if case .some = fields.serverHello { return true }
         return false
     }
 
     /// The negotiated version (ServerHello), when there was one.
-    @inlinable public var version: ProtocolVersion? { storage.fields.serverHello?.hello.selectedVersion }
+    @inlinable public var version: ProtocolVersion? { fields.serverHello?.hello.selectedVersion }
     /// The negotiated cipher suite.
-    @inlinable public var cipher: CipherSuite? { storage.fields.serverHello?.hello.cipherSuite }
+    @inlinable public var cipher: CipherSuite? { fields.serverHello?.hello.cipherSuite }
     /// For SSL 2.0: the cipher kind chosen in the CLIENT-MASTER-KEY (or offered first by the server).
     @inlinable public var sslv2CipherKind: UInt32? {
-        _read { yield storage.fields.sslv2CipherKind }
-        _modify { yield &uniqueFields.sslv2CipherKind }
+        _read { yield storage.box.value.sslv2CipherKind }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.sslv2CipherKind
+        }
     }
     /// For SSL 2.0: the client sent its CLIENT-MASTER-KEY.
     @inlinable public var sslv2MasterKeySent: Bool {
-        _read { yield storage.fields.sslv2MasterKeySent }
-        _modify { yield &uniqueFields.sslv2MasterKeySent }
+        _read { yield storage.box.value.sslv2MasterKeySent }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.sslv2MasterKeySent
+        }
     }
     /// The negotiated cipher as text: its IANA name, an SSL 2.0 kind name, or hex.
     public var cipherName: String? {
@@ -689,12 +833,12 @@ public struct FlowRecord: Sendable, Hashable, CustomDebugStringConvertible {
     }
     /// The negotiated group: the server's key share (TLS 1.3) or ServerKeyExchange curve.
     @inlinable public var curve: NamedGroup? {
-        storage.fields.serverHello?.hello.keyShareGroup ?? storage.fields.serverKeyExchangeGroup
+        fields.serverHello?.hello.keyShareGroup ?? fields.serverKeyExchangeGroup
     }
     /// The SNI of the (first) ClientHello.
-    @inlinable public var serverName: String? { storage.fields.clientHello?.hello.extensions.serverName }
+    @inlinable public var serverName: String? { fields.clientHello?.hello.extensions.serverName }
     /// The negotiated ALPN protocol.
-    @inlinable public var nextProtocol: String? { storage.fields.serverHello?.hello.selectedALPN }
+    @inlinable public var nextProtocol: String? { fields.serverHello?.hello.selectedALPN }
     /// Seconds from the first to the last packet seen.
     public var duration: Double { lastTimestamp.seconds(since: firstTimestamp) }
 }

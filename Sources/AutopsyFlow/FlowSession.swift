@@ -78,7 +78,7 @@ public struct FlowSession: StreamHandler {
         // Every packet: the record's box is made unique once, then written in place.
         Self.count(
             packet, retransmission: retransmission, fromClient: side(of: direction) == .client,
-            into: &record.uniqueFields)
+            into: &record.fields)
     }
 
     /// What `segment` counts of one packet into a record's fields.
