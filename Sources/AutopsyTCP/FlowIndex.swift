@@ -70,18 +70,10 @@ struct FlowIndex {
         guard let found = placeOf(slot: slot, hash: hash) else { return false }
         entries[found] = 0
         count -= 1
-        // Backward-shift deletion: every entry after the hole that may sit in it does.
-        var hole = found
-        var next = (found + 1) & mask
-        while entries[next] != 0 {
-            let home = homeOf(entries[next])
-            // `next` may move to `hole` when its home is not in (hole, next], cyclically.
-            if (next &- home) & mask >= (next &- hole) & mask {
-                entries[hole] = entries[next]
-                entries[next] = 0
-                hole = next
-            }
-            next = (next + 1) & mask
+        var shift = BackwardShift(emptied: found, mask: mask)
+        while let move = shift.nextMove(isFree: { entries[$0] == 0 }, home: { homeOf(entries[$0]) }) {
+            entries[move.to] = entries[move.from]
+            entries[move.from] = 0
         }
         return true
     }

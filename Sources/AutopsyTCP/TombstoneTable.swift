@@ -90,19 +90,13 @@ struct TombstoneTable {
         guard slot >= 0, slot < keys.count, keys[slot] != Self.empty else { return }
         keys[slot] = Self.empty
         count -= 1
-        // Backward-shift deletion: every entry after the hole that may sit in it does.
-        var hole = slot
-        var next = (slot + 1) & mask
-        while keys[next] != Self.empty {
-            let home = Int(truncatingIfNeeded: keys[next]) & mask
-            // `next` may move to `hole` when its home is not in (hole, next], cyclically.
-            if (next &- home) & mask >= (next &- hole) & mask {
-                keys[hole] = keys[next]
-                lastSeen[hole] = lastSeen[next]
-                keys[next] = Self.empty
-                hole = next
-            }
-            next = (next + 1) & mask
+        var shift = BackwardShift(emptied: slot, mask: mask)
+        while let move = shift.nextMove(
+            isFree: { keys[$0] == Self.empty }, home: { Int(truncatingIfNeeded: keys[$0]) & mask })
+        {
+            keys[move.to] = keys[move.from]
+            lastSeen[move.to] = lastSeen[move.from]
+            keys[move.from] = Self.empty
         }
     }
 
