@@ -59,19 +59,17 @@ public final class CertificateChecker: Sendable {
         /// its leaf (matched here unless it was the chain's last name); nil when none matches.
         mutating func recentEntry(_ chain: [[UInt8]], day: Int64, name: String?) -> (Entry, NameMatch?)? {
             guard let position = recent.firstIndex(where: { $0.matches(chain, day: day) }) else { return nil }
-            var found = recent[position]
+            hits += 1
+            if let name, recent[position].matchedName != name {
+                recent[position].matchedName = name
+                recent[position].nameMatch = CertificateChecker.nameMatch(recent[position].entry, name: name)
+            }
+            let found = recent[position]
             if position > 0 {
                 recent.remove(at: position)
                 recent.insert(found, at: 0)
             }
-            hits += 1
-            guard let name else { return (found.entry, nil) }
-            if found.matchedName != name {
-                found.matchedName = name
-                found.nameMatch = CertificateChecker.nameMatch(found.entry, name: name)
-                recent[0] = found
-            }
-            return (found.entry, found.nameMatch)
+            return (found.entry, name == nil ? nil : found.nameMatch)
         }
 
         mutating func remember(_ chain: [[UInt8]], day: Int64, entry: Entry) {
@@ -107,7 +105,7 @@ public final class CertificateChecker: Sendable {
         let task = cachedTask(for: key, chain: chain, time: time)
         let entry = await task.value
         state.withLock { $0.remember(chain, day: key.day, entry: entry) }
-        return Self.assessment(entry, name: name, at: time)
+        return Self.assessment(entry, name: name, at: time, nameMatch: name.flatMap { Self.nameMatch(entry, name: $0) })
     }
 
     /// `assess` for synchronous callers: runs it as a task on the checker's own queue and waits
@@ -161,9 +159,9 @@ public final class CertificateChecker: Sendable {
         return CertificateSummary.nameMatches(name, summary: leaf)
     }
 
-    /// The assessment of a chain's entry for `name` at `time`; `nameMatch` when already known.
+    /// The assessment of a chain's entry for `name` at `time`, whose leaf matches it as `nameMatch`.
     private static func assessment(
-        _ entry: Entry, name: String?, at time: Timestamp, nameMatch: NameMatch? = nil
+        _ entry: Entry, name: String?, at time: Timestamp, nameMatch: NameMatch?
     ) -> ChainAssessment {
         let facts = entry.facts
         var assessment = ChainAssessment(time: time, name: name)
@@ -178,9 +176,7 @@ public final class CertificateChecker: Sendable {
         assessment.trustedIgnoringValidity = entry.verifier.trustedIgnoringValidity
         assessment.anchor = entry.verifier.anchor
         assessment.verifierError = entry.verifier.error
-        if let name {
-            assessment.nameMatch = nameMatch ?? Self.nameMatch(entry, name: name)
-        }
+        assessment.nameMatch = nameMatch
         return assessment
     }
 }
