@@ -89,7 +89,6 @@ struct EmissionQueue {
 
     private var waiting: [Int: Pending] = [:]
     private var waitingBytes = 0
-    private var late: Set<Int> = []
     private(set) var nextID = 1
     private(set) var reportedLate = 0
     let maxWaiting: Int
@@ -102,7 +101,9 @@ struct EmissionQueue {
 
     /// Records that flow `id` ended and is reported with `record`.
     mutating func finished(_ id: Int, _ record: FlowRecord, emit: (FlowRecord) -> Void) {
-        if late.remove(id) != nil {
+        // An id below `nextID` was passed over (or its place went by in a `flush`): out at
+        // once, late. So every id that waits is at least `nextID`.
+        if id < nextID {
             reportedLate += 1
             return emit(record)
         }
@@ -117,7 +118,7 @@ struct EmissionQueue {
 
     /// Records that flow `id` ended and is not reported.
     mutating func finishedUnreported(_ id: Int, emit: (FlowRecord) -> Void) {
-        if late.remove(id) != nil { return }
+        if id < nextID { return }
         if id == nextID {
             nextID += 1
             return drain(emit)
@@ -138,7 +139,6 @@ struct EmissionQueue {
         for id in waiting.keys.sorted() { waiting[id]?.emit(emit) }
         waiting.removeAll()
         waitingBytes = 0
-        late.removeAll()
         nextID = max(nextID, lastID + 1)
     }
 
@@ -150,12 +150,12 @@ struct EmissionQueue {
         }
     }
 
+    /// Passes over the flows still open below the lowest id waiting. Every waiting id is at
+    /// least `nextID`, so the lowest is the first id upward from `nextID` that waits: each id
+    /// is stepped over once in a whole run, instead of a search of all waiting ids per flow.
     private mutating func passOverOpenFlows(_ emit: (FlowRecord) -> Void) {
-        guard let lowest = waiting.keys.min() else { return }
-        while nextID < lowest {
-            late.insert(nextID)
-            nextID += 1
-        }
+        guard !waiting.isEmpty else { return }
+        while waiting[nextID] == nil { nextID += 1 }
         drain(emit)
     }
 }

@@ -68,4 +68,37 @@ import Testing
         #expect(emitted == Array(2...30) + [1])
         #expect(queue.reportedLate == 1)
     }
+
+    @Test func eachPassOverStopsAtTheLowestFlowWaiting() {
+        var queue = EmissionQueue(maxWaiting: 3)
+        var emitted: [Int] = []
+        let emit: (FlowRecord) -> Void = { emitted.append($0.id) }
+        // Flows 1 and 3 stay open. The fourth record waiting passes over flow 1 only: flow 2
+        // is the lowest waiting, and flow 3 is open again above it.
+        for id in [6, 2, 5, 4] { queue.finished(id, Self.record(id, rendered: id % 2 == 0), emit: emit) }
+        #expect(emitted == [2])
+        queue.finished(7, Self.record(7, rendered: true), emit: emit)
+        #expect(emitted == [2, 4, 5, 6, 7])
+        queue.finished(3, Self.record(3, rendered: true), emit: emit)
+        queue.finishedUnreported(1, emit: emit)
+        queue.finished(8, Self.record(8, rendered: true), emit: emit)
+        #expect(emitted == [2, 4, 5, 6, 7, 3, 8])
+        #expect(queue.reportedLate == 1)
+    }
+
+    @Test func aFlowEndingAfterTheFlushIsReportedAtOnce() {
+        var queue = EmissionQueue(maxWaiting: 2)
+        var emitted: [Int] = []
+        let emit: (FlowRecord) -> Void = { emitted.append($0.id) }
+        queue.finished(2, Self.record(2, rendered: true), emit: emit)
+        queue.flush(through: 3) { emitted.append($0.id) }
+        #expect(emitted == [2])
+        // Flows 1 and 3 end after the flush: their places went by, so they come out at once
+        // (late), and nothing waits behind them.
+        queue.finished(3, Self.record(3, rendered: true), emit: emit)
+        queue.finished(1, Self.record(1, rendered: false), emit: emit)
+        for id in 4...9 { queue.finished(id, Self.record(id, rendered: true), emit: emit) }
+        #expect(emitted == [2, 3, 1] + Array(4...9))
+        #expect(queue.reportedLate == 2)
+    }
 }
