@@ -51,6 +51,23 @@ import Testing
         }
     }
 
+    /// A header that breaks the stream fails it at the same offset however the chunks fall,
+    /// whole headers read at once or byte by byte.
+    @Test func aBadHeaderFailsAtTheSameOffsetInEveryChunking() {
+        let stream = Self.stream + [22, 0x03, 0x03, 0x48, 0x01] + Wire.record(22, [1, 2, 3])
+        let blast = Self.deframe([stream])
+        #expect(blast.records.count == 6)
+        #expect(blast.error?.offset == Self.stream.count + 3)
+        for size in [1, 2, 4, 5, 6, 9, 301] {
+            let chunks = stride(from: 0, to: stream.count, by: size).map {
+                Array(stream[$0..<min($0 + size, stream.count)])
+            }
+            let fed = Self.deframe(chunks)
+            #expect(fed.records == blast.records, "chunk size \(size)")
+            #expect(fed.error == blast.error, "chunk size \(size)")
+        }
+    }
+
     /// Chunks skipped inside unkept bodies (as a session does with bulk data) give the same
     /// records and offsets as chunks fed; a skip that would end a record, or fall in a kept
     /// body or a header, is refused and the chunk is fed instead.

@@ -87,6 +87,18 @@ public struct RecordDeframer: Sendable {
             case .failed:
                 return
             case .header:
+                // A whole header in the chunk, past the first record (where a 2- or 3-byte
+                // SSL 2.0 header may still come): read at once, as byte by byte would.
+                if headerCount == 0 && !sslv2Allowed && !inSSLv2 && count - index >= RecordHeader.size {
+                    headerBytes = (
+                        bytes[index], bytes[index + 1], bytes[index + 2], bytes[index + 3], bytes[index + 4]
+                    )
+                    headerCount = RecordHeader.size
+                    index += RecordHeader.size
+                    streamOffset &+= UInt64(RecordHeader.size)
+                    startBodyIfHeaderComplete(sink)
+                    continue
+                }
                 let byte = bytes[index]
                 index += 1
                 streamOffset &+= 1
