@@ -102,18 +102,26 @@ public struct ClientHelloRecord: Sendable, Hashable {
 }
 
 extension ClientHelloRecord {
-    /// Fills in JA3 and JA4 from the hello (from `cache` when one is given).
-    mutating func fingerprint(_ cache: FingerprintCache?) {
-        guard let cache else {
-            ja3String = JA3.string(hello)
-            ja3 = JA3.hash(hello)
-            ja4 = JA4.fingerprint(hello)
-            return
+    /// The record part with JA3 and JA4 filled in from the hello (from `cache` when one is
+    /// given). They are taken from the hello before it is boxed: read back through the box,
+    /// the hello was copied whole (a dozen arrays retained and released).
+    init(
+        frame: UInt64, timestamp: Timestamp, recordVersion: ProtocolVersion, hello: consuming ClientHello,
+        fingerprints cache: FingerprintCache?
+    ) {
+        let ja3String: String
+        let ja3: String?
+        let ja4: String
+        if let cache {
+            let prints = cache.client(hello)
+            (ja3String, ja3, ja4) = (prints.ja3String, prints.ja3, prints.ja4)
+        } else {
+            (ja3String, ja3, ja4) = (JA3.string(hello), JA3.hash(hello), JA4.fingerprint(hello))
         }
-        let prints = cache.client(hello)
-        ja3String = prints.ja3String
-        ja3 = prints.ja3
-        ja4 = prints.ja4
+        self.init(frame: frame, timestamp: timestamp, recordVersion: recordVersion, hello: hello)
+        self.ja3String = ja3String
+        self.ja3 = ja3
+        self.ja4 = ja4
     }
 }
 

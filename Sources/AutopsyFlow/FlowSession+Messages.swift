@@ -60,13 +60,13 @@ extension FlowSession {
         for anomaly in hello.anomalies { noteAnomaly(anomaly) }
         if !record.hasClientHello {
             record.clientHello = ClientHelloRecord(
-                frame: packet.frame, timestamp: packet.timestamp, recordVersion: recordVersion, hello: hello)
-            record.clientHello?.fingerprint(fingerprints)
+                frame: packet.frame, timestamp: packet.timestamp, recordVersion: recordVersion, hello: hello,
+                fingerprints: fingerprints)
         } else if record.retryClientHello == nil {
             // The second ClientHello answers a HelloRetryRequest, even one the capture missed.
             record.retryClientHello = ClientHelloRecord(
-                frame: packet.frame, timestamp: packet.timestamp, recordVersion: recordVersion, hello: hello)
-            record.retryClientHello?.fingerprint(fingerprints)
+                frame: packet.frame, timestamp: packet.timestamp, recordVersion: recordVersion, hello: hello,
+                fingerprints: fingerprints)
         }
     }
 
@@ -114,10 +114,9 @@ extension FlowSession {
                 let hello = try ClientHello.parseSSLv2(body)
                 addStep(.client, "client_hello", body.count, packet)
                 lastHandshakeStep = "client_hello"
-                var entry = ClientHelloRecord(
-                    frame: packet.frame, timestamp: packet.timestamp, recordVersion: .ssl2, hello: hello)
-                entry.fingerprint(fingerprints)
-                record.clientHello = entry
+                record.clientHello = ClientHelloRecord(
+                    frame: packet.frame, timestamp: packet.timestamp, recordVersion: .ssl2, hello: hello,
+                    fingerprints: fingerprints)
             case 4 where !record.hasServerHello:
                 let parsed = try ServerHello.parseSSLv2(body)
                 addStep(side, "server_hello", body.count, packet)

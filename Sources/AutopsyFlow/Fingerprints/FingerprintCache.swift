@@ -93,7 +93,7 @@ public final class FingerprintCache {
     }
 
     /// The fingerprints of a ClientHello, computed once per shape.
-    public func client(_ hello: ClientHello) -> Client {
+    public func client(_ hello: borrowing ClientHello) -> Client {
         let shape = ClientShape(hello)
         if let recent = recentClients.value(for: shape) { return recent }
         if let known = clients[shape] {
