@@ -81,12 +81,13 @@ public struct HelloExtensions: Sendable, Hashable {
         return text
     }
 
-    /// Parses an extensions block. An extension whose body does not parse is kept by type
-    /// and noted as an anomaly; only a block whose framing is broken throws.
-    static func parse(_ cursor: inout ByteCursor, side: HelloSide, anomalies: inout [Anomaly]) throws(ParseError)
-        -> HelloExtensions
-    {
-        var result = HelloExtensions()
+    /// Parses an extensions block into `result` (empty; a hello's own). An extension whose
+    /// body does not parse is kept by type and noted as an anomaly; only a block whose framing
+    /// is broken throws. Parsed in place: a block returned was copied whole on the way out
+    /// (every list retained, then released).
+    static func parse(
+        _ cursor: inout ByteCursor, side: HelloSide, anomalies: inout [Anomaly], into result: inout HelloExtensions
+    ) throws(ParseError) {
         // Room for every extension the block can hold (4 bytes each at least), up to 32:
         // one allocation where appending one by one would grow the list several times.
         result.types.reserveCapacity(min(cursor.remaining / 4, 32))
@@ -120,7 +121,6 @@ public struct HelloExtensions: Sendable, Hashable {
         if let names = result.alpn, names.contains(where: { !Self.isPrintableASCII($0) }) {
             anomalies.append(Anomaly(.nonASCIIName, detail: "application_layer_protocol_negotiation"))
         }
-        return result
     }
 
     static func looksLikeIPAddress(_ name: [UInt8]) -> Bool {

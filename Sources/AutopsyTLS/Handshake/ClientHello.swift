@@ -93,7 +93,7 @@ public struct ClientHello: Sendable, Hashable {
         // Extensions are optional before TLS 1.2 (RFC 5246, 7.4.1.2): absent when nothing is left.
         if !cursor.isAtEnd {
             var extensions = try cursor.readVector(lengthBytes: 2, allowed: 0...0xffff, "extensions")
-            hello.extensions = try HelloExtensions.parse(&extensions, side: .client, anomalies: &hello.anomalies)
+            try HelloExtensions.parse(&extensions, side: .client, anomalies: &hello.anomalies, into: &hello.extensions)
         }
         if !cursor.isAtEnd {
             hello.anomalies.append(Anomaly(.trailingBytes, detail: "client_hello"))

@@ -87,7 +87,7 @@ public struct ServerHello: Sendable, Hashable {
         hello.isHelloRetryRequest = random == helloRetryRequestRandom
         if !cursor.isAtEnd {
             var extensions = try cursor.readVector(lengthBytes: 2, allowed: 0...0xffff, "extensions")
-            hello.extensions = try HelloExtensions.parse(&extensions, side: .server, anomalies: &hello.anomalies)
+            try HelloExtensions.parse(&extensions, side: .server, anomalies: &hello.anomalies, into: &hello.extensions)
         }
         if !cursor.isAtEnd {
             hello.anomalies.append(Anomaly(.trailingBytes, detail: "server_hello"))
@@ -107,7 +107,7 @@ public struct ServerHello: Sendable, Hashable {
             legacyVersion: version, random: random, sessionID: [], cipherSuite: suite, compressionMethod: 0)
         if !cursor.isAtEnd {
             var extensions = try cursor.readVector(lengthBytes: 2, allowed: 0...0xffff, "extensions")
-            hello.extensions = try HelloExtensions.parse(&extensions, side: .server, anomalies: &hello.anomalies)
+            try HelloExtensions.parse(&extensions, side: .server, anomalies: &hello.anomalies, into: &hello.extensions)
         }
         return hello
     }
