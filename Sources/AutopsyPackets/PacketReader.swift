@@ -73,32 +73,29 @@ struct PacketReader {
     @inline(__always)
     func uint16(_ bytes: Span<UInt8>, at offset: Int, _ layer: StaticString) throws(PacketError) -> UInt16 {
         let i = try index(offset, 2, bytes, layer)
-        return UInt16(bytes[i]) << 8 | UInt16(bytes[i + 1])
+        // One load (itself bounds-checked) instead of two checked subscripts.
+        return bytes.bytes.unsafeLoadUnaligned(fromByteOffset: i, as: UInt16.self).bigEndian
     }
 
     /// The little-endian 16-bit value at `offset` past `position`.
     @inline(__always)
     func uint16LittleEndian(_ bytes: Span<UInt8>, at offset: Int, _ layer: StaticString) throws(PacketError) -> UInt16 {
         let i = try index(offset, 2, bytes, layer)
-        return UInt16(bytes[i + 1]) << 8 | UInt16(bytes[i])
+        return bytes.bytes.unsafeLoadUnaligned(fromByteOffset: i, as: UInt16.self).littleEndian
     }
 
     /// The big-endian 32-bit value at `offset` past `position`.
     @inline(__always)
     func uint32(_ bytes: Span<UInt8>, at offset: Int, _ layer: StaticString) throws(PacketError) -> UInt32 {
         let i = try index(offset, 4, bytes, layer)
-        var value: UInt32 = 0
-        for k in 0..<4 { value = value << 8 | UInt32(bytes[i + k]) }
-        return value
+        return bytes.bytes.unsafeLoadUnaligned(fromByteOffset: i, as: UInt32.self).bigEndian
     }
 
     /// The big-endian 64-bit value at `offset` past `position`.
     @inline(__always)
     func uint64(_ bytes: Span<UInt8>, at offset: Int, _ layer: StaticString) throws(PacketError) -> UInt64 {
         let i = try index(offset, 8, bytes, layer)
-        var value: UInt64 = 0
-        for k in 0..<8 { value = value << 8 | UInt64(bytes[i + k]) }
-        return value
+        return bytes.bytes.unsafeLoadUnaligned(fromByteOffset: i, as: UInt64.self).bigEndian
     }
 
     /// A `PacketError` of `kind` at `offset` past `position`.
