@@ -17,8 +17,9 @@ extension FlowSession {
         do {
             switch message.type {
             case .clientHello:
-                let hello = try ClientHello.parse(message.cursor)
-                clientHello(hello, side: side, recordVersion: header.version, packet)
+                var hello = ClientHello(legacyVersion: ProtocolVersion(rawValue: 0), random: [], sessionID: [])
+                try ClientHello.parse(message.cursor, into: &hello)
+                clientHello(consume hello, side: side, recordVersion: header.version, packet)
             case .serverHello:
                 let hello = try ServerHello.parse(message.cursor)
                 serverHello(hello, &state, side: side, packet)

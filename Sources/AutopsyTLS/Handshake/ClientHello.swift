@@ -80,12 +80,20 @@ public struct ClientHello: Sendable, Hashable {
 
     /// The same, read from a cursor over the body (a message read in place).
     public static func parse(_ body: ByteCursor) throws(ParseError) -> ClientHello {
+        var hello = ClientHello(legacyVersion: ProtocolVersion(rawValue: 0), random: [], sessionID: [])
+        try parse(body, into: &hello)
+        return hello
+    }
+
+    /// The same, into `hello` (a new one, which a throw leaves half filled). Filled where it
+    /// lies: a hello built here and returned was copied whole on the way out (a dozen
+    /// arrays retained, then released).
+    public static func parse(_ body: ByteCursor, into hello: inout ClientHello) throws(ParseError) {
         var cursor = body
-        let legacyVersion = ProtocolVersion(rawValue: try cursor.readUInt16("legacy_version"))
-        let random = try cursor.readBytes(count: 32, "random")
-        var sessionIDCursor = try cursor.readVector(lengthBytes: 1, allowed: 0...32, "legacy_session_id")
-        var hello = ClientHello(
-            legacyVersion: legacyVersion, random: random, sessionID: sessionIDCursor.readRemaining())
+        hello.legacyVersion = ProtocolVersion(rawValue: try cursor.readUInt16("legacy_version"))
+        hello.random = try cursor.readBytes(count: 32, "random")
+        var sessionID = try cursor.readVector(lengthBytes: 1, allowed: 0...32, "legacy_session_id")
+        hello.sessionID = sessionID.readRemaining()
         var suites = try cursor.readVector(lengthBytes: 2, allowed: 2...0xfffe, "cipher_suites")
         hello.cipherSuites = try suites.readUInt16List("cipher_suites", CipherSuite.init(rawValue:))
         var compression = try cursor.readVector(lengthBytes: 1, allowed: 1...0xff, "legacy_compression_methods")
@@ -98,7 +106,6 @@ public struct ClientHello: Sendable, Hashable {
         if !cursor.isAtEnd {
             hello.anomalies.append(Anomaly(.trailingBytes, detail: "client_hello"))
         }
-        return hello
     }
 
     /// Parses an SSL 2.0 CLIENT-HELLO message (RFC 6101, appendix E.1), starting at its
