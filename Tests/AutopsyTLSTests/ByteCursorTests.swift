@@ -80,6 +80,17 @@ import Testing
         #expect(throws: ParseError(kind: .trailingBytes(count: 3), field: "s", offset: 0)) { try cursor.expectEnd("s") }
     }
 
+    /// A list read with `readRemainingList` holds what `readRemaining` reads, shared or not.
+    @Test(arguments: [[], [0], [1], [2], [0xff], [0, 1], [1, 0, 2]] as [[UInt8]])
+    func smallListsReadAsTheirBytes(_ list: [UInt8]) {
+        // The list inside a longer buffer, after a byte that is not its own.
+        var cursor = ByteCursor(storage: [9] + list + [7], start: 1, end: 1 + list.count)
+        #expect(cursor.readRemainingList() == list)
+        #expect(cursor.isAtEnd)
+        var plain = ByteCursor(list)
+        #expect(plain.readRemainingList() == list)
+    }
+
     @Test func uint16ListRejectsAnOddByte() {
         var cursor = ByteCursor([0, 1, 2])
         #expect(throws: ParseError.self) { try cursor.readUInt16List("l") }
