@@ -158,6 +158,13 @@ public struct ByteCursor: Sendable {
         return readRemaining()
     }
 
+    /// Whether the bytes left are exactly `bytes`; they are consumed when they are.
+    @inlinable public mutating func readRemaining(ifEqualTo bytes: [UInt8]) -> Bool {
+        guard end - start == bytes.count, storage[start..<end].elementsEqual(bytes) else { return false }
+        start = end
+        return true
+    }
+
     @usableFromInline static let zero: [UInt8] = [0]
     @usableFromInline static let one: [UInt8] = [1]
 

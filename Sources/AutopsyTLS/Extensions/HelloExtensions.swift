@@ -150,7 +150,8 @@ public struct HelloExtensions: Sendable, Hashable {
                 var list = try body.readVector(lengthBytes: 1, allowed: 0...0xff, "supported_versions")
                 supportedVersions = try list.readUInt16List("supported_versions", ProtocolVersion.init(rawValue:))
             } else {
-                supportedVersions = [ProtocolVersion(rawValue: try body.readUInt16("supported_versions.selected"))]
+                supportedVersions = SharedLists.list(
+                    of: ProtocolVersion(rawValue: try body.readUInt16("supported_versions.selected")))
             }
         case .keyShare:
             keyShareGroups = try Self.parseKeyShare(&body, side: side)
@@ -199,7 +200,7 @@ public struct HelloExtensions: Sendable, Hashable {
         var names: [[UInt8]] = []
         while !list.isAtEnd {
             var name = try list.readVector(lengthBytes: 1, allowed: 1...0xff, "protocol_name")
-            names.append(name.readRemaining())
+            names.append(SharedLists.name(&name))
         }
         return names
     }
@@ -210,8 +211,11 @@ public struct HelloExtensions: Sendable, Hashable {
             var shares = try body.readVector(lengthBytes: 2, allowed: 0...0xffff, "key_share.client_shares")
             var groups: [NamedGroup] = []
             while !shares.isAtEnd {
-                groups.append(NamedGroup(rawValue: try shares.readUInt16("key_share.group")))
+                let group = NamedGroup(rawValue: try shares.readUInt16("key_share.group"))
                 _ = try shares.readVector(lengthBytes: 2, allowed: 1...0xffff, "key_share.key_exchange")
+                // A single share (the common case) of a common group is a shared list.
+                if groups.isEmpty && shares.isAtEnd { return SharedLists.list(of: group) }
+                groups.append(group)
             }
             return groups
         case .server:
@@ -220,7 +224,7 @@ public struct HelloExtensions: Sendable, Hashable {
             if !body.isAtEnd {
                 _ = try body.readVector(lengthBytes: 2, allowed: 1...0xffff, "key_share.key_exchange")
             }
-            return [group]
+            return SharedLists.list(of: group)
         }
     }
 }
