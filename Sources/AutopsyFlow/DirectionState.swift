@@ -1,7 +1,11 @@
 import AutopsyTLS
 
 /// The TLS parsing state of one direction of a flow.
-struct DirectionState {
+///
+/// A class, one per direction, changed where it lies: as a value the session swapped it out
+/// of itself and back for every chunk (so that its methods could change both it and the
+/// session), copying a few hundred bytes and building a blank state each time.
+final class DirectionState {
     enum Phase: Equatable {
         /// No byte seen yet.
         case start
@@ -55,20 +59,31 @@ struct DirectionState {
         (0..<min(sampleCount, Int(clamping: plaintextBytes))).map { sample[$0] }
     }
 
+    /// The largest handshake buffer of a joiner dropped (`dropJoiner`).
+    var droppedJoinerPeakBytes = 0
+
     /// The most unfinished TLS bytes held: the largest record body plus the largest
     /// handshake buffer (record bodies a message spans).
-    var bufferPeakBytes: Int { deframer.peakBodyBytes + joiner.peakBufferedBytes }
+    var bufferPeakBytes: Int {
+        deframer.peakBodyBytes + max(joiner.peakBufferedBytes, droppedJoinerPeakBytes)
+    }
+
+    /// Drops the handshake parse state (the handshake is decided), keeping how much it held.
+    func dropJoiner() {
+        droppedJoinerPeakBytes = max(droppedJoinerPeakBytes, joiner.peakBufferedBytes)
+        joiner = HandshakeJoiner(maxMessageBytes: 0)
+    }
 
     /// Takes a chunk that lies inside an encrypted (or skipped) record body and does not
     /// finish it, when nothing else is owed to it (the sample is full, parsing is under way):
     /// the common case of bulk data, handled without copying this state. False otherwise.
-    mutating func skipInsideRecord(_ count: Int) -> Bool {
+    func skipInsideRecord(_ count: Int) -> Bool {
         guard phase == .tls, sampleCount >= Self.sampleSize, deframer.skipInsideBody(count) else { return false }
         bytes &+= UInt64(count)
         return true
     }
 
-    mutating func keepSample(_ chunk: Span<UInt8>) {
+    func keepSample(_ chunk: Span<UInt8>) {
         guard sampleCount < Self.sampleSize else { return }
         let take = min(Self.sampleSize - sampleCount, chunk.count)
         for index in 0..<take { sample[sampleCount + index] = chunk[index] }

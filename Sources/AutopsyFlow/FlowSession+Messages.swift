@@ -5,7 +5,7 @@ import AutopsyTLS
 extension FlowSession {
     /// Handles one complete handshake message from one direction.
     mutating func handleMessage(
-        _ message: HandshakeMessage, _ state: inout DirectionState, _ direction: StreamDirection,
+        _ message: HandshakeMessage, _ state: DirectionState, _ direction: StreamDirection,
         _ header: RecordHeader, _ packet: PacketInfo
     ) {
         if message.type == .clientHello && !record.hasClientHello { makeClient(direction) }
@@ -22,7 +22,7 @@ extension FlowSession {
                 clientHello(consume hello, side: side, recordVersion: header.version, packet)
             case .serverHello:
                 let hello = try ServerHello.parse(message.cursor)
-                serverHello(hello, &state, side: side, packet)
+                serverHello(hello, state, side: side, packet)
             case .certificate:
                 let tls13 = record.version?.isTLS13OrDraft ?? false
                 let certificates = try CertificateMessage.parse(message.cursor, tls13: tls13).certificates
@@ -72,7 +72,7 @@ extension FlowSession {
     }
 
     private mutating func serverHello(
-        _ hello: consuming ServerHello, _ state: inout DirectionState, side: Side, _ packet: PacketInfo
+        _ hello: consuming ServerHello, _ state: DirectionState, side: Side, _ packet: PacketInfo
     ) {
         for anomaly in hello.anomalies { noteAnomaly(anomaly) }
         let prints: FingerprintCache.Server

@@ -20,8 +20,8 @@ public struct FlowSession: StreamHandler {
     /// Malformed-data notes and anomalies described per flow (all are counted).
     public static let maxNotes = 32
 
-    var initiator: DirectionState
-    var responder: DirectionState
+    let initiator: DirectionState
+    let responder: DirectionState
     var initiatorIsClient = true
     let limits: Limits
     var lastHandshakeStep = "none"
@@ -111,7 +111,7 @@ public struct FlowSession: StreamHandler {
             direction == .initiator
             ? initiator.skipInsideRecord(bytes.count) : responder.skipInsideRecord(bytes.count)
         if skipped { return }
-        var state = take(direction)
+        let state = self.state(direction)
         state.bytes &+= UInt64(bytes.count)
         state.keepSample(bytes)
         switch state.phase {
@@ -119,9 +119,9 @@ public struct FlowSession: StreamHandler {
             break
         case .start:
             state.phase = .tls
-            feed(&state, bytes, direction, packet, isFirstChunk: true)
+            feed(state, bytes, direction, packet, isFirstChunk: true)
         case .tls:
-            feed(&state, bytes, direction, packet, isFirstChunk: false)
+            feed(state, bytes, direction, packet, isFirstChunk: false)
         case .searching(let strict, let scanned):
             if Self.chunkStartsRecord(bytes, strict: strict) {
                 if strict { state.plaintextBytes = state.bytes &- UInt64(bytes.count) }
@@ -129,7 +129,7 @@ public struct FlowSession: StreamHandler {
                 state.deframer.mode = state.encrypted ? .encrypted : .plaintext
                 state.phase = .tls
                 if strict { record.upgradedFromPlaintext = true }
-                feed(&state, bytes, direction, packet, isFirstChunk: false)
+                feed(state, bytes, direction, packet, isFirstChunk: false)
             } else {
                 // Still plaintext: the evidence sample covers it, up to its size.
                 if strict { state.plaintextBytes = state.bytes }
@@ -137,7 +137,6 @@ public struct FlowSession: StreamHandler {
                 state.phase = total > limits.plaintextScanBytes ? .stopped : .searching(strict: strict, scanned: total)
             }
         }
-        put(&state, direction)
         updateDecision(packet)
     }
 
@@ -145,7 +144,7 @@ public struct FlowSession: StreamHandler {
     public mutating func gap(from direction: StreamDirection, missingBytes: UInt64, packet: PacketInfo) {
         record.tcp.gaps += 1
         if record.tcp.gapFrame == nil { record.tcp.gapFrame = packet.frame }
-        var state = take(direction)
+        let state = self.state(direction)
         if !isDecided && state.phase != .stopped {
             let side = side(of: direction)
             noteMalformed(
@@ -155,7 +154,6 @@ public struct FlowSession: StreamHandler {
         // Before the handshake is decided a gap ends parsing (the flow is incomplete). After
         // it, records are looked for again at segment starts, to keep closing alerts.
         state.phase = isDecided ? .searching(strict: false, scanned: 0) : .stopped
-        put(&state, direction)
     }
 
     /// Notes a FIN or RST.
@@ -242,14 +240,14 @@ public struct FlowSession: StreamHandler {
     // MARK: Records
 
     mutating func feed(
-        _ state: inout DirectionState, _ bytes: Span<UInt8>, _ direction: StreamDirection, _ packet: PacketInfo,
+        _ state: DirectionState, _ bytes: Span<UInt8>, _ direction: StreamDirection, _ packet: PacketInfo,
         isFirstChunk: Bool
     ) {
         // Swapped out and back, not copied (a copy retains the deframer's buffers).
         var deframer = RecordDeframer(maxBodyBytes: 0)
         swap(&deframer, &state.deframer)
         deframer.feed(bytes) { deframed in
-            handle(deframed, &state, direction, packet)
+            handle(deframed, state, direction, packet)
         }
         if deframer.sawValidHeader { record.sawTLS = true }
         if let error = deframer.error, state.phase == .tls {
@@ -265,7 +263,7 @@ public struct FlowSession: StreamHandler {
                     deframer = RecordDeframer(maxBodyBytes: limits.partialRecordBytes)
                     record.upgradedFromPlaintext = true
                     deframer.feed(bytes) { deframed in
-                        handle(deframed, &state, direction, packet)
+                        handle(deframed, state, direction, packet)
                     }
                 } else {
                     state.plaintextBytes = state.bytes
@@ -284,7 +282,7 @@ public struct FlowSession: StreamHandler {
     }
 
     mutating func handle(
-        _ deframed: DeframedRecord, _ state: inout DirectionState, _ direction: StreamDirection, _ packet: PacketInfo
+        _ deframed: DeframedRecord, _ state: DirectionState, _ direction: StreamDirection, _ packet: PacketInfo
     ) -> DeframerMode {
         record.sawTLS = true
         let side = side(of: direction)
@@ -309,7 +307,7 @@ public struct FlowSession: StreamHandler {
                 if deframed.header.contentType == .alert {
                     addAlert(nil, encryptedLength: deframed.header.length, side: side, packet)
                 }
-                encryptedRecord(&state, side: side, kind: kind, length: deframed.header.length, packet)
+                encryptedRecord(state, side: side, kind: kind, length: deframed.header.length, packet)
                 return .encrypted
             }
         }
@@ -319,9 +317,9 @@ public struct FlowSession: StreamHandler {
         switch deframed.header.contentType {
         case .handshake:
             if let body = deframed.body {
-                joinHandshake(body, &state, direction, deframed.header, packet)
+                joinHandshake(body, state, direction, deframed.header, packet)
             } else {
-                encryptedRecord(&state, side: side, kind: "encrypted_handshake", length: deframed.header.length, packet)
+                encryptedRecord(state, side: side, kind: "encrypted_handshake", length: deframed.header.length, packet)
             }
         case .alert:
             if let body = deframed.body {
@@ -330,7 +328,7 @@ public struct FlowSession: StreamHandler {
                 state.alerts = joiner
             } else {
                 addAlert(nil, encryptedLength: deframed.header.length, side: side, packet)
-                encryptedRecord(&state, side: side, kind: "encrypted_alert", length: deframed.header.length, packet)
+                encryptedRecord(state, side: side, kind: "encrypted_alert", length: deframed.header.length, packet)
             }
         case .changeCipherSpec:
             state.sawCCS = true
@@ -347,7 +345,7 @@ public struct FlowSession: StreamHandler {
                 state.ambiguousCCS = true
             }
         case .applicationData:
-            applicationData(&state, side: side, length: deframed.header.length, packet)
+            applicationData(state, side: side, length: deframed.header.length, packet)
         default:
             addStep(side, "record_\(deframed.header.contentType.rawValue)", deframed.header.length, packet)
         }
@@ -358,7 +356,7 @@ public struct FlowSession: StreamHandler {
         helloRetrySeen || (record.serverHello?.hello.selectedVersion.isTLS13OrDraft ?? false)
     }
 
-    mutating func applicationData(_ state: inout DirectionState, side: Side, length: Int, _ packet: PacketInfo) {
+    mutating func applicationData(_ state: DirectionState, side: Side, length: Int, _ packet: PacketInfo) {
         state.encryptedRecords += 1
         if state.sawCCS { state.encryptedAfterCCS += 1 }
         guard !isDecided else {
@@ -387,7 +385,7 @@ public struct FlowSession: StreamHandler {
     }
 
     mutating func encryptedRecord(
-        _ state: inout DirectionState, side: Side, kind: String, length: Int, _ packet: PacketInfo
+        _ state: DirectionState, side: Side, kind: String, length: Int, _ packet: PacketInfo
     ) {
         state.encryptedRecords += 1
         if state.sawCCS { state.encryptedAfterCCS += 1 }
@@ -395,7 +393,7 @@ public struct FlowSession: StreamHandler {
     }
 
     mutating func joinHandshake(
-        _ body: [UInt8], _ state: inout DirectionState, _ direction: StreamDirection, _ header: RecordHeader,
+        _ body: [UInt8], _ state: DirectionState, _ direction: StreamDirection, _ header: RecordHeader,
         _ packet: PacketInfo
     ) {
         guard !isDecided else { return }
@@ -416,9 +414,9 @@ public struct FlowSession: StreamHandler {
             noteMalformed("frame \(packet.frame): \(side(of: direction).rawValue) handshake \(error)")
         }
         swap(&joiner, &state.joiner)
-        if let first { handleMessage(first, &state, direction, header, packet) }
+        if let first { handleMessage(first, state, direction, header, packet) }
         for message in more {
-            handleMessage(message, &state, direction, header, packet)
+            handleMessage(message, state, direction, header, packet)
         }
     }
 
@@ -523,8 +521,8 @@ public struct FlowSession: StreamHandler {
             record.anomalies = []
         }
         // Drop the parse state: nothing more is joined, and bodies are no longer kept.
-        initiator.joiner = HandshakeJoiner(maxMessageBytes: 0)
-        responder.joiner = HandshakeJoiner(maxMessageBytes: 0)
+        initiator.dropJoiner()
+        responder.dropJoiner()
     }
 
     // MARK: Directions
@@ -533,16 +531,9 @@ public struct FlowSession: StreamHandler {
         (direction == .initiator) == initiatorIsClient ? .client : .server
     }
 
-    mutating func take(_ direction: StreamDirection) -> DirectionState {
-        // Swapped, not copied: a copy would retain each reference the state holds.
-        var state = DirectionState(limits: (0, 0))
-        if direction == .initiator { swap(&state, &initiator) } else { swap(&state, &responder) }
-        return state
-    }
-
-    /// Puts back a state taken by `take` (swapped in; `state` is left with what was there).
-    mutating func put(_ state: inout DirectionState, _ direction: StreamDirection) {
-        if direction == .initiator { swap(&state, &initiator) } else { swap(&state, &responder) }
+    /// The parsing state of `direction`.
+    func state(_ direction: StreamDirection) -> DirectionState {
+        direction == .initiator ? initiator : responder
     }
 
     /// The responder sent the ClientHello: it is the client.
