@@ -243,26 +243,24 @@ public struct FlowSession: StreamHandler {
         _ state: DirectionState, _ bytes: Span<UInt8>, _ direction: StreamDirection, _ packet: PacketInfo,
         isFirstChunk: Bool
     ) {
-        // Swapped out and back, not copied (a copy retains the deframer's buffers).
-        var deframer = RecordDeframer(maxBodyBytes: 0)
-        swap(&deframer, &state.deframer)
-        deframer.feed(bytes) { deframed in
+        // Fed where it lies: `handle` reads and changes the rest of the state, never the deframer.
+        state.deframer.feed(bytes) { deframed in
             handle(deframed, state, direction, packet)
         }
-        if deframer.sawValidHeader { record.sawTLS = true }
-        if let error = deframer.error, state.phase == .tls {
+        if state.deframer.sawValidHeader { record.sawTLS = true }
+        if let error = state.deframer.error, state.phase == .tls {
             // A first header with a record type and version but a length out of range is
             // broken TLS (reported as malformed), not another protocol.
-            if deframer.recordCount == 0 && error.field.description != "record.length" {
+            if state.deframer.recordCount == 0 && error.field.description != "record.length" {
                 // The direction did not start with TLS. The plaintext may have been short and
                 // in earlier chunks (a 1-byte STARTTLS answer): this chunk may start TLS itself.
                 // Without the SYN the stream may simply start mid-record: not plaintext, just unaligned.
                 state.startedPlaintext = record.tcp.syn
                 state.plaintextBytes = state.bytes &- UInt64(bytes.count)
                 if !isFirstChunk && Self.chunkStartsRecord(bytes, strict: true) {
-                    deframer = RecordDeframer(maxBodyBytes: limits.partialRecordBytes)
+                    state.deframer = RecordDeframer(maxBodyBytes: limits.partialRecordBytes)
                     record.upgradedFromPlaintext = true
-                    deframer.feed(bytes) { deframed in
+                    state.deframer.feed(bytes) { deframed in
                         handle(deframed, state, direction, packet)
                     }
                 } else {
@@ -278,7 +276,6 @@ public struct FlowSession: StreamHandler {
                 state.phase = .stopped
             }
         }
-        swap(&state.deframer, &deframer)
     }
 
     mutating func handle(
@@ -401,19 +398,15 @@ public struct FlowSession: StreamHandler {
         // a record mostly holds one message, kept without a list.
         var first: HandshakeMessage?
         var more: [HandshakeMessage] = []
-        // Swapped out, not copied: a second reference to its buffer would make the joiner
-        // copy it to append the record.
-        var joiner = HandshakeJoiner(maxMessageBytes: 0)
-        swap(&joiner, &state.joiner)
-        let failedBefore = joiner.error != nil
-        joiner.append(body) { message in
+        // Joined where it lies (a copy would make the joiner copy its buffer to append).
+        let failedBefore = state.joiner.error != nil
+        state.joiner.append(body) { message in
             if first == nil { first = message } else { more.append(message) }
         }
-        if let error = joiner.error, !failedBefore {
+        if let error = state.joiner.error, !failedBefore {
             record.malformedRecords += 1
             noteMalformed("frame \(packet.frame): \(side(of: direction).rawValue) handshake \(error)")
         }
-        swap(&joiner, &state.joiner)
         if let first { handleMessage(first, state, direction, header, packet) }
         for message in more {
             handleMessage(message, state, direction, header, packet)
