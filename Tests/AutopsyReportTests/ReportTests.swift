@@ -84,6 +84,28 @@ import Testing
         }
     }
 
+    /// Times written one after another by one writer (which keeps the text of the last second)
+    /// read as `TimeFormat` spells each: runs of one time, of one second, of one fraction in
+    /// different seconds, and times at random.
+    @Test func timesInRunsReadAsEachAlone() {
+        var rng = SystemRandomNumberGenerator()
+        var times: [Timestamp] = []
+        for _ in 0..<500 {
+            let time = Timestamp(
+                seconds: Int64.random(in: -70_000_000_000...260_000_000_000, using: &rng),
+                nanoseconds: UInt32.random(in: 0..<1_000_000_000, using: &rng))
+            times += [time, time, Timestamp(seconds: time.seconds, nanoseconds: time.nanoseconds / 7)]
+            times.append(Timestamp(seconds: time.seconds &+ 1, nanoseconds: time.nanoseconds))
+        }
+        times += [Timestamp(seconds: 0, nanoseconds: 0), Timestamp(seconds: 0, nanoseconds: 999_999_999)]
+        var json = JSONWriter()
+        json.beginArray()
+        for time in times { json.time(nil, time) }
+        json.endArray()
+        let expected = "[" + times.map { "\"" + TimeFormat.rfc3339($0) + "\"" }.joined(separator: ",") + "]"
+        #expect(json.text == expected)
+    }
+
     /// Integers of every width are written as Swift spells them (digits are written two at a
     /// time from a table, the odd one last).
     @Test func integersOfEveryWidth() {
