@@ -87,7 +87,14 @@ struct EmissionQueue {
         }
     }
 
-    private var waiting: [Int: Pending] = [:]
+    /// The records waiting, by id: ids are dense, and every id waiting lies in
+    /// `nextID ..< nextID + ring.count`, so `ring[id & (ring.count - 1)]` holds the place in
+    /// `entries` of the record of `id` (-1: none). A dictionary cost a hash per lookup and
+    /// rehashed its neighbours on every removal.
+    private var ring = [Int32](repeating: -1, count: 1_024)
+    private var entries: [Pending] = []
+    private var freeEntries: [Int32] = []
+    private var waitingCount = 0
     private var waitingBytes = 0
     private(set) var nextID = 1
     private(set) var reportedLate = 0
@@ -128,22 +135,27 @@ struct EmissionQueue {
 
     private mutating func wait(_ id: Int, _ pending: Pending, _ emit: (FlowRecord) -> Void) {
         waitingBytes += pending.bytes
-        waiting[id] = pending
+        place(id, pending)
         drain(emit)
-        if waiting.count > maxWaiting || waitingBytes > maxWaitingBytes { passOverOpenFlows(emit) }
+        if waitingCount > maxWaiting || waitingBytes > maxWaitingBytes { passOverOpenFlows(emit) }
     }
 
     /// Emits everything still waiting, in id order, once every flow up to `lastID` has
     /// finished (end of a capture file).
     mutating func flush(through lastID: Int, _ emit: (FlowRecord) -> Void) {
-        for id in waiting.keys.sorted() { waiting[id]?.emit(emit) }
-        waiting.removeAll()
+        var id = nextID
+        while waitingCount > 0 {
+            take(id)?.emit(emit)
+            id += 1
+        }
+        entries.removeAll()
+        freeEntries.removeAll()
         waitingBytes = 0
-        nextID = max(nextID, lastID + 1)
+        nextID = max(id, lastID + 1)
     }
 
     private mutating func drain(_ emit: (FlowRecord) -> Void) {
-        while let entry = waiting.removeValue(forKey: nextID) {
+        while let entry = take(nextID) {
             waitingBytes -= entry.bytes
             entry.emit(emit)
             nextID += 1
@@ -154,8 +166,50 @@ struct EmissionQueue {
     /// least `nextID`, so the lowest is the first id upward from `nextID` that waits: each id
     /// is stepped over once in a whole run, instead of a search of all waiting ids per flow.
     private mutating func passOverOpenFlows(_ emit: (FlowRecord) -> Void) {
-        guard !waiting.isEmpty else { return }
-        while waiting[nextID] == nil { nextID += 1 }
+        guard waitingCount > 0 else { return }
+        while ring[nextID & (ring.count - 1)] < 0 { nextID += 1 }
         drain(emit)
+    }
+
+    /// Keeps `pending` as the record of `id` (at least `nextID`, not waiting yet), the ring
+    /// grown first when `id` lies past its span.
+    private mutating func place(_ id: Int, _ pending: Pending) {
+        if id - nextID >= ring.count { grow(toHold: id) }
+        let entry: Int32
+        if let free = freeEntries.popLast() {
+            entry = free
+            entries[Int(free)] = pending
+        } else {
+            entry = Int32(truncatingIfNeeded: entries.count)
+            entries.append(pending)
+        }
+        ring[id & (ring.count - 1)] = entry
+        waitingCount += 1
+    }
+
+    /// The record of `id`, no longer waiting; nil when none waits for it.
+    private mutating func take(_ id: Int) -> Pending? {
+        let position = id & (ring.count - 1)
+        let entry = Int(ring[position])
+        guard entry >= 0, entry < entries.count else { return nil }
+        ring[position] = -1
+        waitingCount -= 1
+        let pending = entries[entry]
+        entries[entry] = .unreported
+        freeEntries.append(Int32(truncatingIfNeeded: entry))
+        return pending
+    }
+
+    /// Doubles the ring until ids `nextID ... id` fit, every waiting id moved to its place.
+    private mutating func grow(toHold id: Int) {
+        var size = ring.count
+        while id - nextID >= size { size *= 2 }
+        var larger = [Int32](repeating: -1, count: size)
+        for offset in 0..<ring.count {
+            let waitingID = nextID + offset
+            let entry = ring[waitingID & (ring.count - 1)]
+            if entry >= 0 { larger[waitingID & (size - 1)] = entry }
+        }
+        ring = larger
     }
 }

@@ -101,4 +101,25 @@ import Testing
         #expect(emitted == [2, 3, 1] + Array(4...9))
         #expect(queue.reportedLate == 2)
     }
+
+    /// Thousands of flows end in any order behind one still open, over a span of ids far
+    /// past what the queue first holds room for: all come out in order once it ends.
+    @Test(arguments: [UInt64(5), 6])
+    func aWideSpanOfWaitingFlowsComesOutInOrder(seed: UInt64) {
+        var queue = EmissionQueue(maxWaiting: 20_000, maxWaitingBytes: 1 << 30)
+        var emitted: [Int] = []
+        let emit: (FlowRecord) -> Void = { emitted.append($0.id) }
+        for id in Self.shuffled(6_000, seed: seed) where id != 1 {
+            if id % 5 == 0 {
+                queue.finishedUnreported(id, emit: emit)
+            } else {
+                queue.finished(id, Self.record(id, rendered: id % 2 == 0), emit: emit)
+            }
+        }
+        #expect(emitted.isEmpty)
+        queue.finished(1, Self.record(1, rendered: true), emit: emit)
+        #expect(emitted == (1...6_000).filter { $0 % 5 != 0 })
+        queue.flush(through: 6_000, emit)
+        #expect(emitted.count == 4_800 && queue.reportedLate == 0)
+    }
 }
