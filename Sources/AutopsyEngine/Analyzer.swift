@@ -56,7 +56,8 @@ public final class Analyzer {
     private let context = DiagnosisContext()
     /// The patterns across flows.
     private var patternFinder = PatternFinder()
-    /// Each shard's serials to the run's flow serials (rank by first packet).
+    /// Each shard's serials to the run's flow serials (rank by first packet), for the open
+    /// flows whose two differ: a serial not held is the run's too.
     private var serials: [[UInt64: UInt64]]
     private var flowsCreated: UInt64 = 0
     private var flowsTracked = 0
@@ -272,13 +273,15 @@ public final class Analyzer {
     private func handle(_ event: FlowEvent, shard: Int, _ emit: (FlowRecord) -> Void) {
         switch event.kind {
         case .created(let local):
-            serials[shard][local] = flowsCreated
+            // Only a serial that differs from the shard's own is kept (one shard: none is),
+            // the others are read back as `local`.
+            if local != flowsCreated { serials[shard][local] = flowsCreated }
             flowsCreated += 1
             flowsTracked += 1
             flowsTrackedPeak = max(flowsTrackedPeak, flowsTracked)
         case .decided(let box, let local):
             guard var record = box.record.take() else { return }
-            let serial = serials[shard][local] ?? local
+            let serial = serials[shard].isEmpty ? local : serials[shard][local] ?? local
             record.sequence = serial + 1
             record.id = Int(serial) + 1
             context.learn(record)
@@ -286,7 +289,7 @@ public final class Analyzer {
             emit(record)
         case .finished(let box, let reportable, let local):
             guard var record = box.record.take() else { return }
-            let serial = serials[shard].removeValue(forKey: local) ?? local
+            let serial = serials[shard].isEmpty ? local : serials[shard].removeValue(forKey: local) ?? local
             flowsTracked -= 1
             record.sequence = serial + 1
             record.id = Int(serial) + 1
