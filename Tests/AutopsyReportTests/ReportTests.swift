@@ -106,8 +106,8 @@ import Testing
         #expect(json.text == expected)
     }
 
-    /// Integers of every width are written as Swift spells them (digits are written two at a
-    /// time from a table, the odd one last).
+    /// Integers of every width are written as Swift spells them, every pair of digits in
+    /// every place included.
     @Test func integersOfEveryWidth() {
         var values: [Int64] = [0, 1, 9, 10, 99, 100, 101, 999, 1000, Int64.max, Int64.min, -1, -10, -99, -100]
         var power: Int64 = 1
@@ -116,6 +116,10 @@ import Testing
             values += [power - 1, power, power + 1, -power, power / 3]
         }
         values += (0..<2000).map { Int64($0) * 7919 % 1_000_003 }
+        // Every pair of digits in every place of a five-digit number.
+        for pair in Int64(0)..<100 {
+            values += [pair, pair * 100 + 7, pair * 10_101 + 1]
+        }
         for value in values {
             var json = JSONWriter()
             json.int(nil, value)
