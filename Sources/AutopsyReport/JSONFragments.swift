@@ -33,6 +33,16 @@ public final class JSONFragments {
             alpn = ext.alpn
         }
 
+        /// Whether `entry` has these lists (`HelloLists(entry) == self`, without building them).
+        func matches(_ entry: borrowing ClientHelloRecord) -> Bool {
+            recordVersion == entry.recordVersion && legacyVersion == entry.hello.legacyVersion
+                && supportedVersions == entry.hello.extensions.supportedVersions
+                && cipherSuites == entry.hello.cipherSuites && types == entry.hello.extensions.types
+                && groups == entry.hello.extensions.supportedGroups
+                && keyShares == entry.hello.extensions.keyShareGroups
+                && signatures == entry.hello.extensions.signatureAlgorithms && alpn == entry.hello.extensions.alpn
+        }
+
         /// The lists as memory (`combine(contentsOf:)`), not element by element.
         func hash(into hasher: inout Hasher) {
             hasher.combine(UInt32(recordVersion.rawValue) << 16 | UInt32(legacyVersion.rawValue))
@@ -73,8 +83,8 @@ public final class JSONFragments {
 
     /// The members `"record_version":…,"alpn":[…]` of a ClientHello, without braces.
     func lists(of entry: ClientHelloRecord) -> [UInt8] {
+        if let recent = recentHellos.value(where: { $0.matches(entry) }) { return recent }
         let key = HelloLists(entry)
-        if let recent = recentHellos.value(for: key) { return recent }
         let rendered = Self.kept(&hellos, key, capacity, &writer, members: true) { FlowJSON.helloLists(&$0, entry) }
         recentHellos.insert(key, rendered)
         return rendered

@@ -36,4 +36,18 @@ import Testing
         #expect(recent.value(for: 2) == 20)
         #expect(recent.value(for: 1) == nil)
     }
+
+    /// Found by a predicate on the key held (no key built to look up): the same entry, moved
+    /// to the front, as found by `==`.
+    @Test func entriesAreFoundByAPredicateToo() {
+        var recent = RecentEntries<[Int], String>(capacity: 2)
+        recent.insert([1], "one")
+        recent.insert([2], "two")
+        #expect(recent.value(where: { $0.first == 3 }) == nil)
+        #expect(recent.value(where: { $0.first == 1 }) == "one")  // now the most recent
+        recent.insert([3], "three")  // drops [2]
+        #expect(recent.value(where: { $0 == [2] }) == nil)
+        #expect(recent.value(for: [1]) == "one")
+        #expect(recent.value(where: { $0.count == 1 }) == "one")  // the first that matches
+    }
 }

@@ -31,6 +31,16 @@ public final class FingerprintCache {
             firstALPN = hello.extensions.alpn?.first
         }
 
+        /// Whether `hello` has this shape (`ClientShape(hello) == self`, without building it).
+        func matches(_ hello: borrowing ClientHello) -> Bool {
+            legacyVersion == hello.legacyVersion && isSSLv2Compatible == hello.isSSLv2Compatible
+                && sslv2CipherSpecs == hello.sslv2CipherSpecs && cipherSuites == hello.cipherSuites
+                && types == hello.extensions.types && groups == hello.extensions.supportedGroups
+                && pointFormats == hello.extensions.ecPointFormats
+                && signatures == hello.extensions.signatureAlgorithms
+                && versions == hello.extensions.supportedVersions && firstALPN == hello.extensions.alpn?.first
+        }
+
         /// The lists as memory (`combine(contentsOf:)`), not element by element.
         func hash(into hasher: inout Hasher) {
             hasher.combine(legacyVersion.rawValue)
@@ -94,8 +104,8 @@ public final class FingerprintCache {
 
     /// The fingerprints of a ClientHello, computed once per shape.
     public func client(_ hello: borrowing ClientHello) -> Client {
+        if let recent = recentClients.value(where: { $0.matches(hello) }) { return recent }
         let shape = ClientShape(hello)
-        if let recent = recentClients.value(for: shape) { return recent }
         if let known = clients[shape] {
             recentClients.insert(shape, known)
             return known

@@ -27,6 +27,22 @@ public struct RecentEntries<Key: Equatable, Value> {
         return value
     }
 
+    /// The value kept for the first key `matches` accepts, which becomes the most recent;
+    /// nil when none does. A caller that can compare its value with a key in place looks it
+    /// up without building a key (and copying what it holds) for every lookup.
+    public mutating func value(where matches: (Key) -> Bool) -> Value? {
+        var index = 0
+        while index < keys.count {
+            if matches(keys[index]) {
+                let value = values[index]
+                if index > 0 { moveToFront(index) }
+                return value
+            }
+            index += 1
+        }
+        return nil
+    }
+
     /// Keeps `value` for `key` as the most recent entry (a key already held is replaced).
     public mutating func insert(_ key: Key, _ value: Value) {
         if let index = keys.firstIndex(of: key) {
