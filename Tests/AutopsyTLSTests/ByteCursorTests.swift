@@ -80,15 +80,17 @@ import Testing
         #expect(throws: ParseError(kind: .trailingBytes(count: 3), field: "s", offset: 0)) { try cursor.expectEnd("s") }
     }
 
-    /// A list read with `readRemainingList` holds what `readRemaining` reads, shared or not.
-    @Test(arguments: [[], [0], [1], [2], [0xff], [0, 1], [1, 0, 2]] as [[UInt8]])
-    func smallListsReadAsTheirBytes(_ list: [UInt8]) {
-        // The list inside a longer buffer, after a byte that is not its own.
-        var cursor = ByteCursor(storage: [9] + list + [7], start: 1, end: 1 + list.count)
-        #expect(cursor.readRemainingList() == list)
+    /// The bytes left are read only when they are exactly the bytes given.
+    @Test func remainingBytesAreReadOnlyWhenEqual() {
+        var cursor = ByteCursor(storage: [9, 0x68, 0x32, 7], start: 1, end: 3)
+        let shorter = cursor.readRemaining(ifEqualTo: [0x68])
+        let longer = cursor.readRemaining(ifEqualTo: [0x68, 0x32, 7])
+        let other = cursor.readRemaining(ifEqualTo: [0x68, 0x33])
+        #expect(!shorter && !longer && !other)
+        #expect(cursor.remaining == 2)
+        let equal = cursor.readRemaining(ifEqualTo: [0x68, 0x32])
+        #expect(equal)
         #expect(cursor.isAtEnd)
-        var plain = ByteCursor(list)
-        #expect(plain.readRemainingList() == list)
     }
 
     @Test func uint16ListRejectsAnOddByte() {

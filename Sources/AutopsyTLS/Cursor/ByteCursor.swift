@@ -146,27 +146,12 @@ public struct ByteCursor: Sendable {
         return bytes
     }
 
-    /// Reads what is left, as `readRemaining`; a single 0 or 1 (what nearly every hello sends
-    /// for its compression methods, point formats and PSK modes) comes as an array shared by
-    /// all such lists instead of one allocated per hello.
-    @inlinable public mutating func readRemainingList() -> [UInt8] {
-        if end - start == 1, storage[start] < 2 {
-            let byte = storage[start]
-            start = end
-            return byte == 0 ? Self.zero : Self.one
-        }
-        return readRemaining()
-    }
-
     /// Whether the bytes left are exactly `bytes`; they are consumed when they are.
     @inlinable public mutating func readRemaining(ifEqualTo bytes: [UInt8]) -> Bool {
         guard end - start == bytes.count, storage[start..<end].elementsEqual(bytes) else { return false }
         start = end
         return true
     }
-
-    @usableFromInline static let zero: [UInt8] = [0]
-    @usableFromInline static let one: [UInt8] = [1]
 
     /// Looks at the next byte without consuming it.
     @inlinable public func peekUInt8() -> UInt8? {

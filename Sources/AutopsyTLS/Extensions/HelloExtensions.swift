@@ -139,7 +139,7 @@ public struct HelloExtensions: Sendable, Hashable {
             supportedGroups = try list.readUInt16List("supported_groups", NamedGroup.init(rawValue:))
         case .ecPointFormats:
             var list = try body.readVector(lengthBytes: 1, allowed: 0...0xff, "ec_point_formats")
-            ecPointFormats = list.readRemainingList()
+            ecPointFormats = SharedLists.bytes(&list)
         case .signatureAlgorithms:
             var list = try body.readVector(lengthBytes: 2, allowed: 0...0xffff, "signature_algorithms")
             signatureAlgorithms = try list.readUInt16List("signature_algorithms", SignatureScheme.init(rawValue:))
@@ -157,7 +157,7 @@ public struct HelloExtensions: Sendable, Hashable {
             keyShareGroups = try Self.parseKeyShare(&body, side: side)
         case .pskKeyExchangeModes:
             var list = try body.readVector(lengthBytes: 1, allowed: 0...0xff, "psk_key_exchange_modes")
-            pskKeyExchangeModes = list.readRemainingList()
+            pskKeyExchangeModes = SharedLists.bytes(&list)
         case .preSharedKey:
             if side == .client {
                 var identities = try body.readVector(lengthBytes: 2, allowed: 7...0xffff, "pre_shared_key.identities")

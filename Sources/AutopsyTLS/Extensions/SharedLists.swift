@@ -1,7 +1,10 @@
 /// Lists that nearly every hello holds alike, stored once and shared by every hello that
-/// holds them: a server's one selected version, a key share of one common group, the ALPN
-/// names of HTTP. Each would otherwise be an array allocated (and freed) per hello.
+/// holds them: a one-byte list of 0 or 1 (compression methods, point formats, PSK modes), a
+/// server's one selected version, a key share of one common group, the ALPN names of HTTP.
+/// Each would otherwise be an array allocated (and freed) per hello.
 enum SharedLists {
+    static let zero: [UInt8] = [0]
+    static let one: [UInt8] = [1]
     static let tls13: [ProtocolVersion] = [.tls13]
     static let tls12: [ProtocolVersion] = [.tls12]
     static let x25519: [NamedGroup] = [.x25519]
@@ -29,6 +32,13 @@ enum SharedLists {
         case .x25519MLKEM768: x25519MLKEM768
         default: [group]
         }
+    }
+
+    /// The bytes left in `cursor`: a list of one-byte values.
+    static func bytes(_ cursor: inout ByteCursor) -> [UInt8] {
+        if cursor.readRemaining(ifEqualTo: zero) { return zero }
+        if cursor.readRemaining(ifEqualTo: one) { return one }
+        return cursor.readRemaining()
     }
 
     /// The bytes left in `cursor`: an ALPN protocol name.

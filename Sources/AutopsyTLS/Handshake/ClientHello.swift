@@ -97,7 +97,7 @@ public struct ClientHello: Sendable, Hashable {
         var suites = try cursor.readVector(lengthBytes: 2, allowed: 2...0xfffe, "cipher_suites")
         hello.cipherSuites = try suites.readUInt16List("cipher_suites", CipherSuite.init(rawValue:))
         var compression = try cursor.readVector(lengthBytes: 1, allowed: 1...0xff, "legacy_compression_methods")
-        hello.compressionMethods = compression.readRemainingList()
+        hello.compressionMethods = SharedLists.bytes(&compression)
         // Extensions are optional before TLS 1.2 (RFC 5246, 7.4.1.2): absent when nothing is left.
         if !cursor.isAtEnd {
             var extensions = try cursor.readVector(lengthBytes: 2, allowed: 0...0xffff, "extensions")
