@@ -205,7 +205,7 @@ public final class Analyzer {
                 worker.events.removeAll()
                 for index in finished.indices {
                     if case .finished(_, _, let local) = finished[index].kind {
-                        finished[index].minor = serials[shard][local] ?? local
+                        finished[index].minor = runSerial(local, of: shard)
                     }
                 }
                 events.append(finished)
@@ -269,6 +269,13 @@ public final class Analyzer {
         }
     }
 
+    /// The run's serial of shard `shard`'s flow `local` (`local` itself unless the two differ;
+    /// with one shard they never do, and nothing is looked up), forgotten when the flow ends.
+    private func runSerial(_ local: UInt64, of shard: Int, forgetting: Bool = false) -> UInt64 {
+        guard !serials[shard].isEmpty else { return local }
+        return (forgetting ? serials[shard].removeValue(forKey: local) : serials[shard][local]) ?? local
+    }
+
     /// One event of shard `shard`, in the run's order.
     private func handle(_ event: FlowEvent, shard: Int, _ emit: (FlowRecord) -> Void) {
         switch event.kind {
@@ -281,7 +288,7 @@ public final class Analyzer {
             flowsTrackedPeak = max(flowsTrackedPeak, flowsTracked)
         case .decided(let box, let local):
             guard var record = box.record.take() else { return }
-            let serial = serials[shard].isEmpty ? local : serials[shard][local] ?? local
+            let serial = runSerial(local, of: shard)
             record.sequence = serial + 1
             record.id = Int(serial) + 1
             context.learn(record)
@@ -289,7 +296,7 @@ public final class Analyzer {
             emit(record)
         case .finished(let box, let reportable, let local):
             guard var record = box.record.take() else { return }
-            let serial = serials[shard].isEmpty ? local : serials[shard].removeValue(forKey: local) ?? local
+            let serial = runSerial(local, of: shard, forgetting: true)
             flowsTracked -= 1
             record.sequence = serial + 1
             record.id = Int(serial) + 1

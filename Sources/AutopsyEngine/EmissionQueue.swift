@@ -195,6 +195,7 @@ struct EmissionQueue {
         ring[position] = -1
         waitingCount -= 1
         let pending = entries[entry]
+        // The place is free from now on (in `freeEntries`); `.unreported` holds nothing.
         entries[entry] = .unreported
         freeEntries.append(Int32(truncatingIfNeeded: entry))
         return pending

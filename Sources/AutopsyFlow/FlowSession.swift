@@ -20,6 +20,8 @@ public struct FlowSession: StreamHandler {
     /// Malformed-data notes and anomalies described per flow (all are counted).
     public static let maxNotes = 32
 
+    /// The parsing state of each direction, changed where it lies (the session owns them;
+    /// a copy of a session would share them, and none is made).
     let initiator: DirectionState
     let responder: DirectionState
     var initiatorIsClient = true

