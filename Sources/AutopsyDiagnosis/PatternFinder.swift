@@ -133,6 +133,11 @@ public struct PatternFinder {
     /// Per chunk: the server's next chunk, or -1.
     private var nextChunk: [Int32] = []
     static let chunkSize = 4
+    /// Counts the pool can come to hold: `maxCounts`, plus one "other" count per attribute of
+    /// each server, plus a partly filled last chunk per server.
+    static let poolBound = maxCounts + maxServers * (Attribute.allCases.count + chunkSize - 1)
+    /// Counts the pool has room for.
+    var poolCapacity: Int { pool.capacity }
     private(set) var minutesHeld = 0
     private var certificatesHeld = 0
     /// Attribute values seen, as numbers (shared by all servers).
@@ -308,10 +313,13 @@ public struct PatternFinder {
     /// Makes a count of `key` at the end of a server's counts; its place in the pool.
     private mutating func append(_ tally: inout Stored, _ key: UInt32) -> Int {
         if tally.lastChunk < 0 || tally.inLast == Self.chunkSize {
-            // Grown by a quarter, not doubled: the pool is the finder's largest table.
+            // The pool is the finder's largest table: it is reserved at once at its bound
+            // (address space only: a page is resident once a count is written to it), so that
+            // it never holds its old and its new storage at the same time while growing.
             if pool.count + Self.chunkSize > pool.capacity {
-                pool.reserveCapacity(pool.count + max(4096, pool.count / 4))
-                nextChunk.reserveCapacity(nextChunk.count + max(1024, nextChunk.count / 4))
+                pool.reserveCapacity(max(pool.count + max(4096, pool.count / 4), Self.poolBound))
+                nextChunk.reserveCapacity(
+                    max(nextChunk.count + max(1024, nextChunk.count / 4), Self.poolBound / Self.chunkSize))
             }
             let chunk = Int32(truncatingIfNeeded: nextChunk.count)
             nextChunk.append(-1)

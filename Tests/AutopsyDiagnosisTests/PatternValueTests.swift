@@ -69,6 +69,7 @@ import Testing
         var finder = PatternFinder()
         let hello = try ClientHello.parse(Wire.clientHelloBody())
         let flows = 2_000
+        var reserved = 0
         for index in 0..<flows {
             let failing = index == 0 || index == 1
             var record = Self.flow(
@@ -78,7 +79,11 @@ import Testing
                 frame: 1, timestamp: record.firstTimestamp, recordVersion: .tls10, hello: hello)
             record.outcome = failing ? .reset : .established
             finder.add(record)
+            if index == 0 { reserved = finder.poolCapacity }
         }
+        // The pool was reserved at its bound with the first counts, and never grown after.
+        #expect(reserved >= PatternFinder.poolBound)
+        #expect(finder.poolCapacity == reserved)
         let perAttribute = PatternFinder.maxValuesPerAttribute + 1
         // Networks and minutes are capped; the other nine attributes have one value each here.
         #expect(finder.countsHeld == 2 * perAttribute + 9)
