@@ -325,9 +325,12 @@ public final class Analyzer {
         patternFinder.add(record)
         guard options.renderJSON else { return }
         lineWriter.removeAll()
+        // The parts the line shares with other lines (a hello's lists, certificates) stay
+        // shared: a line that waits in the emission queue holds only its own bytes.
+        lineWriter.notesSharedRuns = true
         FlowJSON.write(record, to: &lineWriter)
-        // One array of its own size (the writer's buffer is far larger, and reused).
-        record.renderedJSON = RenderedJSON(line: lineWriter.bytes)
+        // Own bytes in one array of their own size (the writer's buffer is far larger, and reused).
+        record.renderedJSON = RenderedJSON(line: lineWriter.runs)
     }
 
     /// Counts libpcap's drops into the summary (live capture).

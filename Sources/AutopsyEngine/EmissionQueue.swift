@@ -29,7 +29,7 @@ struct EmissionQueue {
         var established: Bool
         var resumed: Bool
         var diagnoses: [Diagnosis]
-        var line: [UInt8]
+        var line: JSONRuns
 
         /// The entry of a record that rendered its line; nil for one that did not.
         init?(_ record: borrowing FlowRecord) {

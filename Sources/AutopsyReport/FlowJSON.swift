@@ -38,14 +38,16 @@ public enum FlowJSON {
     /// The parts of a record's line that do not depend on its id and diagnoses
     /// (`JSONFragments.render`, which owns the writer and the reused parts, copied here).
     static func render(_ record: FlowRecord, into json: inout JSONWriter, fragments: JSONFragments) -> RenderedJSON {
+        // The parts kept in `fragments` stay there, shared by every line that has them.
+        json.notesSharedRuns = true
         json.removeAll()
         json.beginMembers()
         head(record, &json, fragments)
-        let head = json.bytes
+        let head = json.runs
         json.removeAll()
         json.beginMembers()
         tail(record, &json, fragments)
-        return RenderedJSON(head: head, tail: json.bytes)
+        return RenderedJSON(head: head, tail: json.runs)
     }
 
     /// From `ts` to `tcp`.
@@ -196,7 +198,7 @@ public enum FlowJSON {
         json.beginArray(key)
         for summary in summaries {
             if let fragments {
-                json.object(fragments.certificate(summary))
+                json.object(shared: fragments.certificate(summary))
             } else {
                 certificate(&json, summary)
             }
@@ -237,7 +239,7 @@ public enum FlowJSON {
         json.string("missing_intermediate", assessment.missingIntermediate)
         json.string("untrusted_root", assessment.untrustedRoot)
         if let fragments {
-            json.members(fragments.findings(assessment.findings))
+            json.members(shared: fragments.findings(assessment.findings))
         } else {
             findings(&json, assessment.findings)
         }
@@ -266,7 +268,7 @@ public enum FlowJSON {
         json.beginObject(key)
         json.int("frame", entry.frame)
         if let fragments {
-            json.members(fragments.lists(of: entry))
+            json.members(shared: fragments.lists(of: entry))
         } else {
             helloLists(&json, entry)
         }

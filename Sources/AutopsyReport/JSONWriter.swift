@@ -21,6 +21,12 @@ public struct JSONWriter: ~Copyable {
     private var members: UInt64 = 0
     private var depth = 0
     private var deeper: [Bool] = []
+    /// When set, runs rendered ahead and shared between lines (`members(shared:)`,
+    /// `object(shared:)`, the shared runs of `JSONRuns` spliced in) are noted in
+    /// `sharedRuns` at the place they belong, not copied; `runs` gives the text with them.
+    public var notesSharedRuns = false
+    /// The shared runs noted, by offset into the bytes written.
+    private var sharedRuns: [JSONRuns.Shared] = []
     /// The second `cachedSecondText` spells, up to and with the dot before the fraction.
     private var cachedSecond = Int64.min
     private var cachedSecondText: [UInt8] = []
@@ -42,10 +48,13 @@ public struct JSONWriter: ~Copyable {
         try body(UnsafeBufferPointer(start: base, count: count))
     }
 
-    /// The text written so far.
+    /// The text written so far (shared runs noted are not in it: see `runs`).
     public var text: String {
         String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self)
     }
+
+    /// The text written, with the shared runs noted (`notesSharedRuns`) in their places.
+    public var runs: JSONRuns { JSONRuns(own: bytes, shared: sharedRuns) }
 
     /// Forgets what was written, keeping the buffer's capacity.
     public mutating func removeAll() {
@@ -53,6 +62,7 @@ public struct JSONWriter: ~Copyable {
         members = 0
         depth = 0
         deeper.removeAll(keepingCapacity: true)
+        sharedRuns.removeAll(keepingCapacity: true)
     }
 
     // MARK: Storage
@@ -130,6 +140,57 @@ public struct JSONWriter: ~Copyable {
     public mutating func object(_ rendered: [UInt8]) {
         prefix(nil)
         put(rendered)
+    }
+
+    /// `members`, for members shared with other lines: noted, not copied, when the writer
+    /// notes shared runs.
+    public mutating func members(shared rendered: [UInt8]) {
+        guard !rendered.isEmpty else { return }
+        prefix(nil)
+        putShared(rendered)
+    }
+
+    /// `object`, for an object shared with other lines: noted, not copied, when the writer
+    /// notes shared runs.
+    public mutating func object(shared rendered: [UInt8]) {
+        prefix(nil)
+        putShared(rendered)
+    }
+
+    /// `members` for members rendered ahead in runs.
+    public mutating func members(_ rendered: JSONRuns) {
+        guard !rendered.own.isEmpty || !rendered.shared.isEmpty else { return }
+        prefix(nil)
+        splice(rendered)
+    }
+
+    /// `object` for a whole value rendered ahead in runs.
+    public mutating func object(_ rendered: JSONRuns) {
+        prefix(nil)
+        splice(rendered)
+    }
+
+    private mutating func putShared(_ rendered: [UInt8]) {
+        if notesSharedRuns {
+            sharedRuns.append(JSONRuns.Shared(offset: count, bytes: rendered))
+        } else {
+            put(rendered)
+        }
+    }
+
+    /// Writes text in runs: its shared runs noted (moved to this writer's offsets) when this
+    /// writer notes them, copied in place otherwise.
+    private mutating func splice(_ rendered: JSONRuns) {
+        if notesSharedRuns {
+            let start = count
+            put(rendered.own)
+            for run in rendered.shared {
+                sharedRuns.append(
+                    JSONRuns.Shared(offset: start + min(max(run.offset, 0), rendered.own.count), bytes: run.bytes))
+            }
+        } else {
+            rendered.forEachRun { put($0) }
+        }
     }
 
     /// Opens an object; `key` names it inside an enclosing object.

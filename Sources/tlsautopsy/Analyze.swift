@@ -230,7 +230,7 @@ final class OutputStream {
     func writeFlow(_ record: FlowRecord) {
         // A line rendered ahead goes out as it is; another is written here.
         if let line = record.renderedJSON?.line {
-            buffer.append(contentsOf: line)
+            line.forEachRun { buffer.append(contentsOf: $0) }
         } else {
             json.removeAll()
             FlowJSON.write(record, to: &json)
