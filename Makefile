@@ -21,7 +21,7 @@ BIN          := .build/release/tlsautopsy
 # The release binary carries the Swift runtime and FoundationEssentials linked in: about 6 MB less
 # resident memory than loading them as shared libraries (make bench measures it).
 RELEASE      := -c release --static-swift-stdlib
-APT_PACKAGES := libpcap-dev ca-certificates tcpdump python3 openssl
+APT_PACKAGES := libpcap-dev libjemalloc-dev ca-certificates tcpdump python3 openssl
 LINT_PATHS   := Sources $(wildcard Tests/*Tests) Tests/Fuzz/Sources Tests/Benchmarks/Benchmarks
 AGREEMENT    := $(PYTHON) Tests/Tools/corpus-agreement.py --bin $(BIN) --shared $(SHARED)
 BENCH_MICRO  := cd Tests/Benchmarks && $(SWIFT) package --scratch-path ../../.build/benchmarks --disable-sandbox

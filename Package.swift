@@ -33,8 +33,9 @@ let package = Package(
         .target(name: "AutopsyTLS", swiftSettings: crossModule),
         // The only code that touches libpcap.
         .systemLibrary(name: "CLibpcap", providers: [.apt(["libpcap-dev"])]),
-        // glibc's mallopt, for the command's allocator tuning.
-        .systemLibrary(name: "CMalloc"),
+        // The allocator's settings and its give-back of free memory (jemalloc in the command,
+        // glibc's elsewhere): Sources/CAllocator/allocator.c says why.
+        .target(name: "CAllocator"),
         .target(name: "AutopsyCapture", dependencies: ["CLibpcap", "AutopsyPackets"], swiftSettings: crossModule),
         // Certificate summaries and chain checks: the only target that imports swift-certificates.
         .target(
@@ -64,14 +65,17 @@ let package = Package(
             name: "AutopsyEngine",
             dependencies: [
                 "AutopsyCapture", "AutopsyPackets", "AutopsyTCP", "AutopsyFlow", "AutopsyDiagnosis", "AutopsyX509",
-                "AutopsyReport", "CMalloc",
+                "AutopsyReport", "CAllocator",
             ], swiftSettings: crossModule),
         .executableTarget(
             name: "tlsautopsy",
             dependencies: [
                 "AutopsyEngine", "AutopsyFlow", "AutopsyReport", "AutopsyTCP", "AutopsyDiagnosis", "AutopsyX509",
-                "CMalloc", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+                "CAllocator", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            // jemalloc (Debian's libjemalloc-dev), which then serves every allocation of the
+            // process, libpcap's and libc's included.
+            linkerSettings: [.linkedLibrary("jemalloc")]),
 
         .testTarget(name: "AutopsyPacketsTests", dependencies: ["AutopsyPackets", "AutopsyTestSupport"]),
         .testTarget(name: "AutopsyTCPTests", dependencies: ["AutopsyTCP", "AutopsyTestSupport"]),

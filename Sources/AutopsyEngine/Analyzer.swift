@@ -5,7 +5,7 @@ import AutopsyPackets
 import AutopsyReport
 import AutopsyTCP
 import AutopsyX509
-import CMalloc
+import CAllocator
 import Synchronization
 
 /// Options of one analysis run.
@@ -64,7 +64,7 @@ public final class Analyzer {
     private var flowsTrackedPeak = 0
     /// The capture second of the last sweep (the shards sweep when it advances).
     private var lastSweepSecond = Int64.min
-    /// When free memory goes back to the system (`malloc_trim`).
+    /// When free memory goes back to the system (`autopsy_release_free_memory`).
     private var trimSchedule = TrimSchedule()
     /// The threads of a sharded run (nil with one thread).
     private var dispatcher: ShardDispatcher?
@@ -160,7 +160,7 @@ public final class Analyzer {
             let payload = bytes.extracting(start..<end)
             let tick = header.timestamp.seconds > lastSweepSecond
             if tick { lastSweepSecond = header.timestamp.seconds }
-            if trimSchedule.packet(tick: tick) { _ = malloc_trim(0) }
+            if trimSchedule.packet(tick: tick) { autopsy_release_free_memory() }
             if let dispatcher {
                 dispatcher.add(segment, payload: payload, packet: packet, tick: tick)
                 while let round = dispatcher.finishedRound(waiting: false) { merge(round, dispatcher, emit) }

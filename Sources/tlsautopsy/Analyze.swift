@@ -4,7 +4,6 @@ import AutopsyEngine
 import AutopsyFlow
 import AutopsyReport
 import AutopsyTCP
-import CMalloc
 import FoundationEssentials
 import Glibc
 
@@ -77,7 +76,7 @@ struct Analyze: ParsableCommand {
         var options = AnalysisOptions()
         options.filter = filter
         options.limits = try limits.limits()
-        options.threads = try threading.countLimitingArenas()
+        options.threads = try threading.count()
         options.renderJSON = format == .json
         try trust.apply(to: &options)
         let analyzer = Analyzer(options: options)
@@ -88,7 +87,9 @@ struct Analyze: ParsableCommand {
         var onCall = OnCallReport(style: Style(enabled: useColor))
         let failIDs = failOn.map(Self.ids) ?? []
         var failHit = false
+        // Read once here, not per flow through the argument wrappers.
         let verbose = self.verbose
+        let format = self.format
         let emit: (FlowRecord) -> Void = { record in
             if record.diagnoses.contains(where: { failIDs.contains("any") || failIDs.contains($0.id) }) {
                 failHit = true
@@ -140,18 +141,6 @@ struct ThreadOptions: ParsableArguments {
         return threads
     }
 
-    /// The count (`count()`), with glibc's allocator told to keep one arena for all threads.
-    /// By default it makes up to eight per core, one for each thread of Dispatch's pool a
-    /// worker's queue happens to run on, and each keeps its own free memory; and a record is
-    /// made on a worker's thread but freed on the reading thread, whose arena cannot reuse
-    /// what it frees into the worker's. Peak resident with two threads, an arena per thread
-    /// against one: hs200k 61,300 against 59,500 KiB, 500,000 flows 62,900 against 60,800 KiB,
-    /// at the same speed.
-    func countLimitingArenas() throws -> Int {
-        let threads = try count()
-        _ = mallopt(M_ARENA_MAX, 1)
-        return threads
-    }
 }
 
 /// Overrides of the bounds in `Limits`, each with its documented default.

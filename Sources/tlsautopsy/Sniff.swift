@@ -109,7 +109,7 @@ struct Sniff: ParsableCommand {
         live.user = user
         var analysis = AnalysisOptions()
         analysis.limits = try limits.limits()
-        analysis.threads = try threading.countLimitingArenas()
+        analysis.threads = try threading.count()
         analysis.renderJSON = format == .json
         try trust.apply(to: &analysis)
 

@@ -1,5 +1,4 @@
 import ArgumentParser
-import CMalloc
 import Glibc
 
 /// The `tlsautopsy` command.
@@ -20,11 +19,6 @@ struct TLSAutopsy: ParsableCommand {
 
     /// Runs the command; usage errors exit with status 2, as input errors do.
     static func main() {
-        // Blocks of 128 KiB and more (tables that grow by doubling, batches) get pages of
-        // their own, returned when freed. glibc's default raises this threshold as large
-        // blocks are freed, which leaves the old halves of grown tables as holes in the heap:
-        // on 200,000 flows, 2 MB more resident memory with one thread and 9 MB with two.
-        _ = mallopt(M_MMAP_THRESHOLD, 128 * 1024)
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -168,6 +168,22 @@ import Testing
         }
     }
 
+    /// The command runs on jemalloc with the settings of `Sources/CAllocator/allocator.c`
+    /// (one arena, freed pages given back at once), whatever else the process links: its
+    /// statistics, asked for through jemalloc's own variable, name them. With two threads too.
+    @Test func theCommandRunsOnJemallocWithItsSettings() throws {
+        for threads in ["1", "2"] {
+            let run = try BinaryRunner.run(
+                ["analyze", "--format", "json", "--threads", threads, Self.demo],
+                environment: ["MALLOC_CONF": "stats_print:true"])
+            #expect(run.status == 0)
+            #expect(run.stderr.contains("jemalloc"), "--threads \(threads)")
+            #expect(run.stderr.contains("opt.narenas: 1"), "--threads \(threads)")
+            #expect(run.stderr.contains("opt.dirty_decay_ms: 0"), "--threads \(threads)")
+            #expect(run.stderr.contains("opt.muzzy_decay_ms: 0"), "--threads \(threads)")
+        }
+    }
+
     @Test func failOnSetsTheExitStatusForScripts() throws {
         #expect(try BinaryRunner.run(["analyze", "--format", "json", "--fail-on", "any", Self.demo]).status == 1)
         #expect(
