@@ -371,22 +371,29 @@ public enum FlowJSON {
         json.beginArray("messages")
         // A fixed shape, up to 64 times a flow: written in runs rather than field by field
         // (the same bytes as beginObject, int, time, string, string, int, endObject).
-        for step in record.steps {
-            json.element("{\"frame\":")
-            json.rawInt(step.frame)
-            json.raw(",\"ts\":")
-            json.rawTime(step.timestamp)
-            // The side is one of two names: written with the keys around it as one literal.
-            switch step.from {
-            case .client: json.raw(",\"from\":\"client\",\"type\":")
-            case .server: json.raw(",\"from\":\"server\",\"type\":")
-            }
-            json.rawString(step.kind)
-            json.raw(",\"length\":")
-            json.rawInt(step.length)
-            json.raw("}")
+        // Each step read where it lies: a copy would retain and release its kind's text.
+        record.steps.withUnsafeBufferPointer { steps in
+            for index in steps.indices { step(&json, steps[index]) }
         }
         json.endArray()
         json.int("messages_omitted", record.stepsOmitted)
+    }
+
+    /// One message of `messages`.
+    @inline(__always)
+    private static func step(_ json: inout JSONWriter, _ step: borrowing ExchangeStep) {
+        json.element("{\"frame\":")
+        json.rawInt(step.frame)
+        json.raw(",\"ts\":")
+        json.rawTime(step.timestamp)
+        // The side is one of two names: written with the keys around it as one literal.
+        switch step.from {
+        case .client: json.raw(",\"from\":\"client\",\"type\":")
+        case .server: json.raw(",\"from\":\"server\",\"type\":")
+        }
+        json.rawString(step.kind)
+        json.raw(",\"length\":")
+        json.rawInt(step.length)
+        json.raw("}")
     }
 }

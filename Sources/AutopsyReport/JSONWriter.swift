@@ -27,9 +27,13 @@ public struct JSONWriter: ~Copyable {
     public var notesSharedRuns = false
     /// The shared runs noted, by offset into the bytes written.
     private var sharedRuns: [JSONRuns.Shared] = []
-    /// The second `cachedSecondText` spells, up to and with the dot before the fraction.
+    /// The second `secondText` spells, up to and with the dot before the fraction (its
+    /// `secondTextCount` bytes: at most 28 for any `Int64` second). Kept in memory of the
+    /// writer's own: copied from an array member, it was retained and released per time.
     private var cachedSecond = Int64.min
-    private var cachedSecondText: [UInt8] = []
+    private var secondText = UnsafeMutablePointer<UInt8>.allocate(capacity: secondTextCapacity)
+    private var secondTextCount = 0
+    private static let secondTextCapacity = 48
 
     /// An empty writer (room for a typical flow record reserved up front).
     public init() {
@@ -37,7 +41,10 @@ public struct JSONWriter: ~Copyable {
         base = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
     }
 
-    deinit { base.deallocate() }
+    deinit {
+        base.deallocate()
+        secondText.deallocate()
+    }
 
     /// The bytes written, in an array of their own size (the writer's buffer is larger,
     /// and is reused by `removeAll`).
@@ -319,15 +326,17 @@ public struct JSONWriter: ~Copyable {
 
     private mutating func appendTime(_ value: Timestamp) {
         // Times come in runs within one second: its text up to the fraction is kept.
-        if value.seconds != cachedSecond || cachedSecondText.isEmpty {
-            cachedSecondText.removeAll(keepingCapacity: true)
+        if value.seconds != cachedSecond || secondTextCount == 0 {
+            var cachedSecondText: [UInt8] = []
             TimeFormat.appendRFC3339(Timestamp(seconds: value.seconds, nanoseconds: 0), to: &cachedSecondText)
             // "…SS.000000Z": keep through the dot.
             cachedSecondText.removeLast(min(cachedSecondText.count, 7))
+            secondTextCount = min(cachedSecondText.count, Self.secondTextCapacity)
+            for index in 0..<secondTextCount { secondText[index] = cachedSecondText[index] }
             cachedSecond = value.seconds
         }
         put(UInt8(ascii: "\""))
-        put(cachedSecondText)
+        put(UnsafeBufferPointer(start: secondText, count: secondTextCount))
         appendDigits(UInt64(value.nanoseconds / 1000), width: 6)
         reserve(2)
         base[count] = UInt8(ascii: "Z")
@@ -425,8 +434,17 @@ public struct JSONWriter: ~Copyable {
     }
 
     private mutating func appendText(_ text: String) {
-        var text = text
-        text.withUTF8 { put($0) }
+        Self.withUTF8(of: text) { put($0) }
+    }
+
+    /// A string's UTF-8 bytes, read where they lie (a native string's are contiguous), or
+    /// from a contiguous copy. `withUTF8` needs a `var`, and the copy into it cost a retain
+    /// and a release of the string's storage for every string written (about 45 a flow).
+    @inline(__always)
+    private static func withUTF8(of text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        if text.utf8.withContiguousStorageIfAvailable(body) != nil { return }
+        var copy = text
+        copy.withUTF8(body)
     }
 
     /// Appends a decimal integer.
@@ -464,8 +482,7 @@ public struct JSONWriter: ~Copyable {
 
     /// Appends `value` as a JSON string literal (RFC 8259, 7).
     private mutating func appendQuoted(_ value: String) {
-        var value = value
-        value.withUTF8 { utf8 in
+        Self.withUTF8(of: value) { utf8 in
             // Most strings (names, hex, addresses) need no escape: copy them whole.
             if Self.isClean(utf8) {
                 putQuoted(utf8, then: nil)

@@ -28,13 +28,14 @@ public struct RecentEntries<Key: Equatable, Value> {
     /// The value kept for the first key `matches` accepts, which becomes the most recent;
     /// nil when none does. A caller that can compare its value with a key in place looks it
     /// up without building a key (and copying what it holds) for every lookup.
-    public mutating func value(where matches: (Key) -> Bool) -> Value? {
-        var index = 0
-        while index < keys.count {
-            if matches(keys[index]) { return hit(index) }
-            index += 1
+    public mutating func value(where matches: (borrowing Key) -> Bool) -> Value? {
+        // Each key is lent to `matches` where it lies: read through the array's subscript, it
+        // was copied first (every list it holds retained and released, about 40 times a flow).
+        let found = keys.withUnsafeBufferPointer { held -> Int? in
+            for index in held.indices where matches(held[index]) { return index }
+            return nil
         }
-        return nil
+        return found.map { hit($0) }
     }
 
     /// Keeps `value` for `key` as the most recent entry (a key already held is replaced).
