@@ -60,9 +60,21 @@ public struct RecentEntries<Key: Equatable, Value> {
     }
 
     private mutating func moveToFront(_ index: Int) {
-        let key = keys.remove(at: index)
-        let value = values.remove(at: index)
-        keys.insert(key, at: 0)
-        values.insert(value, at: 0)
+        Self.rotateToFront(&keys, index)
+        Self.rotateToFront(&values, index)
+    }
+
+    /// Moves `items[index]` to the front, the ones before it one place back: moved in memory,
+    /// not copied (`remove` and `insert` copied the entry through `replaceSubrange`,
+    /// retaining and releasing every list a key holds).
+    private static func rotateToFront<Item>(_ items: inout [Item], _ index: Int) {
+        guard index > 0, index < items.count else { return }
+        items.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            let moved = (base + index).move()
+            // Overlapping regions are allowed: the items move up one place, last first.
+            (base + 1).moveInitialize(from: base, count: index)
+            base.initialize(to: moved)
+        }
     }
 }
