@@ -217,7 +217,9 @@ public final class DiagnosisContext {
                 issuers[name] = [leaf.issuer: (1, trusted)]
             }
             if subjectsSent.count < 10_000 {
-                for summary in record.certificateSummaries { subjectsSent.insert(summary.subject) }
+                // Each subject read where it lies, not through a copy of its whole summary.
+                let summaries = record.certificateSummaries.span
+                for index in summaries.indices { subjectsSent.insert(summaries[index].subject) }
             }
             if record.outcome == .established || record.outcome == .resumed, acceptedLeaves.count < 10_000 {
                 acceptedLeaves.insert(leaf.sha256)

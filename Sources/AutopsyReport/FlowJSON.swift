@@ -196,11 +196,13 @@ public enum FlowJSON {
         _ fragments: JSONFragments?
     ) {
         json.beginArray(key)
-        for summary in summaries {
+        // Each summary read where it lies (a copy retained a dozen strings).
+        let held = summaries.span
+        for index in held.indices {
             if let fragments {
-                json.object(shared: fragments.certificate(summary))
+                json.object(shared: fragments.certificate(held[index]))
             } else {
-                certificate(&json, summary)
+                certificate(&json, held[index])
             }
         }
         json.endArray()
@@ -208,7 +210,7 @@ public enum FlowJSON {
 
     /// One certificate's object (`JSONFragments` keeps it, by fingerprint: a chain recurs
     /// in flow after flow).
-    static func certificate(_ json: inout JSONWriter, _ summary: CertificateSummary) {
+    static func certificate(_ json: inout JSONWriter, _ summary: borrowing CertificateSummary) {
         json.beginObject()
         json.string("subject", summary.subject)
         json.string("issuer", summary.issuer)

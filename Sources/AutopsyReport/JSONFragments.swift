@@ -83,7 +83,7 @@ public final class JSONFragments {
 
     /// The members `"record_version":…,"alpn":[…]` of a ClientHello, without braces.
     func lists(of entry: ClientHelloRecord) -> [UInt8] {
-        if let recent = recentHellos.value(where: { $0.matches(entry) }) { return recent }
+        if let recent = recentHellos.value(matching: entry, { $0.matches($1) }) { return recent }
         let key = HelloLists(entry)
         let rendered = Self.kept(&hellos, key, capacity, &writer, members: true) { FlowJSON.helloLists(&$0, entry) }
         recentHellos.insert(key, rendered)
@@ -96,9 +96,12 @@ public final class JSONFragments {
     }
 
     /// A certificate's object, braces included.
-    func certificate(_ summary: CertificateSummary) -> [UInt8] {
-        Self.kept(&certificates, summary.sha256, capacity, &writer, members: false) {
-            FlowJSON.certificate(&$0, summary)
+    func certificate(_ summary: borrowing CertificateSummary) -> [UInt8] {
+        // Looked up before the closure that renders a new one: capturing the summary copied it.
+        if let known = certificates[summary.sha256] { return known }
+        let fresh = copy summary
+        return Self.kept(&certificates, fresh.sha256, capacity, &writer, members: false) {
+            FlowJSON.certificate(&$0, fresh)
         }
     }
 

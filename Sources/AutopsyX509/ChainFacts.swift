@@ -116,8 +116,11 @@ struct ChainFacts: Sendable {
     /// The findings at one capture time.
     func findings(at time: Timestamp) -> [CertificateFinding] {
         var findings: [CertificateFinding] = []
-        for (index, summary) in summaries.enumerated() {
+        // Each summary read where it lies: a copy retained a dozen strings.
+        let held = summaries.span
+        for index in held.indices {
             func add(_ kind: CertificateFinding.Kind) { findings.append(CertificateFinding(index: index, kind: kind)) }
+            let summary = held[index]
             if let reason = summary.parseError {
                 add(.unparseable(reason))
                 continue

@@ -104,7 +104,7 @@ public final class FingerprintCache {
 
     /// The fingerprints of a ClientHello, computed once per shape.
     public func client(_ hello: borrowing ClientHello) -> Client {
-        if let recent = recentClients.value(where: { $0.matches(hello) }) { return recent }
+        if let recent = recentClients.value(matching: hello, { $0.matches($1) }) { return recent }
         let shape = ClientShape(hello)
         if let known = clients[shape] {
             recentClients.insert(shape, known)

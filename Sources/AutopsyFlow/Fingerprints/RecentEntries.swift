@@ -21,19 +21,34 @@ public struct RecentEntries<Key: Equatable, Value> {
 
     /// The value kept for `key`, which becomes the most recent; nil when it is not held.
     public mutating func value(for key: Key) -> Value? {
-        // By `firstIndex(of:)`, not through `value(where:)`: the closure cost 0.1 % of a run.
-        keys.firstIndex(of: key).map { hit($0) }
+        value(matching: key, { $0 == $1 })
     }
 
     /// The value kept for the first key `matches` accepts, which becomes the most recent;
     /// nil when none does. A caller that can compare its value with a key in place looks it
     /// up without building a key (and copying what it holds) for every lookup.
     public mutating func value(where matches: (borrowing Key) -> Bool) -> Value? {
-        // Each key is lent to `matches` where it lies: read through the array's subscript, it
-        // was copied first (every list it holds retained and released, about 40 times a flow).
-        let found = keys.withUnsafeBufferPointer { held -> Int? in
-            for index in held.indices where matches(held[index]) { return index }
-            return nil
+        value(matching: (), { key, _ in matches(key) })
+    }
+
+    /// `value(where:)` with what the keys are compared with passed to `matches` beside each
+    /// key, not captured: a closure that captures a borrowed value (a hello) copies it, every
+    /// list it holds retained and released, on every lookup.
+    public mutating func value<Probe: ~Copyable>(
+        matching probe: borrowing Probe, _ matches: (borrowing Key, borrowing Probe) -> Bool
+    ) -> Value? {
+        // Keys lent from the array's span: through its subscript, each was copied first.
+        var found: Int?
+        do {
+            let held = keys.span
+            var index = 0
+            while index < held.count {
+                if matches(held[index], probe) {
+                    found = index
+                    break
+                }
+                index += 1
+            }
         }
         return found.map { hit($0) }
     }
