@@ -28,7 +28,7 @@ public struct JSONWriter: ~Copyable {
     /// The shared runs noted, by offset into the bytes written.
     private var sharedRuns: [JSONRuns.Shared] = []
     /// The second `secondText` spells, up to and with the dot before the fraction (its
-    /// `secondTextCount` bytes: at most 28 for any `Int64` second). Kept in memory of the
+    /// `secondTextCount` bytes: at most 29 for any `Int64` second, a year of 12 digits and its sign). Kept in memory of the
     /// writer's own: copied from an array member, it was retained and released per time.
     private var cachedSecond = Int64.min
     private var secondText = UnsafeMutablePointer<UInt8>.allocate(capacity: secondTextCapacity)
