@@ -106,7 +106,9 @@ final class FlowWorker {
     func ingest(_ segment: TCPSegment, payload: Span<UInt8>, packet: PacketInfo) {
         frame = packet.frame
         phase = 1
-        table.ingest(segment, payload: payload, packet: packet) { session, flowEnd, _ in
+        // The closure runs within this call, while this worker is alive: captured without a
+        // reference count (a strong capture retained and released the worker per packet).
+        table.ingest(segment, payload: payload, packet: packet) { [unowned(unsafe) self] session, flowEnd, _ in
             self.finished(session, flowEnd)
         }
         drainDecisions()
