@@ -71,7 +71,9 @@ public final class Analyzer {
     /// The single worker's events of one packet, swapped out of it.
     private var scratch: [FlowEvent] = []
     /// Renders whole lines (`renderJSON`), reused record after record.
-    private var lineWriter = JSONWriter()
+    /// The writer of lines. The parts a line shares with other lines (a hello's lists,
+    /// certificates) stay shared: a line waiting in the emission queue holds its own bytes.
+    private var lineWriter = JSONWriter(notingSharedRuns: true)
     /// The counts so far.
     public private(set) var summary = AnalysisSummary()
 
@@ -325,9 +327,6 @@ public final class Analyzer {
         patternFinder.add(record)
         guard options.renderJSON else { return }
         lineWriter.removeAll()
-        // The parts the line shares with other lines (a hello's lists, certificates) stay
-        // shared: a line that waits in the emission queue holds only its own bytes.
-        lineWriter.notesSharedRuns = true
         FlowJSON.write(record, to: &lineWriter)
         // Own bytes in one array of their own size (the writer's buffer is far larger, and reused).
         record.renderedJSON = RenderedJSON(line: lineWriter.runs)

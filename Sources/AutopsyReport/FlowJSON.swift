@@ -38,8 +38,6 @@ public enum FlowJSON {
     /// The parts of a record's line that do not depend on its id and diagnoses
     /// (`JSONFragments.render`, which owns the writer and the reused parts, copied here).
     static func render(_ record: FlowRecord, into json: inout JSONWriter, fragments: JSONFragments) -> RenderedJSON {
-        // The parts kept in `fragments` stay there, shared by every line that has them.
-        json.notesSharedRuns = true
         json.removeAll()
         json.beginMembers()
         head(record, &json, fragments)
@@ -200,7 +198,7 @@ public enum FlowJSON {
         let held = summaries.span
         for index in held.indices {
             if let fragments {
-                json.object(shared: fragments.certificate(held[index]))
+                json.object(fragments.certificate(held[index]))
             } else {
                 certificate(&json, held[index])
             }
@@ -241,7 +239,7 @@ public enum FlowJSON {
         json.string("missing_intermediate", assessment.missingIntermediate)
         json.string("untrusted_root", assessment.untrustedRoot)
         if let fragments {
-            json.members(shared: fragments.findings(assessment.findings))
+            json.members(fragments.findings(assessment.findings))
         } else {
             findings(&json, assessment.findings)
         }
@@ -270,7 +268,7 @@ public enum FlowJSON {
         json.beginObject(key)
         json.int("frame", entry.frame)
         if let fragments {
-            json.members(shared: fragments.lists(of: entry))
+            json.members(fragments.lists(of: entry))
         } else {
             helloLists(&json, entry)
         }

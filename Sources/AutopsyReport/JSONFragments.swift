@@ -67,8 +67,9 @@ public final class JSONFragments {
     /// Chain-check findings, by the findings.
     private var findings: [[CertificateFinding]: [UInt8]] = [:]
     private var writer = JSONWriter()
-    /// The writer of whole records, reused record after record.
-    private var recordWriter = JSONWriter()
+    /// The writer of whole records, reused record after record. It notes the parts kept
+    /// here instead of copying them: they stay shared by every line that has them.
+    private var recordWriter = JSONWriter(notingSharedRuns: true)
 
     /// An empty cache.
     public init(capacity: Int = 256) {

@@ -21,8 +21,8 @@ public struct JSONWriter: ~Copyable {
     private var members: UInt64 = 0
     private var depth = 0
     private var deeper: [Bool] = []
-    /// When set, runs rendered ahead and shared between lines (`members(shared:)`,
-    /// `object(shared:)`, the shared runs of `JSONRuns` spliced in) are noted in
+    /// When set, runs rendered ahead and shared between lines (`members` and `object` of an
+    /// array, the shared runs of `JSONRuns` spliced in) are noted in
     /// `sharedRuns` at the place they belong, not copied; `runs` gives the text with them.
     public var notesSharedRuns = false
     /// The shared runs noted, by offset into the bytes written.
@@ -35,10 +35,12 @@ public struct JSONWriter: ~Copyable {
     private var secondTextCount = 0
     private static let secondTextCapacity = 48
 
-    /// An empty writer (room for a typical flow record reserved up front).
-    public init() {
+    /// An empty writer (room for a typical flow record reserved up front), noting shared
+    /// runs or not (`notesSharedRuns`).
+    public init(notingSharedRuns: Bool = false) {
         capacity = 8 * 1024
         base = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        notesSharedRuns = notingSharedRuns
     }
 
     deinit {
@@ -136,30 +138,18 @@ public struct JSONWriter: ~Copyable {
         put(byte)
     }
 
-    /// Appends members rendered ahead (`"a":1,"b":2`, no braces) to the open object.
+    /// Appends members rendered ahead (`"a":1,"b":2`, no braces) to the open object. Such
+    /// parts are kept by a cache and shared between lines: a writer that notes shared runs
+    /// (`notesSharedRuns`) notes them in place instead of copying them.
     public mutating func members(_ rendered: [UInt8]) {
-        guard !rendered.isEmpty else { return }
-        prefix(nil)
-        put(rendered)
-    }
-
-    /// Appends a whole value rendered ahead (an object's bytes, braces included).
-    public mutating func object(_ rendered: [UInt8]) {
-        prefix(nil)
-        put(rendered)
-    }
-
-    /// `members`, for members shared with other lines: noted, not copied, when the writer
-    /// notes shared runs.
-    public mutating func members(shared rendered: [UInt8]) {
         guard !rendered.isEmpty else { return }
         prefix(nil)
         putShared(rendered)
     }
 
-    /// `object`, for an object shared with other lines: noted, not copied, when the writer
-    /// notes shared runs.
-    public mutating func object(shared rendered: [UInt8]) {
+    /// Appends a whole value rendered ahead (an object's bytes, braces included), noted
+    /// rather than copied as `members` does.
+    public mutating func object(_ rendered: [UInt8]) {
         prefix(nil)
         putShared(rendered)
     }

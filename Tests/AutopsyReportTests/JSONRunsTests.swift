@@ -54,12 +54,12 @@ import Testing
     static func write(_ json: inout JSONWriter, shared: JSONRuns) {
         json.beginObject()
         json.int("a", 1)
-        json.members(shared: Array("\"lists\":[1,2]".utf8))
+        json.members(Array("\"lists\":[1,2]".utf8))
         json.beginArray("certificates")
-        json.object(shared: Array("{\"c\":1}".utf8))
-        json.object(shared: Array("{\"c\":2}".utf8))
+        json.object(Array("{\"c\":1}".utf8))
+        json.object(Array("{\"c\":2}".utf8))
         json.endArray()
-        json.members(shared: [])
+        json.members([])
         json.members(shared)
         json.string("z", "end")
         json.endObject()
@@ -87,6 +87,22 @@ import Testing
         noting.removeAll()
         #expect(noting.runs.shared.isEmpty)
         #expect(noting.runs.own.isEmpty)
+    }
+
+    /// Runs with offsets out of range or out of order (never written so, but a `JSONRuns` is
+    /// public) splice into a noting writer as they read on their own.
+    @Test func oddOffsetsSpliceAsTheyRead() {
+        let odd = Self.runs("abc", [(9, "X"), (-2, "Y"), (2, "Z"), (1, "W")])
+        var noting = JSONWriter(notingSharedRuns: true)
+        noting.beginArray()
+        noting.object(odd)
+        noting.endArray()
+        #expect(Self.text(noting.runs) == "[" + Self.text(odd) + "]")
+        var copying = JSONWriter()
+        copying.beginArray()
+        copying.object(odd)
+        copying.endArray()
+        #expect(copying.text == Self.text(noting.runs))
     }
 
     /// A record's line rendered ahead (its hello lists and certificates shared with the
