@@ -19,10 +19,13 @@ enum IPv6Layer {
     /// host) is read as "unknown" and the captured bytes are used.
     static func decode(_ bytes: Span<UInt8>, _ reader: inout PacketReader) throws(PacketError) -> IPLayerResult {
         try reader.require(headerLength, "ipv6")
-        guard try reader.uint8(bytes, at: 0, "ipv6") >> 4 == 6 else { throw reader.error(.badHeader, "ipv6") }
-        let payloadLength = Int(try reader.uint16(bytes, at: 4, "ipv6"))
-        var nextHeader = try reader.uint8(bytes, at: 6, "ipv6")
-        let hopLimit = try reader.uint8(bytes, at: 7, "ipv6")
+        // Version, traffic class, flow label, payload length, next header and hop limit in
+        // one big-endian read.
+        let first = try reader.uint64(bytes, at: 0, "ipv6")
+        guard first >> 60 == 6 else { throw reader.error(.badHeader, "ipv6") }
+        let payloadLength = Int(truncatingIfNeeded: first >> 16 & 0xffff)
+        var nextHeader = UInt8(truncatingIfNeeded: first >> 8)
+        let hopLimit = UInt8(truncatingIfNeeded: first)
         let source = IPAddress(
             ipv6High: try reader.uint64(bytes, at: 8, "ipv6"), low: try reader.uint64(bytes, at: 16, "ipv6"))
         let destination = IPAddress(

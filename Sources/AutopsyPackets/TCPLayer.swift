@@ -24,13 +24,17 @@ enum TCPLayer {
         let lengthOnWire = network.transportLengthOnWire
         guard lengthOnWire >= minimumHeaderLength else { throw reader.error(.badLength, "tcp") }
         try reader.require(minimumHeaderLength, "tcp")
-        let sourcePort = try reader.uint16(bytes, at: 0, "tcp")
-        let destinationPort = try reader.uint16(bytes, at: 2, "tcp")
-        let sequence = try reader.uint32(bytes, at: 4, "tcp")
-        let acknowledgment = try reader.uint32(bytes, at: 8, "tcp")
-        let headerLength = Int(try reader.uint8(bytes, at: 12, "tcp") >> 4) * 4  // at most 60
-        let flags = TCPFlags(rawValue: try reader.uint8(bytes, at: 13, "tcp"))
-        let window = try reader.uint16(bytes, at: 14, "tcp")
+        // The fixed fields in two big-endian words (two checked reads instead of seven):
+        // ports and sequence number; acknowledgment, data offset, flags and window.
+        let first = try reader.uint64(bytes, at: 0, "tcp")
+        let second = try reader.uint64(bytes, at: 8, "tcp")
+        let sourcePort = UInt16(truncatingIfNeeded: first >> 48)
+        let destinationPort = UInt16(truncatingIfNeeded: first >> 32)
+        let sequence = UInt32(truncatingIfNeeded: first)
+        let acknowledgment = UInt32(truncatingIfNeeded: second >> 32)
+        let headerLength = Int(truncatingIfNeeded: second >> 28 & 0xf) * 4  // at most 60
+        let flags = TCPFlags(rawValue: UInt8(truncatingIfNeeded: second >> 16))
+        let window = UInt16(truncatingIfNeeded: second)
         guard headerLength >= minimumHeaderLength else { throw reader.error(.badHeader, "tcp", at: 12) }
         guard headerLength <= lengthOnWire else { throw reader.error(.badLength, "tcp", at: 12) }
         try reader.skip(headerLength, "tcp")  // options cut by the snap length: truncated
