@@ -154,8 +154,10 @@ extension FlowTable {
     /// Drops a flow from the list of buffering flows (swap with the last entry).
     mutating func removeFromBuffering(_ slot: Int) {
         let position = flows[slot].bufferingPosition
+        // Most packets find their flow not buffering: nothing to write.
+        guard position >= 0 else { return }
         flows[slot].bufferingPosition = -1
-        guard position >= 0, position < buffering.count, buffering[position] == slot,
+        guard position < buffering.count, buffering[position] == slot,
             let last = buffering.popLast()
         else { return }
         if last != slot, position < buffering.count {

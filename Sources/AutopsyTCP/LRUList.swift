@@ -27,25 +27,33 @@ struct LRUList {
 
     /// Puts `slot` at the front (most recent), unlinking it first if needed.
     mutating func moveToFront(_ slot: Int) {
-        guard slot >= 0, slot < links.count else { return }
-        if head == slot { return }
-        if links[slot].isLinked { remove(slot) }
-        links[slot].previous = -1
-        links[slot].next = head
-        links[slot].isLinked = true
-        if head >= 0 { links[head].previous = slot }
-        head = slot
-        if tail < 0 { tail = slot }
+        guard slot >= 0, slot < links.count, head != slot else { return }
+        // Every link of the move is written through one span: one uniqueness check of the
+        // array for the whole move, instead of one per write (about five a packet).
+        var (first, last) = (head, tail)
+        var span = links.mutableSpan
+        if span[slot].isLinked { Self.unlink(slot, &span, head: &first, tail: &last) }
+        span[slot] = Link(previous: -1, next: first, isLinked: true)
+        if first >= 0 { span[first].previous = slot }
+        (head, tail) = (slot, last < 0 ? slot : last)
     }
 
     /// Unlinks `slot`; does nothing when it is not in the list.
     mutating func remove(_ slot: Int) {
-        guard slot >= 0, slot < links.count, links[slot].isLinked else { return }
-        let previous = links[slot].previous
-        let next = links[slot].next
-        if previous >= 0 { links[previous].next = next } else { head = next }
-        if next >= 0 { links[next].previous = previous } else { tail = previous }
-        links[slot] = Link()
+        guard slot >= 0, slot < links.count else { return }
+        var (first, last) = (head, tail)
+        var span = links.mutableSpan
+        guard span[slot].isLinked else { return }
+        Self.unlink(slot, &span, head: &first, tail: &last)
+        (head, tail) = (first, last)
+    }
+
+    /// Unlinks the linked `slot` from its neighbours in `span` (its links cleared).
+    private static func unlink(_ slot: Int, _ span: inout MutableSpan<Link>, head: inout Int, tail: inout Int) {
+        let link = span[slot]
+        if link.previous >= 0 { span[link.previous].next = link.next } else { head = link.next }
+        if link.next >= 0 { span[link.next].previous = link.previous } else { tail = link.previous }
+        span[slot] = Link()
     }
 
     /// Slots from most to least recent (for tests and diagnostics; allocates).
