@@ -67,7 +67,7 @@ public final class Analyzer {
     /// When free memory goes back to the system (`autopsy_release_free_memory`).
     private var trimSchedule = TrimSchedule()
     /// The threads of a sharded run (nil with one thread).
-    private var dispatcher: ShardDispatcher?
+    private let dispatcher: ShardDispatcher?
     /// The single worker's events of one packet, swapped out of it.
     private var scratch: [FlowEvent] = []
     /// Renders whole lines (`renderJSON`), reused record after record.
@@ -98,7 +98,7 @@ public final class Analyzer {
         }
         serials = Array(repeating: [:], count: shards)
         queue = EmissionQueue(maxWaiting: options.maxWaitingRecords)
-        if shards > 1 { dispatcher = ShardDispatcher(workers: workers) }
+        dispatcher = shards > 1 ? ShardDispatcher(workers: workers) : nil
         single = shards > 1 ? nil : workers.first
     }
 

@@ -118,10 +118,12 @@ final class ShardDispatcher {
                     Batch.Item(segment: segment, packet: packet, start: 0, count: -1, tick: true))
             }
         }
-        let batch = current.batches[Self.shard(of: segment, among: shards.count)]
         let start = current.payloads.count
         payload.withUnsafeBufferPointer { current.payloads.append(contentsOf: $0) }
-        batch.items.append(Batch.Item(segment: segment, packet: packet, start: start, count: payload.count, tick: tick))
+        // Appended through the round's array in place: a `let batch` retained and released
+        // the batch on every packet.
+        current.batches[Self.shard(of: segment, among: shards.count)].items.append(
+            Batch.Item(segment: segment, packet: packet, start: start, count: payload.count, tick: tick))
         current.packets += 1
         if current.packets >= Self.roundPackets || current.payloads.count >= Self.roundBytes { submit() }
     }
