@@ -284,16 +284,21 @@ public struct PatternFinder {
         var positions = InlineArray<11, Int>(repeating: -1)
         var sameAttribute = InlineArray<11, Int>(repeating: 0)
         var others = InlineArray<11, Int>(repeating: -1)
+        // Each key is held at most once, so the scan stops once every key is found: the
+        // "other" counts and the numbers of values are needed only for a key not held.
+        var missing = keys.count
         forEachCount(of: tally) { index in
             let held = pool[index].key
             let code = Int(held >> 24)
-            guard code < keys.count else { return }
+            guard code < keys.count else { return true }
             if held == keys[code] {
                 positions[code] = index
+                missing -= 1
             } else if held & 0x00ff_ffff == Self.otherValue {
                 others[code] = index
             }
             sameAttribute[code] += 1
+            return missing > 0
         }
         // New values, made in attribute order.
         for code in 0..<keys.count where positions[code] < 0 {
@@ -340,14 +345,15 @@ public struct PatternFinder {
         return index
     }
 
-    /// Calls `body` with the pool index of each of a server's counts, in the order they were made.
+    /// Calls `body` with the pool index of each of a server's counts, in the order they were made,
+    /// until it returns false.
     @inline(__always)
-    private func forEachCount(of stored: Stored, _ body: (Int) -> Void) {
+    private func forEachCount(of stored: Stored, _ body: (Int) -> Bool) {
         var chunk = stored.firstChunk
         while chunk >= 0 && Int(chunk) < nextChunk.count {
             let start = Int(chunk) * Self.chunkSize
             let end = start + (chunk == stored.lastChunk ? stored.inLast : Self.chunkSize)
-            for index in start..<min(end, pool.count) { body(index) }
+            for index in start..<min(end, pool.count) where !body(index) { return }
             chunk = nextChunk[Int(chunk)]
         }
     }
@@ -355,7 +361,10 @@ public struct PatternFinder {
     /// A server's counts, in the order they were made.
     private func counts(of stored: Stored) -> [Count] {
         var result: [Count] = []
-        forEachCount(of: stored) { result.append(pool[$0]) }
+        forEachCount(of: stored) {
+            result.append(pool[$0])
+            return true
+        }
         return result
     }
 

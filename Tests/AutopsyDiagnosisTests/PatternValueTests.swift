@@ -92,4 +92,28 @@ import Testing
         #expect(pattern.attribute == "client_network")
         #expect(pattern.statement.hasPrefix("All 2 failed flows came from 10.0.0.0/24"))
     }
+
+    /// Flows that repeat every value a server already counts (the scan for their counts stops
+    /// early), mixed with flows that bring a new network: every count stays exact.
+    @Test func repeatedValuesAreCountedExactly() throws {
+        var finder = PatternFinder()
+        let hello = try ClientHello.parse(Wire.clientHelloBody())
+        // 30 flows a minute: 24 from 10.0.1.0/24 succeed, 4 from 10.0.2.0/24 fail, and 2 from
+        // a network of their own succeed.
+        for index in 0..<30 {
+            let network: UInt32 = index < 24 ? 1 : index < 28 ? 2 : UInt32(10 + index)
+            var record = Self.flow(client: IPAddress(ipv4: 0x0A00_0000 | network << 8 | 7), seconds: 30, vlan: [])
+            record.clientHello = ClientHelloRecord(
+                frame: 1, timestamp: record.firstTimestamp, recordVersion: .tls10, hello: hello)
+            record.outcome = network == 2 ? .reset : .established
+            finder.add(record)
+        }
+        // Four networks and one value of each of the other ten attributes.
+        #expect(finder.countsHeld == 4 + 10)
+        let pattern = try #require(finder.patterns().first)
+        #expect(pattern.attribute == "client_network")
+        #expect(pattern.failed == 4)
+        #expect(pattern.succeeded == 26)
+        #expect(pattern.statement.hasPrefix("All 4 failed flows came from 10.0.2.0/24"))
+    }
 }
