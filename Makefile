@@ -40,7 +40,7 @@ FUZZ_BIN     := $(FUZZ_DIR)/release/autopsy-fuzz
 FUZZ_BUILD   := -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld -Xswiftc -enforce-exclusivity=checked
 
 .PHONY: help deps build demo test test-tools lint format install clean golden fixtures registries agreement \
-        fuzz-build fuzz fuzz-smoke fuzz-run fuzz-seeds mutate bench bench-micro bench-thresholds
+        fuzz-build fuzz fuzz-smoke fuzz-run fuzz-seeds mutate bench bench-cost bench-micro bench-thresholds
 
 help: ## List the targets
 	@echo "usage: make TARGET [VARIABLE=value ...]"
@@ -150,6 +150,10 @@ fuzz-run:
 
 bench: build ## Speed and memory against a libpcap read loop on the ../shared/bench captures (BENCH_ARGS="--captures large --runs 5 --tshark")
 	$(PYTHON) Tests/Tools/bench.py --bin $(BIN) --shared $(SHARED) $(BENCH_ARGS)
+
+bench-cost: build ## Instructions a flow under callgrind, deterministic where wall time is noisy (BENCH_COST_ARGS="--cache" adds cache misses)
+	@command -v valgrind >/dev/null 2>&1 || apt-get install -y --no-install-recommends valgrind
+	$(PYTHON) Tests/Tools/bench_cost.py --bin $(BIN) --shared $(SHARED) $(BENCH_COST_ARGS)
 
 bench-micro: deps ## package-benchmark micro-benchmarks (Tests/Benchmarks) checked against the committed thresholds
 	$(BENCH_MICRO) benchmark thresholds check
