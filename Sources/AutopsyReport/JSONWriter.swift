@@ -380,39 +380,22 @@ public struct JSONWriter: ~Copyable {
     }
 
     private mutating func prefix(_ key: StaticString?) {
-        var comma = false
         if depth > 0 {
             let level = depth - 1
             if level < 64 {
                 let bit: UInt64 = 1 << UInt64(level)
-                comma = members & bit != 0
+                if members & bit != 0 { put(UInt8(ascii: ",")) }
                 members |= bit
             } else if let last = deeper.last {
-                comma = last
+                if last { put(UInt8(ascii: ",")) }
                 deeper[deeper.count - 1] = true
             }
         }
-        // Keys are this program's own field names: plain ASCII literals, never escaped,
-        // copied straight from the literal, with the comma before them and the quotes and
-        // colon around them written after one check of the room.
-        guard let key, key.hasPointerRepresentation else {
-            if comma { put(UInt8(ascii: ",")) }
-            if let key { Self.withBytes(of: key) { putQuoted($0, then: UInt8(ascii: ":")) } }
-            return
+        if let key {
+            // Keys are this program's own field names: plain ASCII literals, never escaped,
+            // copied straight from the literal.
+            Self.withBytes(of: key) { putQuoted($0, then: UInt8(ascii: ":")) }
         }
-        let length = key.utf8CodeUnitCount
-        reserve(length + 4)
-        var at = count
-        if comma {
-            base[at] = UInt8(ascii: ",")
-            at += 1
-        }
-        base[at] = UInt8(ascii: "\"")
-        Self.copy(key.utf8Start, to: base + at + 1, count: length)
-        at += length + 1
-        base[at] = UInt8(ascii: "\"")
-        base[at + 1] = UInt8(ascii: ":")
-        count = at + 2
     }
 
     /// Writes an integer under a key known only at run time (the summary's counts by name).
