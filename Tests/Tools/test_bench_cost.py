@@ -3,6 +3,7 @@
 import os
 import stat
 import struct
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -130,6 +131,32 @@ class ProfileTests(unittest.TestCase):
         self.assertIn("--LL=1024,2,64", arguments)
         self.assertEqual(arguments[-7:], ["/bin/tlsautopsy", "analyze", "--format", "json", "--threads", "1",
                                           "cut.pcap"])
+
+
+class CommandLineTests(unittest.TestCase):
+    SCRIPT = str(Path(__file__).resolve().parent / "bench_cost.py")
+
+    def run_script(self, arguments, path):
+        environment = dict(os.environ, PATH=path)
+        return subprocess.run([sys.executable, self.SCRIPT] + arguments, capture_output=True, text=True,
+                              env=environment, check=False)
+
+    def test_without_valgrind_it_says_what_to_install(self):
+        result = self.run_script(["--bin", "/bin/true"], tempfile.mkdtemp())
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("valgrind is not installed", result.stderr)
+
+    def test_cuts_out_of_order_are_refused(self):
+        directory = tempfile.mkdtemp()
+        fake = os.path.join(directory, "valgrind")
+        with open(fake, "w") as handle:
+            handle.write("#!/bin/sh\nexit 0\n")
+        os.chmod(fake, os.stat(fake).st_mode | stat.S_IEXEC)
+        for small, large in [("5000", "5000"), ("9000", "5000"), ("0", "5000")]:
+            result = self.run_script(["--bin", "/bin/true", "--small", small, "--large", large],
+                                     directory + os.pathsep + os.environ["PATH"])
+            self.assertNotEqual(result.returncode, 0)
+            self.assertIn("--small must be positive and below --large", result.stderr)
 
 
 if __name__ == "__main__":
