@@ -1,6 +1,5 @@
 import AutopsyPackets
 import AutopsyTCP
-import CAllocator
 import Dispatch
 
 /// Feeds the shards of a sharded run: the reading thread copies each TCP segment's payload
@@ -72,9 +71,6 @@ final class ShardDispatcher {
             }
             swap(&batch.events, &worker.events)
             worker.events.removeAll(keepingCapacity: true)
-            // The next batch may run on another of the pool's threads: this one's cache of
-            // freed blocks goes back to the arena rather than idling here.
-            autopsy_flush_thread_cache()
         }
     }
 
