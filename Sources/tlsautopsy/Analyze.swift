@@ -124,11 +124,11 @@ struct Analyze: ParsableCommand {
     }
 }
 
-/// How many threads reassemble and parse flows.
+/// How many threads the run uses.
 struct ThreadOptions: ParsableArguments {
     @Option(
         help:
-            "Threads that reassemble and parse flows, sharded by address pair (default: the number of cores); the output is the same with any count."
+            "Threads to use (default: the number of cores): above 1, one reads packets and writes the report, the others reassemble and parse flows, sharded by address pair; the output is the same with any count."
     )
     var threads: Int?
 
