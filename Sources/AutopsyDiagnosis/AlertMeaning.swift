@@ -4,7 +4,9 @@ import AutopsyTLS
 enum AlertMeaning {
     /// "fatal alert unknown_ca (48)".
     static func name(_ alert: AlertMessage) -> String {
-        "\(alert.level.description) alert \(alert.description.description) (\(alert.description.rawValue))"
+        let line: TextLine =
+            "\(alert.level.description) alert \(alert.description.description) (\(alert.description.rawValue))"
+        return line.text
     }
 
     /// What the sender of a certificate alert complains of, stack by stack.

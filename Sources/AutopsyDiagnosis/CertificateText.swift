@@ -5,16 +5,18 @@ import AutopsyX509
 public enum CertificateText {
     /// "certificate 0 expired at 2026-01-01T00:00:00Z".
     public static func finding(_ finding: CertificateFinding) -> String {
-        let which = finding.index == 0 ? "the leaf" : "certificate \(finding.index)"
+        let which = finding.index == 0 ? "the leaf" : "certificate " + String(finding.index)
+        let line: TextLine
         switch finding.kind {
-        case .unparseable(let reason): return "\(which) does not parse: \(reason)"
-        case .expired(let notAfter): return "\(which) expired at \(TimeFormat.rfc3339Seconds(notAfter))"
-        case .notYetValid(let notBefore): return "\(which) is not valid before \(TimeFormat.rfc3339Seconds(notBefore))"
+        case .unparseable(let reason): line = "\(which) does not parse: \(reason)"
+        case .expired(let notAfter): line = "\(which) expired at \(TimeFormat.rfc3339Seconds(notAfter))"
+        case .notYetValid(let notBefore): line = "\(which) is not valid before \(TimeFormat.rfc3339Seconds(notBefore))"
         case .expiringSoon(let notAfter, let days):
-            return "\(which) expires in \(days) days, at \(TimeFormat.rfc3339Seconds(notAfter))"
-        case .sha1Signature: return "\(which) is signed with SHA-1"
-        case .md5Signature: return "\(which) is signed with MD5"
-        case .weakRSA(let bits): return "\(which) has a \(bits)-bit RSA key"
+            line = "\(which) expires in \(days) days, at \(TimeFormat.rfc3339Seconds(notAfter))"
+        case .sha1Signature: line = "\(which) is signed with SHA-1"
+        case .md5Signature: line = "\(which) is signed with MD5"
+        case .weakRSA(let bits): line = "\(which) has a \(bits)-bit RSA key"
         }
+        return line.text
     }
 }

@@ -22,32 +22,36 @@ extension FlowRecord {
 
     /// "10.0.0.2:443" or "[2001:db8::2]:443".
     var serverAddress: String {
-        server.ip.isIPv6 ? "[\(server.ip)]:\(server.port)" : "\(server.ip):\(server.port)"
+        let line: TextLine = server.ip.isIPv6 ? "[\(server.ip)]:\(server.port)" : "\(server.ip):\(server.port)"
+        return line.text
     }
 
     /// The openssl s_client line for this flow, with extra options.
     func opensslCheck(_ options: String = "") -> String {
-        var command = "openssl s_client -connect \(serverAddress)"
-        if let name = serverName { command += " -servername \(name)" }
-        if !options.isEmpty { command += " " + options }
-        return command
+        let name = serverName.map { " -servername " + $0 } ?? ""
+        let line: TextLine = "openssl s_client -connect \(serverAddress)\(name)\(options.isEmpty ? "" : " ")\(options)"
+        return line.text
     }
 
     /// "frame 6: the server sent fatal alert handshake_failure (40) right after the ClientHello".
     func alertEvidence(_ alert: AlertRecord) -> String {
         guard let message = alert.alert else {
-            return
+            let line: TextLine =
                 "frame \(alert.frame): the \(alert.from.rawValue) sent an encrypted alert (\(alert.encryptedLength ?? 0) bytes)"
+            return line.text
         }
-        let step = alert.stage == "client_hello" ? " right after the ClientHello" : " after \(alert.stage)"
-        return "frame \(alert.frame): the \(alert.from.rawValue) sent \(AlertMeaning.name(message))\(step)"
+        let step = alert.stage == "client_hello" ? " right after the ClientHello" : " after " + alert.stage
+        let line: TextLine =
+            "frame \(alert.frame): the \(alert.from.rawValue) sent \(AlertMeaning.name(message))\(step)"
+        return line.text
     }
 
     /// "frame 4: the client offered TLS 1.2, TLS 1.1".
     var offerEvidence: String? {
         guard let hello = clientHello else { return nil }
         let versions = hello.hello.offeredVersions.map(\.description).joined(separator: ", ")
-        return "frame \(hello.frame): the client offered \(versions)"
+        let line: TextLine = "frame \(hello.frame): the client offered \(versions)"
+        return line.text
     }
 }
 

@@ -8,8 +8,9 @@ extension FlowRecord {
     var chainEvidence: String? {
         guard let leaf = certificateSummaries.first else { return nil }
         let count = certificateSummaries.count
-        return
+        let line: TextLine =
             "frame \(serverCertificateFrame ?? 0): the server sent \(count) certificate\(count == 1 ? "" : "s"), leaf '\(leaf.subject)' issued by '\(leaf.issuer)'"
+        return line.text
     }
 
     /// Whether the client rejected the chain (a certificate alert, or the TLS 1.3 alert-sized record).
