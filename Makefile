@@ -151,7 +151,7 @@ fuzz-run:
 bench: build ## Speed and memory against a libpcap read loop on the ../shared/bench captures (BENCH_ARGS="--captures large --runs 5 --tshark")
 	$(PYTHON) Tests/Tools/bench.py --bin $(BIN) --shared $(SHARED) $(BENCH_ARGS)
 
-bench-cost: build ## Instructions a flow under callgrind, deterministic where wall time is noisy (BENCH_COST_ARGS="--cache" adds cache misses)
+bench-cost: build ## Instructions a flow under callgrind, deterministic where wall time is noisy (BENCH_COST_ARGS="--cache" adds cache misses, "--threads 2" each side of a sharded run)
 	@command -v valgrind >/dev/null 2>&1 || apt-get install -y --no-install-recommends valgrind
 	$(PYTHON) Tests/Tools/bench_cost.py --bin $(BIN) --shared $(SHARED) $(BENCH_COST_ARGS)
 

@@ -38,6 +38,30 @@ def packets(path, order="<"):
             found.append(handle.read(size))
 
 
+def fake_valgrind(body):
+    """A directory holding an executable `valgrind` that runs the shell lines `body`."""
+    directory = tempfile.mkdtemp()
+    fake = os.path.join(directory, "valgrind")
+    with open(fake, "w") as handle:
+        handle.write("#!/bin/sh\n" + body)
+    os.chmod(fake, os.stat(fake).st_mode | stat.S_IEXEC)
+    return directory
+
+
+def profile_with(directory, *arguments):
+    """bench_cost.profile(*arguments) with the fake valgrind of `directory` first on the PATH."""
+    path = os.environ["PATH"]
+    os.environ["PATH"] = directory + os.pathsep + path
+    try:
+        return bench_cost.profile(*arguments)
+    finally:
+        os.environ["PATH"] = path
+
+
+# The shell lines of a fake valgrind that finds the output file it was given.
+FIND_OUT = 'for a in "$@"; do case "$a" in --callgrind-out-file=*) out="${a#*=}";; esac; done\n'
+
+
 class CutTests(unittest.TestCase):
     def setUp(self):
         self.directory = tempfile.mkdtemp()
@@ -106,31 +130,67 @@ class ArithmeticTests(unittest.TestCase):
 
 class ProfileTests(unittest.TestCase):
     def test_valgrind_is_run_on_the_capture_and_its_output_read(self):
-        directory = tempfile.mkdtemp()
-        fake = os.path.join(directory, "valgrind")
-        log = os.path.join(directory, "arguments")
-        with open(fake, "w") as handle:
-            handle.write("#!/bin/sh\n"
-                         f'echo "$SWIFT_DETERMINISTIC_HASHING $@" > {log}\n'
-                         'for a in "$@"; do case "$a" in --callgrind-out-file=*) out="${a#*=}";; esac; done\n'
-                         'printf "events: Ir\\ntotals: 5000\\n" > "$out"\n'
-                         'echo \'{"type":"flow","id":1}\'\n'
-                         'echo \'{"type":"summary","flows":7}\'\n')
-        os.chmod(fake, os.stat(fake).st_mode | stat.S_IEXEC)
-        path = os.environ["PATH"]
-        os.environ["PATH"] = directory + os.pathsep + path
-        try:
-            totals, flows = bench_cost.profile("/bin/tlsautopsy", "cut.pcap", True, "1024,2,64", directory)
-        finally:
-            os.environ["PATH"] = path
-        self.assertEqual((totals, flows), ({"Ir": 5000}, 7))
+        log = os.path.join(tempfile.mkdtemp(), "arguments")
+        directory = fake_valgrind(f'echo "$SWIFT_DETERMINISTIC_HASHING $@" > {log}\n' + FIND_OUT
+                                  + 'printf "events: Ir\\ntotals: 5000\\n" > "$out"\n'
+                                  + 'echo \'{"type":"flow","id":1}\'\n'
+                                  + 'echo \'{"type":"summary","flows":7}\'\n')
+        totals, flows = profile_with(directory, "/bin/tlsautopsy", "cut.pcap", True, "1024,2,64", directory)
+        self.assertEqual((totals, flows), ({"": {"Ir": 5000}}, 7))
         with open(log) as handle:
             arguments = handle.read().split()
+        self.assertNotIn("--separate-threads=yes", arguments)
         self.assertEqual(arguments[0], "1")
         self.assertIn("--cache-sim=yes", arguments)
         self.assertIn("--LL=1024,2,64", arguments)
         self.assertEqual(arguments[-7:], ["/bin/tlsautopsy", "analyze", "--format", "json", "--threads", "1",
                                           "cut.pcap"])
+
+
+class ThreadTests(unittest.TestCase):
+    @staticmethod
+    def write_thread(out, number, ir, misses):
+        with open(f"{out}-{number:02d}", "w") as handle:
+            handle.write(f"version: 1\ncmd: tlsautopsy\npart: 1\nthread: {number}\n"
+                         f"events: Ir D1mr\nsummary: {ir} {misses}\nfn=(1) f\n0x10 1 1\ntotals: {ir} {misses}\n")
+
+    def test_each_thread_is_read_and_the_shards_added_up(self):
+        out = os.path.join(tempfile.mkdtemp(), "callgrind.out")
+        open(out, "w").close()  # callgrind leaves the unsuffixed file empty
+        self.write_thread(out, 1, 1000, 10)
+        self.write_thread(out, 2, 300, 3)
+        self.write_thread(out, 3, 200, 2)
+        threads = bench_cost.thread_totals(out)
+        self.assertEqual(threads, {1: {"Ir": 1000, "D1mr": 10}, 2: {"Ir": 300, "D1mr": 3}, 3: {"Ir": 200, "D1mr": 2}})
+        self.assertEqual(bench_cost.groups(threads), {
+            "": {"Ir": 1500, "D1mr": 15},
+            "reading thread": {"Ir": 1000, "D1mr": 10},
+            "shards": {"Ir": 500, "D1mr": 5},
+        })
+
+    def test_missing_or_unnumbered_thread_files_are_refused(self):
+        out = os.path.join(tempfile.mkdtemp(), "callgrind.out")
+        with self.assertRaises(ValueError):
+            bench_cost.thread_totals(out)
+        with open(out + "-01", "w") as handle:
+            handle.write("events: Ir\ntotals: 5\n")
+        with self.assertRaises(ValueError):
+            bench_cost.thread_totals(out)
+
+    def test_a_sharded_run_is_profiled_thread_by_thread(self):
+        log = os.path.join(tempfile.mkdtemp(), "arguments")
+        directory = fake_valgrind(f'echo "$@" > {log}\n' + FIND_OUT + ': > "$out"\n'
+                                  + 'printf "thread: 1\\nevents: Ir\\ntotals: 900\\n" > "$out-01"\n'
+                                  + 'printf "thread: 2\\nevents: Ir\\ntotals: 40\\n" > "$out-02"\n'
+                                  + 'printf "thread: 4\\nevents: Ir\\ntotals: 60\\n" > "$out-04"\n'
+                                  + 'echo \'{"type":"summary","flows":3}\'\n')
+        totals, flows = profile_with(directory, "/bin/tlsautopsy", "cut.pcap", False, "1024,2,64", directory, 2)
+        self.assertEqual(flows, 3)
+        self.assertEqual(totals, {"": {"Ir": 1000}, "reading thread": {"Ir": 900}, "shards": {"Ir": 100}})
+        with open(log) as handle:
+            arguments = handle.read().split()
+        self.assertIn("--separate-threads=yes", arguments)
+        self.assertEqual(arguments[-3:], ["--threads", "2", "cut.pcap"])
 
 
 class CommandLineTests(unittest.TestCase):
@@ -147,16 +207,18 @@ class CommandLineTests(unittest.TestCase):
         self.assertIn("valgrind is not installed", result.stderr)
 
     def test_cuts_out_of_order_are_refused(self):
-        directory = tempfile.mkdtemp()
-        fake = os.path.join(directory, "valgrind")
-        with open(fake, "w") as handle:
-            handle.write("#!/bin/sh\nexit 0\n")
-        os.chmod(fake, os.stat(fake).st_mode | stat.S_IEXEC)
+        directory = fake_valgrind("exit 0\n")
         for small, large in [("5000", "5000"), ("9000", "5000"), ("0", "5000")]:
             result = self.run_script(["--bin", "/bin/true", "--small", small, "--large", large],
                                      directory + os.pathsep + os.environ["PATH"])
             self.assertNotEqual(result.returncode, 0)
             self.assertIn("--small must be positive and below --large", result.stderr)
+
+    def test_a_thread_count_below_one_is_refused(self):
+        directory = fake_valgrind("exit 0\n")
+        result = self.run_script(["--bin", "/bin/true", "--threads", "0"], directory + os.pathsep + os.environ["PATH"])
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("--threads must be at least 1", result.stderr)
 
 
 if __name__ == "__main__":
