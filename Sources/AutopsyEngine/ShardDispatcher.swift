@@ -93,15 +93,17 @@ final class ShardDispatcher {
         current = Round(shards: workers.count)
     }
 
-    /// The shard of a segment: a hash of its address pair that is the same in both directions.
+    /// The shard of a segment: a hash of its address pair that is the same in both directions
+    /// (with one shard, the usual two-thread run, nothing to hash).
     static func shard(of segment: TCPSegment, among count: Int) -> Int {
+        guard count > 1 else { return 0 }
         let source = segment.source.high &* 31 &+ segment.source.low &+ UInt64(segment.sourcePort)
         let destination = segment.destination.high &* 31 &+ segment.destination.low &+ UInt64(segment.destinationPort)
         var mixed = (source ^ destination) &+ (source &+ destination) &* 0x9E37_79B9_7F4A_7C15
         mixed ^= mixed >> 29
         mixed = mixed &* 0xBF58_476D_1CE4_E5B9
         mixed ^= mixed >> 32
-        return Int(mixed % UInt64(max(1, count)))
+        return Int(mixed % UInt64(count))
     }
 
     /// Adds one segment to its shard's batch; `tick` puts a sweep before it on every shard.

@@ -159,6 +159,20 @@ def per_flow(small, large):
     return cost, rows
 
 
+def report_rows(small, large):
+    """The report's rows from two profiles ((groups, flows) each): the flows between the cuts
+    once, then each group's costs per flow, labelled by its group (the one group of a
+    one-thread run is not)."""
+    (small_groups, small_flows), (large_groups, large_flows) = small, large
+    rows = []
+    for group, totals in large_groups.items():
+        _, group_rows = per_flow((small_groups.get(group, {}), small_flows), (totals, large_flows))
+        if rows:
+            group_rows = group_rows[1:]  # per_flow's first row, the flows, is given once
+        rows += [(f"{group}: {label}" if group else label, value) for label, value in group_rows]
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--bin", default=os.path.join(bench.ROOT, ".build", "release", "tlsautopsy"))
@@ -188,13 +202,7 @@ def main():
             cut = os.path.join(workdir, f"cut-{budget}.pcap")
             cut_pcap(source, cut, budget)
             profiles.append(profile(binary, cut, args.cache, args.ll, workdir, args.threads))
-    (small, small_flows), (large, large_flows) = profiles
-    rows = []
-    for group in large:
-        _, group_rows = per_flow((small.get(group, {}), small_flows), (large[group], large_flows))
-        # The flows are counted once, above the groups.
-        rows += [(f"{group}: {label}" if group else label, value) for label, value in group_rows
-                 if not (group and label == "flows between the cuts")]
+    rows = report_rows(profiles[0], profiles[1])
     width = max(len(label) for label, _ in rows)
     threads = "one thread" if args.threads == 1 else f"{args.threads} threads"
     print(f"{args.capture}: first {args.small:,} and first {args.large:,} bytes, {threads}, callgrind")

@@ -128,6 +128,22 @@ class ArithmeticTests(unittest.TestCase):
             bench_cost.per_flow(({"Ir": 1}, 5), ({"Ir": 2}, 5))
 
 
+class ReportTests(unittest.TestCase):
+    def test_one_thread_gives_unlabelled_rows(self):
+        rows = bench_cost.report_rows(({"": {"Ir": 1000}}, 10), ({"": {"Ir": 3000}}, 20))
+        self.assertEqual(rows, [("flows between the cuts", "10"), ("instructions a flow", "200")])
+
+    def test_each_side_of_a_sharded_run_is_labelled_and_the_flows_given_once(self):
+        small = ({"": {"Ir": 100}, "reading thread": {"Ir": 60}, "shards": {"Ir": 40}}, 1)
+        large = ({"": {"Ir": 1100}, "reading thread": {"Ir": 460}, "shards": {"Ir": 640}}, 5)
+        self.assertEqual(bench_cost.report_rows(small, large), [
+            ("flows between the cuts", "4"),
+            ("instructions a flow", "250"),
+            ("reading thread: instructions a flow", "100"),
+            ("shards: instructions a flow", "150"),
+        ])
+
+
 class ProfileTests(unittest.TestCase):
     def test_valgrind_is_run_on_the_capture_and_its_output_read(self):
         log = os.path.join(tempfile.mkdtemp(), "arguments")
