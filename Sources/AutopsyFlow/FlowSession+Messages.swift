@@ -18,7 +18,7 @@ extension FlowSession {
             switch message.type {
             case .clientHello:
                 var hello = ClientHello(legacyVersion: ProtocolVersion(rawValue: 0), random: [], sessionID: [])
-                try ClientHello.parse(message.cursor, into: &hello)
+                try ClientHello.parse(message.cursor, into: &hello, lists: fingerprints?.lists)
                 clientHello(consume hello, side: side, recordVersion: header.version, packet)
             case .serverHello:
                 let hello = try ServerHello.parse(message.cursor)

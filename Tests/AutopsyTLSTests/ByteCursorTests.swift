@@ -93,6 +93,24 @@ import Testing
         #expect(cursor.isAtEnd)
     }
 
+    /// The bytes left are read only when they are exactly the 16-bit values given.
+    @Test func remainingValuesAreReadOnlyWhenEqual() {
+        var cursor = ByteCursor(storage: [9, 0x13, 0x01, 0xc0, 0x2f, 7], start: 1, end: 5)
+        let values: [UInt16] = [0x1301, 0xc02f]
+        let shorter = cursor.readRemaining(ifEqualTo: [UInt16(0x1301)]) { $0 }
+        let longer = cursor.readRemaining(ifEqualTo: values + [0x0700]) { $0 }
+        let otherLow = cursor.readRemaining(ifEqualTo: [UInt16(0x1301), 0xc030]) { $0 }
+        let otherHigh = cursor.readRemaining(ifEqualTo: [UInt16(0x1301), 0xc12f]) { $0 }
+        #expect(!shorter && !longer && !otherLow && !otherHigh)
+        #expect(cursor.remaining == 4)
+        let equal = cursor.readRemaining(ifEqualTo: values) { $0 }
+        #expect(equal)
+        #expect(cursor.isAtEnd)
+        var odd = ByteCursor([0x13, 0x01, 0xc0])
+        let none = odd.readRemaining(ifEqualTo: [UInt16(0x1301)]) { $0 }
+        #expect(!none && odd.remaining == 3)
+    }
+
     @Test func uint16ListRejectsAnOddByte() {
         var cursor = ByteCursor([0, 1, 2])
         #expect(throws: ParseError.self) { try cursor.readUInt16List("l") }

@@ -91,6 +91,10 @@ public final class FingerprintCache {
 
     /// Shapes kept per side; the cache starts over when full.
     public let capacity: Int
+    /// The hello lists themselves, kept for the hellos parsed on this cache's thread: a
+    /// hello offering a list met lately holds the same array, so the shapes here (and the
+    /// rendered lists and pattern values keyed on them) compare by identity.
+    public let lists = HelloListCache()
     private var clients: [ClientShape: Client] = [:]
     private var servers: [ServerShape: Server] = [:]
     /// The shapes met last, tried before the tables.

@@ -153,6 +153,22 @@ public struct ByteCursor: Sendable {
         return true
     }
 
+    /// Whether the bytes left are exactly the big-endian 16-bit values `raw` gives for
+    /// `list`; they are consumed when they are.
+    @inlinable public mutating func readRemaining<T>(ifEqualTo list: [T], _ raw: (T) -> UInt16) -> Bool {
+        guard end - start == 2 * list.count else { return false }
+        var index = start
+        for element in list {
+            let value = raw(element)
+            guard storage[index] == UInt8(value >> 8), storage[index + 1] == UInt8(truncatingIfNeeded: value) else {
+                return false
+            }
+            index += 2
+        }
+        start = end
+        return true
+    }
+
     /// Looks at the next byte without consuming it.
     @inlinable public func peekUInt8() -> UInt8? {
         start < end ? storage[start] : nil

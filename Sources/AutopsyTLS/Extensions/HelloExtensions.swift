@@ -84,9 +84,10 @@ public struct HelloExtensions: Sendable, Hashable {
     /// Parses an extensions block into `result` (empty; a hello's own). An extension whose
     /// body does not parse is kept by type and noted as an anomaly; only a block whose framing
     /// is broken throws. Parsed in place: a block returned was copied whole on the way out
-    /// (every list retained, then released).
+    /// (every list retained, then released). Lists go through `lists` when there is one.
     static func parse(
-        _ cursor: inout ByteCursor, side: HelloSide, anomalies: inout [Anomaly], into result: inout HelloExtensions
+        _ cursor: inout ByteCursor, side: HelloSide, anomalies: inout [Anomaly], into result: inout HelloExtensions,
+        lists: HelloListCache? = nil
     ) throws(ParseError) {
         // Room for every extension the block can hold (4 bytes each at least), up to 32:
         // one allocation where appending one by one would grow the list several times.
@@ -99,7 +100,7 @@ public struct HelloExtensions: Sendable, Hashable {
             }
             result.types.append(type)
             do {
-                try result.decode(type, &body, side: side)
+                try result.decode(type, &body, side: side, lists: lists)
             } catch {
                 anomalies.append(Anomaly(.malformedExtension, detail: type.description))
             }
@@ -130,25 +131,30 @@ public struct HelloExtensions: Sendable, Hashable {
         return isDotted || isV6
     }
 
-    private mutating func decode(_ type: ExtensionType, _ body: inout ByteCursor, side: HelloSide) throws(ParseError) {
+    private mutating func decode(
+        _ type: ExtensionType, _ body: inout ByteCursor, side: HelloSide, lists: HelloListCache?
+    ) throws(ParseError) {
         switch type {
         case .serverName where side == .client:
             serverNameBytes = try Self.parseServerName(&body)
         case .supportedGroups:
             var list = try body.readVector(lengthBytes: 2, allowed: 0...0xffff, "supported_groups")
-            supportedGroups = try list.readUInt16List("supported_groups", NamedGroup.init(rawValue:))
+            supportedGroups = try HelloListCache.read(
+                &list, "supported_groups", lists?.groups, NamedGroup.init(rawValue:))
         case .ecPointFormats:
             var list = try body.readVector(lengthBytes: 1, allowed: 0...0xff, "ec_point_formats")
             ecPointFormats = SharedLists.bytes(&list)
         case .signatureAlgorithms:
             var list = try body.readVector(lengthBytes: 2, allowed: 0...0xffff, "signature_algorithms")
-            signatureAlgorithms = try list.readUInt16List("signature_algorithms", SignatureScheme.init(rawValue:))
+            signatureAlgorithms = try HelloListCache.read(
+                &list, "signature_algorithms", lists?.signatures, SignatureScheme.init(rawValue:))
         case .alpn:
             alpn = try Self.parseALPN(&body)
         case .supportedVersions:
             if side == .client {
                 var list = try body.readVector(lengthBytes: 1, allowed: 0...0xff, "supported_versions")
-                supportedVersions = try list.readUInt16List("supported_versions", ProtocolVersion.init(rawValue:))
+                supportedVersions = try HelloListCache.read(
+                    &list, "supported_versions", lists?.versions, ProtocolVersion.init(rawValue:))
             } else {
                 supportedVersions = SharedLists.list(
                     of: ProtocolVersion(rawValue: try body.readUInt16("supported_versions.selected")))

@@ -55,14 +55,28 @@ public enum TLSFuzzTargets {
         return outcome
     }
 
-    /// A ClientHello body, as TLS (RFC 8446 4.1.2) and as an SSL 2.0 CLIENT-HELLO.
+    /// A ClientHello body, as TLS (RFC 8446 4.1.2) and as an SSL 2.0 CLIENT-HELLO; as TLS
+    /// again through a list cache, twice (kept, then found), which must read the same.
     public static func clientHello(_ data: [UInt8]) -> FuzzOutcome {
         var outcome = FuzzOutcome()
         if let hello = outcome.count({ () throws(ParseError) in try ClientHello.parse(data) }) {
             checkClientHello(hello, &outcome)
         }
+        let alone = parsed(data, lists: nil)
+        let lists = HelloListCache()
+        for pass in ["first", "second"] where parsed(data, lists: lists) != alone {
+            outcome.violations.append("the ClientHello read through a list cache (\(pass) pass) differs")
+        }
         _ = outcome.count { () throws(ParseError) in try ClientHello.parseSSLv2(data) }
         return outcome
+    }
+
+    static func parsed(_ data: [UInt8], lists: HelloListCache?) -> Result<ClientHello, ParseError> {
+        Result { () throws(ParseError) in
+            var hello = ClientHello(legacyVersion: ProtocolVersion(rawValue: 0), random: [], sessionID: [])
+            try ClientHello.parse(ByteCursor(data), into: &hello, lists: lists)
+            return hello
+        }
     }
 
     /// A ServerHello body (or HelloRetryRequest), as TLS and as an SSL 2.0 SERVER-HELLO.

@@ -87,21 +87,26 @@ public struct ClientHello: Sendable, Hashable {
 
     /// The same, into `hello` (a new one, which a throw leaves half filled). Filled where it
     /// lies: a hello built here and returned was copied whole on the way out (a dozen
-    /// arrays retained, then released).
-    public static func parse(_ body: ByteCursor, into hello: inout ClientHello) throws(ParseError) {
+    /// arrays retained, then released). With `lists`, the lists a recent hello offered
+    /// alike are that hello's arrays (`HelloListCache`).
+    public static func parse(
+        _ body: ByteCursor, into hello: inout ClientHello, lists: HelloListCache? = nil
+    ) throws(ParseError) {
         var cursor = body
         hello.legacyVersion = ProtocolVersion(rawValue: try cursor.readUInt16("legacy_version"))
         hello.random = try cursor.readBytes(count: 32, "random")
         var sessionID = try cursor.readVector(lengthBytes: 1, allowed: 0...32, "legacy_session_id")
         hello.sessionID = sessionID.readRemaining()
         var suites = try cursor.readVector(lengthBytes: 2, allowed: 2...0xfffe, "cipher_suites")
-        hello.cipherSuites = try suites.readUInt16List("cipher_suites", CipherSuite.init(rawValue:))
+        hello.cipherSuites = try HelloListCache.read(
+            &suites, "cipher_suites", lists?.cipherSuites, CipherSuite.init(rawValue:))
         var compression = try cursor.readVector(lengthBytes: 1, allowed: 1...0xff, "legacy_compression_methods")
         hello.compressionMethods = SharedLists.bytes(&compression)
         // Extensions are optional before TLS 1.2 (RFC 5246, 7.4.1.2): absent when nothing is left.
         if !cursor.isAtEnd {
             var extensions = try cursor.readVector(lengthBytes: 2, allowed: 0...0xffff, "extensions")
-            try HelloExtensions.parse(&extensions, side: .client, anomalies: &hello.anomalies, into: &hello.extensions)
+            try HelloExtensions.parse(
+                &extensions, side: .client, anomalies: &hello.anomalies, into: &hello.extensions, lists: lists)
         }
         if !cursor.isAtEnd {
             hello.anomalies.append(Anomaly(.trailingBytes, detail: "client_hello"))

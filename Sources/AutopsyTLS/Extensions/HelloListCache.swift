@@ -1,0 +1,68 @@
+/// The lists of the hellos parsed lately (cipher suites, groups, signature algorithms,
+/// versions), kept so that the next hello offering the same list gets the same array. A
+/// capture holds few client stacks and many flows from each: a list parsed anew is an array
+/// allocated, filled and later freed, then compared element by element by every cache keyed
+/// on it (fingerprints, rendered JSON, patterns); a list found here is compared with the
+/// wire bytes once, retained, and equal to the next one's at once (one buffer). One cache
+/// belongs to one thread. It holds at most `capacity` lists of each kind, none longer than
+/// `longestKept` values: a few kilobytes whatever the traffic.
+public final class HelloListCache {
+    /// Lists kept of each kind. A stack that draws a new GREASE value per connection
+    /// (Chrome's) offers up to 16 variants of one list.
+    public static let capacity = 16
+    /// Longer lists are parsed and not kept (stacks offer up to about 80 suites).
+    public static let longestKept = 128
+
+    let cipherSuites = RecentLists<CipherSuite>()
+    let groups = RecentLists<NamedGroup>()
+    let signatures = RecentLists<SignatureScheme>()
+    let versions = RecentLists<ProtocolVersion>()
+
+    /// An empty cache.
+    public init() {}
+
+    /// How many lists are kept, of all kinds.
+    public var count: Int { cipherSuites.count + groups.count + signatures.count + versions.count }
+
+    /// The 16-bit values left in `cursor` (`readUInt16List`), through `kept` when there is a cache.
+    static func read<Element>(
+        _ cursor: inout ByteCursor, _ field: StaticString, _ kept: RecentLists<Element>?,
+        _ make: (UInt16) -> Element
+    ) throws(ParseError) -> [Element] {
+        guard let kept else { return try cursor.readUInt16List(field, make) }
+        return try kept.read(&cursor, field, make)
+    }
+}
+
+/// The lists of one kind kept by a `HelloListCache`, replaced oldest first.
+final class RecentLists<Element: RawRepresentable> where Element.RawValue == UInt16 {
+    private var lists: [[Element]] = []
+    /// The list replaced next once `lists` is full.
+    private var next = 0
+
+    /// The 16-bit values left in `cursor` (`readUInt16List`): the kept array when one has
+    /// these values, else a new one, then kept. A list that does not parse throws as
+    /// `readUInt16List` does.
+    func read(_ cursor: inout ByteCursor, _ field: StaticString, _ make: (UInt16) -> Element) throws(ParseError)
+        -> [Element]
+    {
+        let count = cursor.remaining / 2
+        guard count > 0, count <= HelloListCache.longestKept, cursor.remaining % 2 == 0 else {
+            return try cursor.readUInt16List(field, make)
+        }
+        for list in lists where list.count == count {
+            if cursor.readRemaining(ifEqualTo: list, { $0.rawValue }) { return list }
+        }
+        let list = try cursor.readUInt16List(field, make)
+        if lists.count < HelloListCache.capacity {
+            lists.append(list)
+        } else {
+            lists[next] = list
+            next = (next + 1) % HelloListCache.capacity
+        }
+        return list
+    }
+
+    /// How many lists are kept.
+    var count: Int { lists.count }
+}
