@@ -4,8 +4,9 @@ peers, on the ../shared/bench captures.
 
 Generates the captures once into .build/bench/ (the generator's --summary-json records its
 arguments; a capture is reused while they match), builds Tests/Benchmarks/pcap-loop.c, then
-runs, alternately, `tlsautopsy analyze --format json FILE > /dev/null` and the loop (and
-tshark, when installed and asked for), RUNS times each, and prints one table of medians:
+runs, alternately, `tlsautopsy analyze --format json FILE > /dev/null` and the loop, RUNS
+times each, and tshark once when it is installed (unless --no-tshark: at a minute per GB,
+one run of it outlasts the rest of the table), and prints one table of medians:
 wall seconds, MB/s, packets/s, flows/s, peak RSS, and the ratio tlsautopsy / loop,
 with one tlsautopsy row per thread count (`--threads 1,2`: one thread, and the cores).
 
@@ -82,15 +83,30 @@ def measure(command):
     return wall, usage.ru_maxrss * 1024
 
 
+def tools_for(binary, loop, counts, tshark):
+    """The commands measured, as (label, command, runs): tlsautopsy once per --threads count
+    and the loop, every run (runs None); tshark, given its path, in one run."""
+    tools = [(f"tlsautopsy --threads {count}", [binary, "analyze", "--format", "json", "--threads", str(count)],
+              None) for count in counts]
+    tools.append(("libpcap loop", [loop], None))
+    if tshark:
+        tools.append(("tshark (one run)", [tshark, "-n", "-T", "fields", "-e", "tls.handshake.type",
+                                           "-e", "tls.handshake.ciphersuite", "-e", "tls.alert_message.desc",
+                                           "-r"], 1))
+    return tools
+
+
 def rows_for(name, path, summary, tools, runs):
-    """Runs every tool RUNS times, alternately; returns one row per tool with medians."""
-    samples = {label: [] for label, _ in tools}
-    for _ in range(runs):
-        for label, command in tools:
-            samples[label].append(measure(command + [path]))
+    """Runs every tool RUNS times (or its own count, if fewer), alternately; returns one
+    row per tool with medians."""
+    samples = {label: [] for label, _, _ in tools}
+    for run in range(runs):
+        for label, command, own_runs in tools:
+            if own_runs is None or run < own_runs:
+                samples[label].append(measure(command + [path]))
     size = os.path.getsize(path)
     rows = []
-    for label, _ in tools:
+    for label, _, _ in tools:
         wall = statistics.median(sample[0] for sample in samples[label])
         rss = max(sample[1] for sample in samples[label])
         rows.append({"capture": name, "tool": label, "seconds": wall, "mb_per_s": size / 1e6 / wall,
@@ -126,7 +142,9 @@ def main():
     parser.add_argument("--dir", default=os.path.join(ROOT, ".build", "bench"))
     parser.add_argument("--captures", default="small,large,hs200k")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--tshark", action="store_true", help="add tshark's row (slow: about a minute per GB)")
+    parser.add_argument("--no-tshark", action="store_true",
+                        help="leave out tshark's row, there by default when tshark is installed "
+                             "(one run: about a minute per GB)")
     parser.add_argument("--json", help="also write the rows to this file")
     parser.add_argument("--threads", default=f"1,{os.cpu_count() or 1}",
                         help="tlsautopsy rows, one per --threads count (default: 1 and the number of cores)")
@@ -137,18 +155,18 @@ def main():
         sys.exit(f"bench: unknown capture {', '.join(unknown)} (known: {', '.join(CAPTURES)})")
     loop = build_loop(args.dir)
     counts = sorted({int(count) for count in args.threads.split(",") if count.strip()})
-    tools = [(f"tlsautopsy --threads {count}", [args.bin, "analyze", "--format", "json", "--threads", str(count)])
-             for count in counts]
-    tools.append(("libpcap loop", [loop]))
-    if args.tshark and shutil.which("tshark"):
-        tools.append(("tshark", ["tshark", "-n", "-T", "fields", "-e", "tls.handshake.type",
-                                 "-e", "tls.handshake.ciphersuite", "-e", "tls.alert_message.desc", "-r"]))
+    tshark = None if args.no_tshark else shutil.which("tshark")
+    if not args.no_tshark and tshark is None:
+        print("bench: tshark is not installed, so its row is left out (apt-get install tshark adds it)",
+              file=sys.stderr)
+    tools = tools_for(args.bin, loop, counts, tshark)
     rows = []
     for name in names:
         path, summary = generate(name, args.shared, args.dir)
         rows += rows_for(name, path, summary, tools, args.runs)
     print(table(rows))
-    print(f"\nmedians of {args.runs} alternating runs; peak RSS is the largest of them; "
+    once = " (tshark: one)" if tshark else ""
+    print(f"\nmedians of {args.runs} alternating runs{once}; peak RSS is the largest of them; "
           f"x loop speed = loop seconds / tool seconds (1.00 is the libpcap floor)")
     if args.json:
         with open(args.json, "w") as handle:

@@ -21,7 +21,7 @@ class BenchTests(unittest.TestCase):
         capture = tempfile.NamedTemporaryFile(delete=False)
         capture.write(b"x" * 2_000_000)
         capture.close()
-        tools = [("tlsautopsy", [fake("sleep 0.2")]), ("libpcap loop", [fake("sleep 0.1")])]
+        tools = [("tlsautopsy", [fake("sleep 0.2")], None), ("libpcap loop", [fake("sleep 0.1")], None)]
         rows = bench.rows_for("small", capture.name, {"packets": 1000, "flows": 10}, tools, runs=3)
         by_tool = {row["tool"]: row for row in rows}
         self.assertAlmostEqual(by_tool["tlsautopsy"]["seconds"], 0.2, delta=0.08)
@@ -32,6 +32,28 @@ class BenchTests(unittest.TestCase):
         text = bench.table(rows)
         self.assertIn("x loop speed", text.splitlines()[0])
         self.assertEqual(len(text.splitlines()), 4)
+
+    def test_tshark_has_a_row_of_one_run_when_installed(self):
+        counter = tempfile.NamedTemporaryFile(delete=False)
+        counter.close()
+        tshark = fake(f"echo run >> {counter.name}")
+        tools = bench.tools_for("tlsautopsy", "loop", [1, 2], tshark)
+        self.assertEqual([label for label, _, _ in tools],
+                         ["tlsautopsy --threads 1", "tlsautopsy --threads 2", "libpcap loop", "tshark (one run)"])
+        self.assertEqual(tools[-1][1][0], tshark)
+        self.assertEqual(tools[-1][1][-1], "-r")
+        capture = tempfile.NamedTemporaryFile(delete=False)
+        capture.write(b"x" * 1000)
+        capture.close()
+        measured = [("libpcap loop", [fake("true")], None), tools[-1]]
+        rows = bench.rows_for("small", capture.name, {"packets": 10, "flows": 1}, measured, runs=3)
+        self.assertEqual([row["tool"] for row in rows], ["libpcap loop", "tshark (one run)"])
+        with open(counter.name) as handle:
+            self.assertEqual(handle.read().split(), ["run"])
+
+    def test_no_tshark_row_without_tshark(self):
+        labels = [label for label, _, _ in bench.tools_for("tlsautopsy", "loop", [1], None)]
+        self.assertEqual(labels, ["tlsautopsy --threads 1", "libpcap loop"])
 
     def test_a_failing_tool_stops_the_bench(self):
         with self.assertRaises(RuntimeError):
