@@ -27,6 +27,15 @@ extension CertificateSummary {
             if matched { return .matchesSAN }
             return hasSAN ? .mismatch : .cnOnlyMismatch
         }
+        if let matched = ASCIINames.match(name, hasSAN ? summary.sanDNS : nil, commonName: summary.commonName) {
+            return matched
+        }
+        return textMatch(name, summary: summary, hasSAN: hasSAN)
+    }
+
+    /// `nameMatches` for a DNS name, through lowercased copies of the texts: the reference
+    /// `ASCIINames` agrees with, and the path of any text that is not ASCII.
+    static func textMatch(_ name: String, summary: CertificateSummary, hasSAN: Bool) -> NameMatch {
         let wanted = normalized(name)
         guard !wanted.isEmpty else { return hasSAN ? .mismatch : .cnOnlyMismatch }
         if hasSAN {
@@ -73,5 +82,90 @@ extension CertificateSummary {
         guard rest.elementsEqual(name[(nameDot + 1)...]) else { return false }
         let labels = rest.split(separator: dot, omittingEmptySubsequences: false)
         return labels.count >= 2 && !labels.contains { $0.isEmpty || $0.elementsEqual([UInt8(ascii: "*")]) }
+    }
+}
+
+/// Name matching on ASCII bytes where they lie, without the lowercased copies and label
+/// lists of `textMatch` (which cost about 6,000 instructions a match, once per flow whose
+/// chain is seen with a name the chain was not last matched with). The same answers for
+/// ASCII texts: ASCII lowercasing is A-Z only, and a name's one trailing dot is left out.
+enum ASCIINames {
+    /// The match of `name` against the DNS names `sans` (nil: the certificate has no
+    /// subjectAltName entries, so its CN counts), as `textMatch` gives it; nil when the name
+    /// or a text it is compared with is not ASCII or not contiguous.
+    static func match(_ name: String, _ sans: [String]?, commonName: String?) -> NameMatch? {
+        let result = name.utf8.withContiguousStorageIfAvailable { wanted -> NameMatch? in
+            guard isASCII(wanted) else { return nil }
+            let wanted = trimmed(wanted)
+            guard let sans else {
+                guard !wanted.isEmpty else { return .cnOnlyMismatch }
+                guard let commonName else { return .cnOnlyMismatch }
+                guard let covered = compare(commonName, wanted, { equal($0, $1) || wildcardCovers($0, $1) }) else {
+                    return nil
+                }
+                return covered ? .cnOnlyMatch : .cnOnlyMismatch
+            }
+            guard !wanted.isEmpty else { return .mismatch }
+            var wildcard = false
+            for san in sans {
+                guard let same = compare(san, wanted, equal) else { return nil }
+                if same { return .matchesSAN }
+                guard let covered = compare(san, wanted, wildcardCovers) else { return nil }
+                wildcard = wildcard || covered
+            }
+            return wildcard ? .matchesWildcard : .mismatch
+        }
+        return result ?? nil
+    }
+
+    /// `test` on `text`'s bytes, trailing dot left out, and `wanted`; nil when `text` is not
+    /// ASCII or not contiguous.
+    private static func compare(
+        _ text: String, _ wanted: UnsafeBufferPointer<UInt8>,
+        _ test: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Bool
+    ) -> Bool? {
+        let result = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
+            isASCII(bytes) ? test(trimmed(bytes), wanted) : nil
+        }
+        return result ?? nil
+    }
+
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.allSatisfy { $0 < 0x80 }
+    }
+
+    /// The bytes without their one trailing dot.
+    static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        guard let last = bytes.last, last == UInt8(ascii: ".") else { return bytes }
+        return UnsafeBufferPointer(rebasing: bytes.dropLast())
+    }
+
+    static func lower(_ byte: UInt8) -> UInt8 {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
+    }
+
+    /// Equal but for ASCII case.
+    static func equal<A: Collection<UInt8>, B: Collection<UInt8>>(_ left: A, _ right: B) -> Bool {
+        left.count == right.count && zip(left, right).allSatisfy { lower($0) == lower($1) }
+    }
+
+    /// `wildcardCovers` of `textMatch`: the pattern is `*.` then at least two labels, none
+    /// empty or `*`; the name's first label is not empty and the rest equals the pattern's.
+    static func wildcardCovers(_ pattern: UnsafeBufferPointer<UInt8>, _ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        let dot = UInt8(ascii: ".")
+        guard pattern.count >= 2, pattern[0] == UInt8(ascii: "*"), pattern[1] == dot else { return false }
+        let rest = pattern.dropFirst(2)
+        guard let nameDot = name.firstIndex(of: dot), nameDot > 0 else { return false }
+        guard equal(rest, name[(nameDot + 1)...]) else { return false }
+        // At least two labels, none empty, none "*".
+        guard let first = rest.first, first != dot, rest.last != dot, rest.contains(dot) else { return false }
+        var labelStart = rest.startIndex
+        for index in rest.indices where rest[index] == dot {
+            if index == labelStart || (index == labelStart + 1 && rest[labelStart] == UInt8(ascii: "*")) {
+                return false
+            }
+            labelStart = index + 1
+        }
+        return !(rest.endIndex == labelStart + 1 && rest[labelStart] == UInt8(ascii: "*"))
     }
 }
