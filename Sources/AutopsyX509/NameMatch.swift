@@ -33,8 +33,9 @@ extension CertificateSummary {
         return textMatch(name, summary: summary, hasSAN: hasSAN)
     }
 
-    /// `nameMatches` for a DNS name, through lowercased copies of the texts: the reference
-    /// `ASCIINames` agrees with, and the path of any text that is not ASCII.
+    /// `nameMatches` for a DNS name, through lowercased copies of the texts and their labels
+    /// (Unicode's comparison): the path of any text that is not ASCII, and the reference
+    /// `ASCIINames` is tested against.
     static func textMatch(_ name: String, summary: CertificateSummary, hasSAN: Bool) -> NameMatch {
         let wanted = normalized(name)
         guard !wanted.isEmpty else { return hasSAN ? .mismatch : .cnOnlyMismatch }
@@ -60,7 +61,6 @@ extension CertificateSummary {
     private static func wildcardCovers(_ pattern: String, _ name: String) -> Bool {
         // Only a pattern whose first label is exactly "*" covers anything.
         guard pattern.utf8.starts(with: "*.".utf8) else { return false }
-        if let covered = asciiWildcardCovers(Array(pattern.utf8), Array(name.utf8)) { return covered }
         let patternLabels = pattern.split(separator: ".", omittingEmptySubsequences: false)
         let nameLabels = name.split(separator: ".", omittingEmptySubsequences: false)
         guard patternLabels.count >= 3, patternLabels.first == "*", nameLabels.count == patternLabels.count,
@@ -69,19 +69,6 @@ extension CertificateSummary {
         return patternLabels.dropFirst().elementsEqual(nameLabels.dropFirst())
             && !patternLabels.dropFirst().contains("*")
             && !patternLabels.dropFirst().contains("")
-    }
-
-    /// `wildcardCovers` on bytes, for ASCII text (nil otherwise: the label comparison is then
-    /// Unicode's): the pattern is `*.` and at least two labels, none empty or `*`; the name's
-    /// first label is not empty and the rest equals the pattern's.
-    private static func asciiWildcardCovers(_ pattern: [UInt8], _ name: [UInt8]) -> Bool? {
-        guard pattern.allSatisfy({ $0 < 0x80 }), name.allSatisfy({ $0 < 0x80 }) else { return nil }
-        let dot = UInt8(ascii: ".")
-        let rest = pattern.dropFirst(2)
-        guard let nameDot = name.firstIndex(of: dot), nameDot > name.startIndex else { return false }
-        guard rest.elementsEqual(name[(nameDot + 1)...]) else { return false }
-        let labels = rest.split(separator: dot, omittingEmptySubsequences: false)
-        return labels.count >= 2 && !labels.contains { $0.isEmpty || $0.elementsEqual([UInt8(ascii: "*")]) }
     }
 }
 
@@ -106,12 +93,15 @@ enum ASCIINames {
                 return covered ? .cnOnlyMatch : .cnOnlyMismatch
             }
             guard !wanted.isEmpty else { return .mismatch }
+            // An equal entry anywhere wins over a wildcard anywhere.
             var wildcard = false
             for san in sans {
-                guard let same = compare(san, wanted, equal) else { return nil }
-                if same { return .matchesSAN }
-                guard let covered = compare(san, wanted, wildcardCovers) else { return nil }
-                wildcard = wildcard || covered
+                let found = compare(san, wanted) { entry, wanted -> NameMatch in
+                    equal(entry, wanted) ? .matchesSAN : wildcardCovers(entry, wanted) ? .matchesWildcard : .mismatch
+                }
+                guard let found else { return nil }
+                if found == .matchesSAN { return .matchesSAN }
+                wildcard = wildcard || found == .matchesWildcard
             }
             return wildcard ? .matchesWildcard : .mismatch
         }
@@ -120,11 +110,11 @@ enum ASCIINames {
 
     /// `test` on `text`'s bytes, trailing dot left out, and `wanted`; nil when `text` is not
     /// ASCII or not contiguous.
-    private static func compare(
+    private static func compare<Result>(
         _ text: String, _ wanted: UnsafeBufferPointer<UInt8>,
-        _ test: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Bool
-    ) -> Bool? {
-        let result = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
+        _ test: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Result
+    ) -> Result? {
+        let result = text.utf8.withContiguousStorageIfAvailable { bytes -> Result? in
             isASCII(bytes) ? test(trimmed(bytes), wanted) : nil
         }
         return result ?? nil

@@ -96,6 +96,13 @@ def tools_for(binary, loop, counts, tshark):
     return tools
 
 
+def failure_message(error, tshark):
+    """What to tell when a measured command failed: the command and its error, and how to
+    leave tshark out when it was tshark."""
+    hint = " (BENCH_ARGS=--no-tshark leaves tshark out)" if tshark and str(error).startswith(tshark) else ""
+    return f"bench: {error}{hint}"
+
+
 def rows_for(name, path, summary, tools, runs):
     """Runs every tool RUNS times (or its own count, if fewer), alternately; returns one
     row per tool with medians."""
@@ -163,7 +170,10 @@ def main():
     rows = []
     for name in names:
         path, summary = generate(name, args.shared, args.dir)
-        rows += rows_for(name, path, summary, tools, args.runs)
+        try:
+            rows += rows_for(name, path, summary, tools, args.runs)
+        except RuntimeError as error:
+            sys.exit(failure_message(error, tshark))
     print(table(rows))
     once = " (tshark: one)" if tshark else ""
     print(f"\nmedians of {args.runs} alternating runs{once}; peak RSS is the largest of them; "

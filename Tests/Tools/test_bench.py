@@ -59,6 +59,16 @@ class BenchTests(unittest.TestCase):
         with self.assertRaises(RuntimeError):
             bench.measure([fake("echo broken >&2; exit 3")])
 
+    def test_a_failing_tshark_says_how_to_leave_it_out(self):
+        tshark = fake("echo 'tshark: cannot read' >&2; exit 2")
+        with self.assertRaises(RuntimeError) as caught:
+            bench.measure([tshark, "-r", "capture.pcap"])
+        message = bench.failure_message(caught.exception, tshark)
+        self.assertIn("exited with 2: tshark: cannot read", message)
+        self.assertTrue(message.endswith("(BENCH_ARGS=--no-tshark leaves tshark out)"))
+        other = bench.failure_message(RuntimeError("/bin/tlsautopsy exited with 1: no"), tshark)
+        self.assertEqual(other, "bench: /bin/tlsautopsy exited with 1: no")
+
 
 if __name__ == "__main__":
     unittest.main()
