@@ -104,6 +104,40 @@ import Testing
         #expect(result.stdout.contains("\"id\":20,"))
     }
 
+    /// Output of more than two of the writer's 64 KiB blocks (four copies of the demo capture,
+    /// 188 KB of lines) comes out whole: every line one JSON object, each copy's flows the
+    /// same as the first's but for their ids, which run on from copy to copy.
+    @Test func outputBeyondOneBlockComesOutLineByLine() throws {
+        let copies = 4
+        let result = try BinaryRunner.run(
+            ["analyze", "--format", "json", "--threads", "1"] + Array(repeating: Self.demo, count: copies))
+        #expect(result.status == 0)
+        #expect(result.stdout.utf8.count > 2 * 65_536)
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        // 40 flows, the summary, and the empty text after the last newline.
+        #expect(lines.count == 10 * copies + 2)
+        #expect(lines.last?.isEmpty == true)
+        var flows: [[String: Any]] = []
+        for line in lines.dropLast() {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            if object["type"] as? String == "flow" { flows.append(object) }
+        }
+        #expect(flows.count == 10 * copies)
+        #expect(flows.map { $0["id"] as? Int } == (1...(10 * copies)).map { $0 })
+        let first = flows.prefix(10).map { line(withoutID: $0) }
+        for copy in 1..<copies {
+            #expect(flows[(10 * copy)..<(10 * copy + 10)].map { line(withoutID: $0) } == first)
+        }
+    }
+
+    /// A flow object as text without its id, keys sorted (to compare flows across copies).
+    private func line(withoutID object: [String: Any]) -> String {
+        var object = object
+        object["id"] = nil
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return "" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
     @Test func aBPFFilterIsAppliedByLibpcap() throws {
         let result = try BinaryRunner.run(["analyze", "--format", "json", "--filter", "tcp port 44404", Self.demo])
         #expect(result.status == 0)
