@@ -19,6 +19,7 @@ enum IPv4Layer {
     ///
     /// A total length of 0 is read as "unknown" and the captured bytes are used: this is
     /// what a capture on the sending host shows for TCP segmentation offload.
+    @inline(__always)
     static func decode(_ bytes: Span<UInt8>, _ reader: inout PacketReader) throws(PacketError) -> IPLayerResult {
         try reader.require(minimumHeaderLength, "ipv4")
         // The fixed header in three big-endian reads (instead of eight): version, IHL,

@@ -17,6 +17,7 @@ enum IPv6Layer {
     ///
     /// A payload length of 0 (a jumbogram, or segmentation offload seen on the sending
     /// host) is read as "unknown" and the captured bytes are used.
+    @inline(__always)
     static func decode(_ bytes: Span<UInt8>, _ reader: inout PacketReader) throws(PacketError) -> IPLayerResult {
         try reader.require(headerLength, "ipv6")
         // Version, traffic class, flow label, payload length, next header and hop limit in

@@ -21,6 +21,7 @@ enum LinkLayer {
 
     /// Reads the link-layer header, leaves `reader` at the network header and returns
     /// which protocol it holds.
+    @inline(__always)
     static func decode(
         _ bytes: Span<UInt8>, linkType: LinkType, _ reader: inout PacketReader, _ vlan: inout VLANTags
     ) throws(PacketError) -> NetworkProtocol {

@@ -18,6 +18,7 @@ enum TCPLayer {
     /// A header that runs past the captured bytes is `truncated`; one that runs past
     /// the IP length is `badLength`. A payload cut short by the snap length is fine:
     /// `payloadLength` is what was captured, `payloadLengthOnWire` what was sent.
+    @inline(__always)
     static func decode(
         _ bytes: Span<UInt8>, _ reader: inout PacketReader, network: NetworkHeader, vlan: VLANTags
     ) throws(PacketError) -> TCPSegment {

@@ -24,7 +24,9 @@ public struct FlowKey: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The key of a segment's connection, and whether the segment's sender is the lower
-    /// endpoint (which gives the segment's direction once the initiator is known).
+    /// endpoint (which gives the segment's direction once the initiator is known). Inlined
+    /// into the table's lookup: returned from a call, the key was copied field by field.
+    @inline(__always)
     public static func canonical(_ segment: TCPSegment) -> (key: FlowKey, senderIsLower: Bool) {
         let sourceFirst = isLower(
             segment.source, segment.sourcePort, than: segment.destination, segment.destinationPort)
@@ -74,6 +76,7 @@ public struct FlowKey: Sendable, Hashable, CustomStringConvertible {
         hasher.combine(flags)
     }
 
+    @inline(__always)
     static func isLower(_ address: IPAddress, _ port: UInt16, than other: IPAddress, _ otherPort: UInt16) -> Bool {
         if address != other { return address < other }
         return port <= otherPort

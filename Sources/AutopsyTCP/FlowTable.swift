@@ -159,9 +159,17 @@ extension FlowTable {
             && !segment.flags.contains(.rst) && captured == 0 && segment.payloadLengthOnWire == 0
     }
 
-    /// The slot's handler, created when the flow first needs one.
+    /// The slot's handler, created when the flow first needs one. The lookup is inlined
+    /// (every packet takes it); the creation is not.
+    @inline(__always)
     mutating func materialize(_ slot: Int) -> HandlerBox<Handler> {
         if let box = handlers[slot] { return box }
+        return materializeNew(slot)
+    }
+
+    /// A new box for the slot's handler, kept in `handlers`.
+    @inline(never)
+    mutating func materializeNew(_ slot: Int) -> HandlerBox<Handler> {
         let box = HandlerBox(newHandler(slot))
         handlers[slot] = box
         return box
