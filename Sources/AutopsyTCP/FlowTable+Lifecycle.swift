@@ -139,7 +139,21 @@ extension FlowTable {
     }
 
     /// Books a change in a flow's buffered bytes and keeps the list of buffering flows current.
+    /// Inlined for the common case, a packet of a flow that buffers nothing before or after
+    /// it: nothing to book (the list holds exactly the flows with something waiting).
+    @inline(__always)
     mutating func account(_ slot: Int, costChange: Int) {
+        if costChange == 0 && flows[slot].bufferingPosition < 0 && !halves[2 * slot].isWaiting
+            && !halves[2 * slot + 1].isWaiting
+        {
+            return
+        }
+        book(slot, costChange: costChange)
+    }
+
+    /// `account` when something is or was buffered.
+    @inline(never)
+    mutating func book(_ slot: Int, costChange: Int) {
         totalBuffered += costChange
         if totalBuffered > counters.outOfOrderBytesPeak { counters.outOfOrderBytesPeak = totalBuffered }
         let waiting = halves[2 * slot].isWaiting || halves[2 * slot + 1].isWaiting

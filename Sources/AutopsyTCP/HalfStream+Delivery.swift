@@ -46,8 +46,9 @@ extension HalfStream {
             }
             break
         }
-        releaseFirst(consumed)
-        deliverFINIfReached(handler: &handler, direction: direction, counters: &counters)
+        // Most segments consumed nothing buffered and reached no FIN: no call for either.
+        if consumed > 0 { releaseFirst(consumed) }
+        if pendingFIN != nil { deliverFINIfReached(handler: &handler, direction: direction, counters: &counters) }
     }
 
     /// Delivers the FIN once every byte before it was delivered (or skipped as a gap).
