@@ -485,31 +485,40 @@ public struct JSONWriter: ~Copyable {
     }
 
     /// Whether no byte of `text` needs an escape (none below 0x20, no quote, no backslash),
-    /// checked eight bytes at a time. A word flagged by mistake would only be escaped byte by
-    /// byte, which writes the same for the bytes that need none.
+    /// checked eight bytes at a time; a text of eight bytes or more ends with the word of its
+    /// last eight (overlapping the one before), not byte by byte. A word flagged by mistake
+    /// would only be escaped byte by byte, which writes the same for the bytes that need none.
     static func isClean(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let start = text.baseAddress else { return true }
         let raw = UnsafeRawPointer(start)
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
+        let count = text.count
+        guard count >= 8 else {
+            for offset in 0..<count {
+                let byte = text[offset]
+                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return false }
+            }
+            return true
+        }
         var offset = 0
-        while offset + 8 <= text.count {
-            let word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-            let quotes = word ^ (ones &* 0x22)
-            let backslashes = word ^ (ones &* 0x5C)
-            // A byte below 0x20, or a zero byte in either xor (Hacker's Delight, 6-1).
-            let below = (word &- ones &* 0x20) & ~word
-            let zeroQuote = (quotes &- ones) & ~quotes
-            let zeroBackslash = (backslashes &- ones) & ~backslashes
-            if (below | zeroQuote | zeroBackslash) & highs != 0 { return false }
+        while offset + 8 < count {
+            if !isClean(word: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) { return false }
             offset += 8
         }
-        while offset < text.count {
-            let byte = text[offset]
-            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return false }
-            offset += 1
-        }
-        return true
+        return isClean(word: raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
+    }
+
+    /// Whether no byte of `word` is below 0x20, a quote or a backslash (a zero byte in either
+    /// xor, Hacker's Delight 6-1).
+    @inline(__always)
+    private static func isClean(word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quotes = word ^ (ones &* 0x22)
+        let backslashes = word ^ (ones &* 0x5C)
+        let below = (word &- ones &* 0x20) & ~word
+        let zeroQuote = (quotes &- ones) & ~quotes
+        let zeroBackslash = (backslashes &- ones) & ~backslashes
+        return (below | zeroQuote | zeroBackslash) & highs == 0
     }
 
     /// Appends `"text"` (text that needs no escape) and, if given, one byte after it.
