@@ -50,21 +50,36 @@ public enum FlowJSON {
 
     /// From `ts` to `tcp`.
     private static func head(_ record: FlowRecord, _ json: inout JSONWriter, _ fragments: JSONFragments? = nil) {
-        json.time("ts", record.firstTimestamp)
-        json.fixed("duration", record.duration, decimals: 6)
-        json.int("first_frame", record.firstFrame)
-        json.int("last_frame", record.lastFrame)
-        endpoint(&json, "client", record.client)
-        endpoint(&json, "server", record.server)
-        json.ints("vlan", record.vlan)
-        json.string("outcome", record.outcome.rawValue)
-        json.bool("established", record.established)
-        json.string("version", record.version?.description)
-        json.string("cipher", record.cipherName)
-        json.string("curve", record.curve?.description)
-        json.string("server_name", record.serverName)
-        json.string("next_protocol", record.nextProtocol)
-        json.bool("resumed", record.resumed)
+        // The members every record has, in a fixed order: written in runs, each key with the
+        // comma before it (the same bytes as time, fixed, int, …, bool with their keys).
+        json.element("\"ts\":")
+        json.rawTime(record.firstTimestamp)
+        json.raw(",\"duration\":")
+        json.rawFixed(record.duration, decimals: 6)
+        json.raw(",\"first_frame\":")
+        json.rawInt(record.firstFrame)
+        json.raw(",\"last_frame\":")
+        json.rawInt(record.lastFrame)
+        endpoint(&json, ",\"client\":{\"ip\":", record.client)
+        endpoint(&json, "},\"server\":{\"ip\":", record.server)
+        json.raw("},\"vlan\":[")
+        for (index, id) in record.vlan.enumerated() {
+            if index > 0 { json.raw(",") }
+            json.rawInt(id)
+        }
+        json.raw("],\"outcome\":")
+        json.rawString(record.outcome.rawValue)
+        json.raw(record.established ? ",\"established\":true,\"version\":" : ",\"established\":false,\"version\":")
+        json.rawString(record.version?.description)
+        json.raw(",\"cipher\":")
+        json.rawString(record.cipherName)
+        json.raw(",\"curve\":")
+        json.rawString(record.curve?.description)
+        json.raw(",\"server_name\":")
+        json.rawString(record.serverName)
+        json.raw(",\"next_protocol\":")
+        json.rawString(record.nextProtocol)
+        json.raw(record.resumed ? ",\"resumed\":true" : ",\"resumed\":false")
         clientHello(&json, "client_hello", record.clientHello, fragments)
         // Each hello passed where it lies (`??` would copy it, arrays and all).
         if record.hasServerHello {
@@ -253,11 +268,13 @@ public enum FlowJSON {
         json.names("findings", findings, CertificateText.finding)
     }
 
-    private static func endpoint(_ json: inout JSONWriter, _ key: StaticString, _ endpoint: Endpoint) {
-        json.beginObject(key)
-        json.address("ip", endpoint.ip)
-        json.int("port", endpoint.port)
-        json.endObject()
+    /// An endpoint's `"ip":…,"port":…` after `opening` (the key and brace before them), in
+    /// runs; the caller closes the object.
+    private static func endpoint(_ json: inout JSONWriter, _ opening: StaticString, _ endpoint: Endpoint) {
+        json.raw(opening)
+        json.rawAddress(endpoint.ip)
+        json.raw(",\"port\":")
+        json.rawInt(endpoint.port)
     }
 
     private static func clientHello(
@@ -330,33 +347,51 @@ public enum FlowJSON {
         json.endObject()
     }
 
+    /// The alerts, each a fixed shape written in runs (the same bytes as beginObject, the
+    /// eight members, endObject).
     private static func alerts(_ json: inout JSONWriter, _ alerts: [AlertRecord]) {
         json.beginArray("alerts")
         for alert in alerts {
-            json.beginObject()
-            json.int("frame", alert.frame)
-            json.string("from", alert.from.rawValue)
-            json.string("level", alert.alert.map { $0.level.description })
-            json.int("code", alert.alert?.description.rawValue)
-            json.string("description", alert.alert?.description.description)
-            json.bool("encrypted", alert.isEncrypted)
-            json.string("stage", alert.stage)
-            json.int("length", alert.encryptedLength)
-            json.endObject()
+            json.element("{\"frame\":")
+            json.rawInt(alert.frame)
+            switch alert.from {
+            case .client: json.raw(",\"from\":\"client\",\"level\":")
+            case .server: json.raw(",\"from\":\"server\",\"level\":")
+            }
+            json.rawString(alert.alert.map { $0.level.description })
+            json.raw(",\"code\":")
+            json.rawInt(alert.alert?.description.rawValue)
+            json.raw(",\"description\":")
+            json.rawString(alert.alert?.description.description)
+            json.raw(",\"encrypted\":")
+            json.rawBool(alert.isEncrypted)
+            json.raw(",\"stage\":")
+            json.rawString(alert.stage)
+            json.raw(",\"length\":")
+            json.rawInt(alert.encryptedLength)
+            json.raw("}")
         }
         json.endArray()
     }
 
+    /// `"tcp":{…}`: a fixed shape, written in runs (the same bytes as beginObject, five
+    /// bools, two ints, endObject).
     private static func tcp(_ json: inout JSONWriter, _ tcp: TCPFacts) {
-        json.beginObject("tcp")
-        json.bool("syn", tcp.syn)
-        json.bool("client_rst", tcp.clientRST)
-        json.bool("server_rst", tcp.serverRST)
-        json.bool("client_fin", tcp.clientFIN)
-        json.bool("server_fin", tcp.serverFIN)
-        json.int("gaps", tcp.gaps)
-        json.int("retransmissions", tcp.retransmissions)
-        json.endObject()
+        json.element("\"tcp\":{\"syn\":")
+        json.rawBool(tcp.syn)
+        json.raw(",\"client_rst\":")
+        json.rawBool(tcp.clientRST)
+        json.raw(",\"server_rst\":")
+        json.rawBool(tcp.serverRST)
+        json.raw(",\"client_fin\":")
+        json.rawBool(tcp.clientFIN)
+        json.raw(",\"server_fin\":")
+        json.rawBool(tcp.serverFIN)
+        json.raw(",\"gaps\":")
+        json.rawInt(tcp.gaps)
+        json.raw(",\"retransmissions\":")
+        json.rawInt(tcp.retransmissions)
+        json.raw("}")
     }
 
     private static func plaintext(_ json: inout JSONWriter, _ record: FlowRecord) {

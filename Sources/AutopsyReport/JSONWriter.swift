@@ -302,6 +302,36 @@ public struct JSONWriter: ~Copyable {
         appendQuoted(value)
     }
 
+    /// Appends a string literal or null, inside an element begun with `element`.
+    public mutating func rawString(_ value: String?) {
+        guard let value else { return appendLiteral("null") }
+        appendQuoted(value)
+    }
+
+    /// Appends an integer or null, inside an element begun with `element`.
+    public mutating func rawInt<T: BinaryInteger>(_ value: T?) {
+        guard let value else { return appendLiteral("null") }
+        rawInt(value)
+    }
+
+    /// Appends `value` rounded to `decimals` places (as `fixed` writes it), inside an element
+    /// begun with `element`.
+    public mutating func rawFixed(_ value: Double, decimals: Int) {
+        appendFixed(value, decimals: decimals)
+    }
+
+    /// Appends `true` or `false`, inside an element begun with `element`.
+    public mutating func rawBool(_ value: Bool) {
+        appendLiteral(value ? "true" : "false")
+    }
+
+    /// Appends an address as a string (as `address` writes it), inside an element begun with `element`.
+    public mutating func rawAddress(_ value: IPAddress) {
+        put(UInt8(ascii: "\""))
+        value.withText { put($0) }
+        put(UInt8(ascii: "\""))
+    }
+
     /// Appends a capture time as a string, inside an element begun with `element`.
     public mutating func rawTime(_ value: Timestamp) {
         appendTime(value)
