@@ -19,8 +19,8 @@ public enum FlowJSON {
     public static func write(_ record: FlowRecord, to json: inout JSONWriter) {
         if let line = record.renderedJSON?.line { return json.object(line) }
         json.beginObject()
-        json.string("type", "flow")
-        json.int("id", record.id)
+        json.element("\"type\":\"flow\",\"id\":")
+        json.rawInt(record.id)
         if let rendered = record.renderedJSON {
             json.members(rendered.head)
         } else {
@@ -56,10 +56,8 @@ public enum FlowJSON {
         json.rawTime(record.firstTimestamp)
         json.raw(",\"duration\":")
         json.rawFixed(record.duration, decimals: 6)
-        json.raw(",\"first_frame\":")
-        json.rawInt(record.firstFrame)
-        json.raw(",\"last_frame\":")
-        json.rawInt(record.lastFrame)
+        json.raw(",\"first_frame\":", record.firstFrame)
+        json.raw(",\"last_frame\":", record.lastFrame)
         endpoint(&json, ",\"client\":{\"ip\":", record.client)
         endpoint(&json, "},\"server\":{\"ip\":", record.server)
         json.raw("},\"vlan\":[")
@@ -67,18 +65,13 @@ public enum FlowJSON {
             if index > 0 { json.raw(",") }
             json.rawInt(id)
         }
-        json.raw("],\"outcome\":")
-        json.rawString(record.outcome.rawValue)
+        json.raw("],\"outcome\":", record.outcome.rawValue)
         json.raw(record.established ? ",\"established\":true,\"version\":" : ",\"established\":false,\"version\":")
         json.rawString(record.version?.description)
-        json.raw(",\"cipher\":")
-        json.rawString(record.cipherName)
-        json.raw(",\"curve\":")
-        json.rawString(record.curve?.description)
-        json.raw(",\"server_name\":")
-        json.rawString(record.serverName)
-        json.raw(",\"next_protocol\":")
-        json.rawString(record.nextProtocol)
+        json.raw(",\"cipher\":", record.cipherName)
+        json.raw(",\"curve\":", record.curve?.description)
+        json.raw(",\"server_name\":", record.serverName)
+        json.raw(",\"next_protocol\":", record.nextProtocol)
         json.raw(record.resumed ? ",\"resumed\":true" : ",\"resumed\":false")
         clientHello(&json, "client_hello", record.clientHello, fragments)
         // Each hello passed where it lies (`??` would copy it, arrays and all).
@@ -117,16 +110,17 @@ public enum FlowJSON {
         }
         clientHello(&json, "retry_client_hello", record.retryClientHello, fragments)
         chainCheck(&json, record.chainAssessment, fragments)
-        json.int("certificate_count", record.certificateSummaries.count)
-        json.int("client_certificate_count", record.clientCertificateSummaries.count)
-        json.bool("certificate_requested", record.certificateRequest != nil)
-        json.bool("upgraded_from_plaintext", record.upgradedFromPlaintext)
-        json.bool("closed_right_after_handshake", record.closedRightAfterHandshake)
+        // In runs, each key with the comma before it (members precede them).
+        json.raw(",\"certificate_count\":", record.certificateSummaries.count)
+        json.raw(",\"client_certificate_count\":", record.clientCertificateSummaries.count)
+        json.raw(",\"certificate_requested\":", record.certificateRequest != nil)
+        json.raw(",\"upgraded_from_plaintext\":", record.upgradedFromPlaintext)
+        json.raw(",\"closed_right_after_handshake\":", record.closedRightAfterHandshake)
         plaintext(&json, record)
         steps(&json, record)
         json.names("anomalies", record.anomalies, { $0.description })
         json.strings("malformed", record.malformed)
-        json.string("end", record.end)
+        json.raw(",\"end\":", record.end)
     }
 
     /// The summary object, the last line of the output.
@@ -273,8 +267,7 @@ public enum FlowJSON {
     private static func endpoint(_ json: inout JSONWriter, _ opening: StaticString, _ endpoint: Endpoint) {
         json.raw(opening)
         json.rawAddress(endpoint.ip)
-        json.raw(",\"port\":")
-        json.rawInt(endpoint.port)
+        json.raw(",\"port\":", endpoint.port)
     }
 
     private static func clientHello(
@@ -282,32 +275,34 @@ public enum FlowJSON {
     ) {
         guard let entry else { return json.null(key) }
         // Fields read where they lie: a local copy of the hello would retain its arrays.
+        // Members in runs, each key with the comma before it; the lists (from `record_version`
+        // to `alpn`) between them as the writer's members.
         json.beginObject(key)
-        json.int("frame", entry.frame)
+        json.element("\"frame\":")
+        json.rawInt(entry.frame)
         if let fragments {
             json.members(fragments.lists(of: entry))
         } else {
             helloLists(&json, entry)
         }
-        json.string("server_name", entry.hello.extensions.serverName)
-        json.bool("sslv2_compatible", entry.hello.isSSLv2Compatible)
-        json.string("ja3", entry.ja3)
-        json.string("ja3_string", entry.ja3String)
-        json.string("ja4", entry.ja4)
-        json.bool("session_id", !entry.hello.sessionID.isEmpty)
-        json.int("session_ticket_length", entry.hello.extensions.sessionTicketLength)
-        json.int("psk_identities", entry.hello.extensions.preSharedKeyIdentities)
-        json.bool("early_data", entry.hello.extensions.contains(.earlyData))
+        json.raw(",\"server_name\":", entry.hello.extensions.serverName)
+        json.raw(",\"sslv2_compatible\":", entry.hello.isSSLv2Compatible)
+        json.raw(",\"ja3\":", entry.ja3)
+        json.raw(",\"ja3_string\":", entry.ja3String)
+        json.raw(",\"ja4\":", entry.ja4)
+        json.raw(",\"session_id\":", !entry.hello.sessionID.isEmpty)
+        json.raw(",\"session_ticket_length\":", entry.hello.extensions.sessionTicketLength)
+        json.raw(",\"psk_identities\":", entry.hello.extensions.preSharedKeyIdentities)
+        json.raw(",\"early_data\":", entry.hello.extensions.contains(.earlyData))
         if let ech = entry.hello.extensions.encryptedClientHello {
-            json.beginObject("ech")
-            json.int("type", ech.type)
-            json.int("kdf", ech.kdf)
-            json.int("aead", ech.aead)
-            json.int("config_id", ech.configID)
-            json.int("payload_length", ech.payloadLength)
-            json.endObject()
+            json.raw(",\"ech\":{\"type\":", ech.type)
+            json.raw(",\"kdf\":", ech.kdf)
+            json.raw(",\"aead\":", ech.aead)
+            json.raw(",\"config_id\":", ech.configID)
+            json.raw(",\"payload_length\":", ech.payloadLength)
+            json.raw("}")
         } else {
-            json.null("ech")
+            json.raw(",\"ech\":null")
         }
         json.endObject()
     }
@@ -334,16 +329,18 @@ public enum FlowJSON {
         isFinal: Bool
     ) {
         guard let entry else { return json.null(key) }
+        // Members in runs, each key with the comma before it; the extensions as a member.
         json.beginObject(key)
-        json.int("frame", entry.frame)
-        json.string("version", entry.hello.selectedVersion.description)
-        json.string("cipher_suite", isFinal ? record.cipherName : entry.hello.cipherSuite.description)
+        json.element("\"frame\":")
+        json.rawInt(entry.frame)
+        json.raw(",\"version\":", entry.hello.selectedVersion.description)
+        json.raw(",\"cipher_suite\":", isFinal ? record.cipherName : entry.hello.cipherSuite.description)
         json.names("extensions", entry.hello.extensions.types, { $0.description })
-        json.string("curve", entry.hello.keyShareGroup?.description)
-        json.string("alpn", entry.hello.selectedALPN)
-        json.bool("hello_retry_request", entry.hello.isHelloRetryRequest)
-        json.string("ja3s", entry.ja3s)
-        json.int("cipher_suite_code", isFinal ? record.cipherCode : Int(entry.hello.cipherSuite.rawValue))
+        json.raw(",\"curve\":", entry.hello.keyShareGroup?.description)
+        json.raw(",\"alpn\":", entry.hello.selectedALPN)
+        json.raw(",\"hello_retry_request\":", entry.hello.isHelloRetryRequest)
+        json.raw(",\"ja3s\":", entry.ja3s)
+        json.raw(",\"cipher_suite_code\":", isFinal ? record.cipherCode : Int(entry.hello.cipherSuite.rawValue))
         json.endObject()
     }
 
@@ -359,16 +356,11 @@ public enum FlowJSON {
             case .server: json.raw(",\"from\":\"server\",\"level\":")
             }
             json.rawString(alert.alert.map { $0.level.description })
-            json.raw(",\"code\":")
-            json.rawInt(alert.alert?.description.rawValue)
-            json.raw(",\"description\":")
-            json.rawString(alert.alert?.description.description)
-            json.raw(",\"encrypted\":")
-            json.rawBool(alert.isEncrypted)
-            json.raw(",\"stage\":")
-            json.rawString(alert.stage)
-            json.raw(",\"length\":")
-            json.rawInt(alert.encryptedLength)
+            json.raw(",\"code\":", alert.alert?.description.rawValue)
+            json.raw(",\"description\":", alert.alert?.description.description)
+            json.raw(",\"encrypted\":", alert.isEncrypted)
+            json.raw(",\"stage\":", alert.stage)
+            json.raw(",\"length\":", alert.encryptedLength)
             json.raw("}")
         }
         json.endArray()
@@ -379,18 +371,12 @@ public enum FlowJSON {
     private static func tcp(_ json: inout JSONWriter, _ tcp: TCPFacts) {
         json.element("\"tcp\":{\"syn\":")
         json.rawBool(tcp.syn)
-        json.raw(",\"client_rst\":")
-        json.rawBool(tcp.clientRST)
-        json.raw(",\"server_rst\":")
-        json.rawBool(tcp.serverRST)
-        json.raw(",\"client_fin\":")
-        json.rawBool(tcp.clientFIN)
-        json.raw(",\"server_fin\":")
-        json.rawBool(tcp.serverFIN)
-        json.raw(",\"gaps\":")
-        json.rawInt(tcp.gaps)
-        json.raw(",\"retransmissions\":")
-        json.rawInt(tcp.retransmissions)
+        json.raw(",\"client_rst\":", tcp.clientRST)
+        json.raw(",\"server_rst\":", tcp.serverRST)
+        json.raw(",\"client_fin\":", tcp.clientFIN)
+        json.raw(",\"server_fin\":", tcp.serverFIN)
+        json.raw(",\"gaps\":", tcp.gaps)
+        json.raw(",\"retransmissions\":", tcp.retransmissions)
         json.raw("}")
     }
 
@@ -427,8 +413,7 @@ public enum FlowJSON {
         case .server: json.raw(",\"from\":\"server\",\"type\":")
         }
         json.rawString(step.kind)
-        json.raw(",\"length\":")
-        json.rawInt(step.length)
+        json.raw(",\"length\":", step.length)
         json.raw("}")
     }
 }

@@ -302,6 +302,25 @@ public struct JSONWriter: ~Copyable {
         appendQuoted(value)
     }
 
+    /// Appends `run` (text that is JSON as it stands: a comma, a key and its colon) and a
+    /// boolean, inside an element begun with `element`.
+    public mutating func raw(_ run: StaticString, _ value: Bool) {
+        appendLiteral(run)
+        appendLiteral(value ? "true" : "false")
+    }
+
+    /// Appends `run` and an integer or null, inside an element begun with `element`.
+    public mutating func raw<T: BinaryInteger>(_ run: StaticString, _ value: T?) {
+        appendLiteral(run)
+        rawInt(value)
+    }
+
+    /// Appends `run` and a string literal or null, inside an element begun with `element`.
+    public mutating func raw(_ run: StaticString, _ value: String?) {
+        appendLiteral(run)
+        rawString(value)
+    }
+
     /// Appends a string literal or null, inside an element begun with `element`.
     public mutating func rawString(_ value: String?) {
         guard let value else { return appendLiteral("null") }
