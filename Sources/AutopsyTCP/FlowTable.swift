@@ -122,7 +122,7 @@ public struct FlowTable<Handler: StreamHandler> {
             finish(slot, .closed, tombstone: true, finished: finished)
             return
         }
-        enforceTotalLimit(finished: finished)
+        if totalBuffered > limits.outOfOrderBytesTotal { enforceTotalLimit(finished: finished) }
     }
 
     /// Runs the once-per-second `expire` for capture time `now` if this second has not had
