@@ -39,8 +39,18 @@ public struct AnalysisSummary: Sendable, Hashable {
     public var flows = 0
     /// Reported flows that carried TLS.
     public var tlsFlows = 0
-    /// Reported flows per outcome.
-    public var outcomes: [Outcome: Int] = [:]
+    /// Reported flows per outcome (the outcomes seen).
+    public var outcomes: [Outcome: Int] {
+        get {
+            var counts: [Outcome: Int] = [:]
+            for (outcome, count) in zip(Outcome.allCases, outcomeCounts) where count > 0 { counts[outcome] = count }
+            return counts
+        }
+        set { outcomeCounts = Outcome.allCases.map { newValue[$0] ?? 0 } }
+    }
+    /// The counts by `Outcome.ordinal`: a dictionary keyed by outcome hashed the outcome's
+    /// raw text (a String) once a flow.
+    private var outcomeCounts = [Int](repeating: 0, count: Outcome.allCases.count)
     /// Diagnoses given, by id.
     public var diagnoses: [String: Int] = [:]
     /// Patterns across flows (set at the end of the run, or in periodic summaries).
@@ -66,7 +76,8 @@ public struct AnalysisSummary: Sendable, Hashable {
     public mutating func add(_ record: FlowRecord) {
         flows += 1
         if record.sawTLS { tlsFlows += 1 }
-        outcomes[record.outcome, default: 0] += 1
+        let ordinal = record.outcome.ordinal
+        if ordinal < outcomeCounts.count { outcomeCounts[ordinal] += 1 }
         malformedRecords += record.malformedRecords
         tlsBufferPeakBytes = max(tlsBufferPeakBytes, record.tlsBufferPeakBytes)
         for diagnosis in record.diagnoses { diagnoses[diagnosis.id, default: 0] += 1 }

@@ -18,6 +18,22 @@ public enum Outcome: String, Sendable, Hashable, CaseIterable {
     case partial
 }
 
+extension Outcome {
+    /// The case's place in `allCases`.
+    var ordinal: Int {
+        switch self {
+        case .established: 0
+        case .resumed: 1
+        case .failed: 2
+        case .reset: 3
+        case .noResponse: 4
+        case .notTLS: 5
+        case .incomplete: 6
+        case .partial: 7
+        }
+    }
+}
+
 /// Which side of a TLS flow sent something.
 public enum Side: String, Sendable, Hashable {
     /// The side that sent the ClientHello.
