@@ -27,13 +27,18 @@ public struct JSONWriter: ~Copyable {
     public var notesSharedRuns = false
     /// The shared runs noted, by offset into the bytes written.
     private var sharedRuns: [JSONRuns.Shared] = []
-    /// The second `secondText` spells, up to and with the dot before the fraction (its
-    /// `secondTextCount` bytes: at most 29 for any `Int64` second, a year of 12 digits and its sign). Kept in memory of the
-    /// writer's own: copied from an array member, it was retained and released per time.
-    private var cachedSecond = Int64.min
-    private var secondText = UnsafeMutablePointer<UInt8>.allocate(capacity: secondTextCapacity)
+    /// The last time written, as `timeText` spells it: its `timeTextCount` bytes are the
+    /// quoted text, the first `secondTextCount` of them the quote and the second up to and
+    /// with the dot before the fraction (at most 30 for any `Int64` second, a year of 12
+    /// digits and its sign), then six digits, `Z` and the closing quote. A flow's messages
+    /// share a few times (a flight's records come in one frame), and one second's times share
+    /// the second. Kept in memory of the writer's own: copied from an array member, it was
+    /// retained and released per time.
+    private var cachedTime = Timestamp(seconds: Int64.min, nanoseconds: 0)
+    private var timeText = UnsafeMutablePointer<UInt8>.allocate(capacity: timeTextCapacity)
+    private var timeTextCount = 0
     private var secondTextCount = 0
-    private static let secondTextCapacity = 48
+    private static let timeTextCapacity = 48
 
     /// An empty writer (room for a typical flow record reserved up front), noting shared
     /// runs or not (`notesSharedRuns`).
@@ -45,7 +50,7 @@ public struct JSONWriter: ~Copyable {
 
     deinit {
         base.deallocate()
-        secondText.deallocate()
+        timeText.deallocate()
     }
 
     /// The bytes written, in an array of their own size (the writer's buffer is larger,
@@ -364,23 +369,26 @@ public struct JSONWriter: ~Copyable {
     }
 
     private mutating func appendTime(_ value: Timestamp) {
-        // Times come in runs within one second: its text up to the fraction is kept.
-        if value.seconds != cachedSecond || secondTextCount == 0 {
-            var cachedSecondText: [UInt8] = []
-            TimeFormat.appendRFC3339(Timestamp(seconds: value.seconds, nanoseconds: 0), to: &cachedSecondText)
-            // "…SS.000000Z": keep through the dot.
-            cachedSecondText.removeLast(min(cachedSecondText.count, 7))
-            secondTextCount = min(cachedSecondText.count, Self.secondTextCapacity)
-            for index in 0..<secondTextCount { secondText[index] = cachedSecondText[index] }
-            cachedSecond = value.seconds
+        if value != cachedTime || timeTextCount == 0 {
+            if value.seconds != cachedTime.seconds || timeTextCount == 0 {
+                var secondText: [UInt8] = [UInt8(ascii: "\"")]
+                TimeFormat.appendRFC3339(Timestamp(seconds: value.seconds, nanoseconds: 0), to: &secondText)
+                // "…SS.000000Z": keep through the dot.
+                secondText.removeLast(min(secondText.count, 7))
+                secondTextCount = min(secondText.count, Self.timeTextCapacity - 8)
+                for index in 0..<secondTextCount { timeText[index] = secondText[index] }
+            }
+            var rest = UInt64(value.nanoseconds / 1000)
+            for index in (secondTextCount..<(secondTextCount + 6)).reversed() {
+                timeText[index] = UInt8(truncatingIfNeeded: rest % 10) &+ UInt8(ascii: "0")
+                rest /= 10
+            }
+            timeText[secondTextCount + 6] = UInt8(ascii: "Z")
+            timeText[secondTextCount + 7] = UInt8(ascii: "\"")
+            timeTextCount = secondTextCount + 8
+            cachedTime = value
         }
-        put(UInt8(ascii: "\""))
-        put(UnsafeBufferPointer(start: secondText, count: secondTextCount))
-        appendDigits(UInt64(value.nanoseconds / 1000), width: 6)
-        reserve(2)
-        base[count] = UInt8(ascii: "Z")
-        base[count + 1] = UInt8(ascii: "\"")
-        count += 2
+        put(UnsafeBufferPointer(start: timeText, count: timeTextCount))
     }
 
     /// Writes an address as text (a dotted quad written digit by digit; IPv6 as RFC 5952 text).

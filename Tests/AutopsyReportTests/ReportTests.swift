@@ -84,7 +84,7 @@ import Testing
         }
     }
 
-    /// Times written one after another by one writer (which keeps the text of the last second)
+    /// Times written one after another by one writer (which keeps the text of the last time)
     /// read as `TimeFormat` spells each: runs of one time, of one second, of one fraction in
     /// different seconds, and times at random.
     @Test func timesInRunsReadAsEachAlone() {
