@@ -111,6 +111,31 @@ import Testing
         #expect(!none && odd.remaining == 3)
     }
 
+    /// Lists of 0 to 13 values (whole words of four and the values after them), inside a
+    /// larger buffer: equal ones are read, and a change in either byte of any value, or one
+    /// value more or less, is not.
+    @Test func remainingValuesAreComparedWhateverTheListsLength() {
+        for length in 0...13 {
+            let values = (0..<length).map { UInt16(0x1301 &+ 0x0101 &* $0) }
+            let wire = values.flatMap { [UInt8($0 >> 8), UInt8(truncatingIfNeeded: $0)] }
+            let storage: [UInt8] = [0xAA, 0xBB, 0xCC] + wire + [0xDD]
+            var cursor = ByteCursor(storage: storage, start: 3, end: 3 + wire.count)
+            for place in 0..<wire.count {
+                for flip: UInt8 in [0x01, 0x80] {
+                    var changed = values
+                    let value = place / 2
+                    changed[value] ^= place % 2 == 0 ? UInt16(flip) << 8 : UInt16(flip)
+                    #expect(!cursor.readRemaining(ifEqualTo: changed) { $0 }, "\(length) values, byte \(place)")
+                }
+            }
+            #expect(!cursor.readRemaining(ifEqualTo: values + [0x1301]) { $0 })
+            if length > 0 { #expect(!cursor.readRemaining(ifEqualTo: Array(values.dropLast())) { $0 }) }
+            #expect(cursor.remaining == wire.count)
+            #expect(cursor.readRemaining(ifEqualTo: values) { $0 })
+            #expect(cursor.isAtEnd)
+        }
+    }
+
     @Test func uint16ListRejectsAnOddByte() {
         var cursor = ByteCursor([0, 1, 2])
         #expect(throws: ParseError.self) { try cursor.readUInt16List("l") }
