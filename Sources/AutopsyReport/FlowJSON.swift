@@ -59,13 +59,9 @@ public enum FlowJSON {
         json.raw(",\"first_frame\":", record.firstFrame)
         json.raw(",\"last_frame\":", record.lastFrame)
         endpoint(&json, ",\"client\":{\"ip\":", record.client)
-        endpoint(&json, "},\"server\":{\"ip\":", record.server)
-        json.raw("},\"vlan\":[")
-        for (index, id) in record.vlan.enumerated() {
-            if index > 0 { json.raw(",") }
-            json.rawInt(id)
-        }
-        json.raw("],\"outcome\":", record.outcome.rawValue)
+        endpoint(&json, ",\"server\":{\"ip\":", record.server)
+        json.ints("vlan", record.vlan)
+        json.raw(",\"outcome\":", record.outcome.rawValue)
         json.raw(record.established ? ",\"established\":true,\"version\":" : ",\"established\":false,\"version\":")
         json.rawString(record.version?.description)
         json.raw(",\"cipher\":", record.cipherName)
@@ -262,21 +258,21 @@ public enum FlowJSON {
         json.names("findings", findings, CertificateText.finding)
     }
 
-    /// An endpoint's `"ip":…,"port":…` after `opening` (the key and brace before them), in
-    /// runs; the caller closes the object.
+    /// An endpoint's object after `opening` (the comma, the key and the brace), in runs.
     private static func endpoint(_ json: inout JSONWriter, _ opening: StaticString, _ endpoint: Endpoint) {
         json.raw(opening)
         json.rawAddress(endpoint.ip)
         json.raw(",\"port\":", endpoint.port)
+        json.raw("}")
     }
 
     private static func clientHello(
         _ json: inout JSONWriter, _ key: StaticString, _ entry: ClientHelloRecord?, _ fragments: JSONFragments?
     ) {
         guard let entry else { return json.null(key) }
-        // Fields read where they lie: a local copy of the hello would retain its arrays.
-        // Members in runs, each key with the comma before it; the lists (from `record_version`
-        // to `alpn`) between them as the writer's members.
+        // Fields read where they lie: a local copy of the hello would retain its arrays. Members
+        // in runs, each key with the comma before it; the lists (`record_version` to `alpn`)
+        // between them as the writer's members.
         json.beginObject(key)
         json.element("\"frame\":")
         json.rawInt(entry.frame)

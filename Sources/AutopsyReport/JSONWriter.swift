@@ -349,7 +349,8 @@ public struct JSONWriter: ~Copyable {
         appendLiteral(value ? "true" : "false")
     }
 
-    /// Appends an address as a string (as `address` writes it), inside an element begun with `element`.
+    /// Appends an address as a string (a dotted quad written digit by digit; IPv6 as RFC 5952
+    /// text), inside an element begun with `element`.
     public mutating func rawAddress(_ value: IPAddress) {
         put(UInt8(ascii: "\""))
         value.withText { put($0) }
@@ -389,14 +390,6 @@ public struct JSONWriter: ~Copyable {
             cachedTime = value
         }
         put(UnsafeBufferPointer(start: timeText, count: timeTextCount))
-    }
-
-    /// Writes an address as text (a dotted quad written digit by digit; IPv6 as RFC 5952 text).
-    public mutating func address(_ key: StaticString?, _ value: IPAddress) {
-        prefix(key)
-        put(UInt8(ascii: "\""))
-        value.withText { put($0) }
-        put(UInt8(ascii: "\""))
     }
 
     /// Writes an array of strings.
