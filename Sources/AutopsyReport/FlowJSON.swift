@@ -365,8 +365,8 @@ public enum FlowJSON {
     /// `"tcp":{…}`: a fixed shape, written in runs (the same bytes as beginObject, five
     /// bools, two ints, endObject).
     private static func tcp(_ json: inout JSONWriter, _ tcp: TCPFacts) {
-        json.element("\"tcp\":{\"syn\":")
-        json.rawBool(tcp.syn)
+        json.element("\"tcp\":{")
+        json.raw("\"syn\":", tcp.syn)
         json.raw(",\"client_rst\":", tcp.clientRST)
         json.raw(",\"server_rst\":", tcp.serverRST)
         json.raw(",\"client_fin\":", tcp.clientFIN)

@@ -344,11 +344,6 @@ public struct JSONWriter: ~Copyable {
         appendFixed(value, decimals: decimals)
     }
 
-    /// Appends `true` or `false`, inside an element begun with `element`.
-    public mutating func rawBool(_ value: Bool) {
-        appendLiteral(value ? "true" : "false")
-    }
-
     /// Appends an address as a string (a dotted quad written digit by digit; IPv6 as RFC 5952
     /// text), inside an element begun with `element`.
     public mutating func rawAddress(_ value: IPAddress) {
@@ -379,11 +374,7 @@ public struct JSONWriter: ~Copyable {
                 secondTextCount = min(secondText.count, Self.timeTextCapacity - 8)
                 for index in 0..<secondTextCount { timeText[index] = secondText[index] }
             }
-            var rest = UInt64(value.nanoseconds / 1000)
-            for index in (secondTextCount..<(secondTextCount + 6)).reversed() {
-                timeText[index] = UInt8(truncatingIfNeeded: rest % 10) &+ UInt8(ascii: "0")
-                rest /= 10
-            }
+            Self.writeDigits(UInt64(value.nanoseconds / 1000), width: 6, at: timeText + secondTextCount)
             timeText[secondTextCount + 6] = UInt8(ascii: "Z")
             timeText[secondTextCount + 7] = UInt8(ascii: "\"")
             timeTextCount = secondTextCount + 8
@@ -503,14 +494,21 @@ public struct JSONWriter: ~Copyable {
     /// Appends the last `width` decimal digits of `value`, with leading zeros.
     private mutating func appendDigits(_ value: UInt64, width: Int) {
         reserve(width)
+        Self.writeDigits(value, width: width, at: base + count)
+        count += width
+    }
+
+    /// Writes the last `width` decimal digits of `value`, zero-padded, at `target` (room for
+    /// `width` bytes made by the caller).
+    @inline(__always)
+    private static func writeDigits(_ value: UInt64, width: Int, at target: UnsafeMutablePointer<UInt8>) {
         var rest = value
-        var position = count + width - 1
-        while position >= count {
-            base[position] = UInt8(truncatingIfNeeded: rest % 10) &+ UInt8(ascii: "0")
+        var position = width - 1
+        while position >= 0 {
+            target[position] = UInt8(truncatingIfNeeded: rest % 10) &+ UInt8(ascii: "0")
             rest /= 10
             position -= 1
         }
-        count += width
     }
 
     /// `value` rounded to `decimals` places, without exponent, e.g. 0.0123.

@@ -232,7 +232,7 @@ final class OutputStream {
             FlowJSON.write(record, to: &json)
             json.withBytes { put(UnsafeRawBufferPointer($0)) }
         }
-        put(UInt8(ascii: "\n"))
+        withUnsafeBytes(of: UInt8(ascii: "\n")) { put($0) }
     }
 
     /// Appends `bytes`, the block written out each time it fills.
@@ -245,12 +245,6 @@ final class OutputStream {
             count += taken
             rest = UnsafeRawBufferPointer(rebasing: rest[taken...])
         }
-    }
-
-    private func put(_ byte: UInt8) {
-        if count == Self.capacity { flush() }
-        block[count] = byte
-        count += 1
     }
 
     func flush() {
