@@ -62,6 +62,8 @@ public struct PatternFinder {
         var firstChunk: Int32 = -1
         var lastChunk: Int32 = -1
         var inLast = 0
+        /// Counts held per attribute (by code), "other" included.
+        var valuesHeld = InlineArray<11, UInt16>(repeating: 0)
         var failedMaxVersion = 0
         var succeededMinVersion = Int.max
         var failedMaxVersionName: UInt32 = 0
@@ -132,6 +134,10 @@ public struct PatternFinder {
     private var pool: [Count] = []
     /// Per chunk: the server's next chunk, or -1.
     private var nextChunk: [Int32] = []
+    /// Per chunk: the server's place in `stored`.
+    private var chunkOwner: [UInt16] = []
+    /// Each count's place in the pool, by server and key.
+    private var countIndex = CountIndex()
     static let chunkSize = 4
     /// Counts the pool can come to hold: `maxCounts`, plus one "other" count per attribute of
     /// each server, plus a partly filled last chunk per server.
@@ -215,7 +221,7 @@ public struct PatternFinder {
             let code = UInt8(truncatingIfNeeded: number)
             keys[number] = Count.key(code, valueNumber(attribute, code: code, of: flow))
         }
-        let positions = countPositions(&tally, keys)
+        let positions = countPositions(server: position, &tally, keys)
         for code in positions.indices {
             let position = positions[code]
             guard position >= 0, position < pool.count else { continue }
@@ -275,59 +281,64 @@ public struct PatternFinder {
     }
 
     /// Where a server counts each attribute's value (`keys`, by attribute code): its count,
-    /// made when new, all found in one pass over the server's counts. Past
-    /// `maxValuesPerAttribute` values of one attribute for one server, or `maxCounts` counts
-    /// in all, a new value counts as "other" (one more count per attribute and server at
-    /// most), so memory stays bounded whatever the capture holds.
-    private mutating func countPositions(_ tally: inout Stored, _ keys: InlineArray<11, UInt32>) -> InlineArray<11, Int>
+    /// made when new. Past `maxValuesPerAttribute` values of one attribute for one server, or
+    /// `maxCounts` counts in all, a new value counts as "other" (one more count per attribute
+    /// and server at most), so memory stays bounded whatever the capture holds.
+    private mutating func countPositions(server: Int, _ tally: inout Stored, _ keys: InlineArray<11, UInt32>)
+        -> InlineArray<11, Int>
     {
         var positions = InlineArray<11, Int>(repeating: -1)
-        var sameAttribute = InlineArray<11, Int>(repeating: 0)
-        var others = InlineArray<11, Int>(repeating: -1)
-        // Each key is held at most once, so the scan stops once every key is found: the
-        // "other" counts and the numbers of values are needed only for a key not held.
-        var missing = keys.count
-        forEachCount(of: tally) { index in
-            let held = pool[index].key
-            let code = Int(held >> 24)
-            guard code < keys.count else { return true }
-            if held == keys[code] {
-                positions[code] = index
-                missing -= 1
-            } else if held & 0x00ff_ffff == Self.otherValue {
-                others[code] = index
-            }
-            sameAttribute[code] += 1
-            return missing > 0
-        }
-        // New values, made in attribute order.
-        for code in 0..<keys.count where positions[code] < 0 {
+        // New values are made in attribute order.
+        for code in 0..<keys.count {
             var key = keys[code]
-            if sameAttribute[code] >= Self.maxValuesPerAttribute || countsHeld >= Self.maxCounts {
+            if let found = find(server: server, key: key) {
+                positions[code] = found
+                continue
+            }
+            if Int(tally.valuesHeld[code]) >= Self.maxValuesPerAttribute || countsHeld >= Self.maxCounts {
                 key = Count.key(UInt8(truncatingIfNeeded: code), Self.otherValue)
-                if others[code] >= 0 {
-                    positions[code] = others[code]
+                if let other = find(server: server, key: key) {
+                    positions[code] = other
                     continue
                 }
             }
-            positions[code] = append(&tally, key)
+            positions[code] = append(&tally, key, server: server)
+            tally.valuesHeld[code] &+= 1
         }
         return positions
     }
 
-    /// Makes a count of `key` at the end of a server's counts; its place in the pool.
-    private mutating func append(_ tally: inout Stored, _ key: UInt32) -> Int {
+    /// The pool place of a server's count of `key`, if it has one.
+    @inline(__always)
+    private func find(server: Int, key: UInt32) -> Int? {
+        countIndex.find(hash: CountIndex.hash(server: server, key: key)) { found in
+            found < pool.count && pool[found].key == key && owner(of: found) == server
+        }
+    }
+
+    /// The place in `stored` of the server whose chunk holds pool place `found`.
+    @inline(__always)
+    private func owner(of found: Int) -> Int {
+        let chunk = found / Self.chunkSize
+        return chunk < chunkOwner.count ? Int(chunkOwner[chunk]) : -1
+    }
+
+    /// Makes a count of `key` at the end of a server's counts, and indexes it; its place in
+    /// the pool.
+    private mutating func append(_ tally: inout Stored, _ key: UInt32, server: Int) -> Int {
         if tally.lastChunk < 0 || tally.inLast == Self.chunkSize {
             // The pool is the finder's largest table: it is reserved at once at its bound
             // (address space only: a page is resident once a count is written to it), so that
             // it never holds its old and its new storage at the same time while growing.
             if pool.count + Self.chunkSize > pool.capacity {
                 pool.reserveCapacity(max(pool.count + max(4096, pool.count / 4), Self.poolBound))
-                nextChunk.reserveCapacity(
-                    max(nextChunk.count + max(1024, nextChunk.count / 4), Self.poolBound / Self.chunkSize))
+                let chunks = max(nextChunk.count + max(1024, nextChunk.count / 4), Self.poolBound / Self.chunkSize)
+                nextChunk.reserveCapacity(chunks)
+                chunkOwner.reserveCapacity(chunks)
             }
             let chunk = Int32(truncatingIfNeeded: nextChunk.count)
             nextChunk.append(-1)
+            chunkOwner.append(UInt16(truncatingIfNeeded: server))
             pool.append(contentsOf: repeatElement(Count(attribute: 0, value: 0), count: Self.chunkSize))
             if tally.lastChunk >= 0 && Int(tally.lastChunk) < nextChunk.count {
                 nextChunk[Int(tally.lastChunk)] = chunk
@@ -342,6 +353,16 @@ public struct PatternFinder {
         pool[index] = Count(attribute: UInt8(truncatingIfNeeded: key >> 24), value: key & 0x00ff_ffff)
         tally.inLast += 1
         countsHeld += 1
+        if countIndex.isFull {
+            let pool = self.pool
+            let owners = chunkOwner
+            countIndex.grow { found in
+                let chunk = found / Self.chunkSize
+                guard found < pool.count, chunk < owners.count else { return 0 }
+                return CountIndex.hash(server: Int(owners[chunk]), key: pool[found].key)
+            }
+        }
+        countIndex.insert(index, hash: CountIndex.hash(server: server, key: key))
         return index
     }
 

@@ -116,4 +116,34 @@ import Testing
         #expect(pattern.succeeded == 26)
         #expect(pattern.statement.hasPrefix("All 4 failed flows came from 10.0.2.0/24"))
     }
+
+    /// The same networks at 100 servers (more counts than the index's first table holds):
+    /// each server's counts are its own.
+    @Test func theSameValuesAtManyServersAreCountedPerServer() throws {
+        var finder = PatternFinder()
+        let hello = try ClientHello.parse(Wire.clientHelloBody())
+        for server in 0..<100 {
+            // At each server 3 flows succeed and 2 fail: the failing ones come from
+            // 10.0.2.0/24 at 90 servers and from 10.0.1.0/24 at every tenth one.
+            for index in 0..<5 {
+                let fails = index >= 3
+                let network: UInt32 = fails == (server % 10 != 0) ? 2 : 1
+                var record = Self.flow(client: IPAddress(ipv4: 0x0A00_0000 | network << 8 | 9), seconds: 30, vlan: [])
+                record.server = Endpoint(ip: IPAddress(ipv4: 0xC000_0200 | UInt32(server)), port: 443)
+                record.clientHello = ClientHelloRecord(
+                    frame: 1, timestamp: record.firstTimestamp, recordVersion: .tls10, hello: hello)
+                record.outcome = fails ? .reset : .established
+                finder.add(record)
+            }
+        }
+        // Two networks and one value of each of the other ten attributes, per server.
+        #expect(finder.countsHeld == 100 * (2 + 10))
+        let patterns = finder.patterns()
+        #expect(patterns.count == 100)
+        #expect(patterns.allSatisfy { $0.attribute == "client_network" && $0.failed == 2 && $0.succeeded == 3 })
+        let second = patterns.filter { $0.statement.hasPrefix("All 2 failed flows came from 10.0.2.0/24") }
+        let first = patterns.filter { $0.statement.hasPrefix("All 2 failed flows came from 10.0.1.0/24") }
+        #expect(second.count == 90)
+        #expect(first.map(\.server).sorted() == (0..<10).map { "192.0.2.\($0 * 10):443" }.sorted())
+    }
 }
