@@ -23,6 +23,7 @@ import argparse
 import glob
 import hashlib
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -114,13 +115,16 @@ def build(swift, out, root=REPO_ROOT):
     """Runs the three steps (or nothing, when `use.key` matches); the optimized binary's path."""
     out = Path(out).resolve()
     binary = out / "use" / "release" / "tlsautopsy"
+    # Resolved first: Package.resolved, written by the first resolution, is part of the key.
+    run([swift, "package", "--scratch-path", str(out / "gen"), "resolve"], cwd=root)
     key = source_key(root)
     key_file = out / "use.key"
     if binary.is_file() and key_file.is_file() and key_file.read_text().strip() == key:
         print(f"pgo: {binary.relative_to(root) if binary.is_relative_to(root) else binary} is up to date")
         return binary
     swiftc = shutil.which("swiftc") or shutil.which(swift)
-    runtime = swiftc and toolchain_file(swiftc, "lib", "clang", "*", "lib", "linux", "libclang_rt.profile-x86_64.a")
+    runtime_name = f"libclang_rt.profile-{platform.machine()}.a"
+    runtime = swiftc and toolchain_file(swiftc, "lib", "clang", "*", "lib", "linux", runtime_name)
     profdata = swiftc and toolchain_file(swiftc, "bin", "llvm-profdata")
     if not runtime or not profdata:
         sys.exit("pgo: the Swift toolchain's profile runtime or llvm-profdata is missing; "

@@ -1,6 +1,7 @@
 """Unit tests for pgo_build.py (run: python3 -m unittest discover -s Tests/Tools -p 'test_*.py')."""
 
 import os
+import platform
 import stat
 import sys
 import tempfile
@@ -34,6 +35,10 @@ def small_repo():
 # A stand-in for `swift build`: logs its arguments, and makes the scratch directory's binary, a
 # script that writes a count file where LLVM_PROFILE_FILE says (with %p as its process id).
 FAKE_SWIFT = """#!/bin/sh
+if [ "$1" = "package" ]; then
+    [ -e Package.resolved ] || echo "pins" > Package.resolved
+    exit 0
+fi
 echo "$@" >> "$LOG"
 scratch=""
 while [ $# -gt 0 ]; do
@@ -65,7 +70,7 @@ def fake_toolchain():
     usr = Path(tempfile.mkdtemp()) / "usr"
     write(usr / "bin" / "swiftc", "#!/bin/sh\n", executable=True)
     write(usr / "bin" / "llvm-profdata", FAKE_PROFDATA, executable=True)
-    write(usr / "lib" / "clang" / "21" / "lib" / "linux" / "libclang_rt.profile-x86_64.a", "archive")
+    write(usr / "lib" / "clang" / "21" / "lib" / "linux" / f"libclang_rt.profile-{platform.machine()}.a", "archive")
     swift = write(usr.parent / "swift", FAKE_SWIFT, executable=True)
     return usr, swift
 
@@ -117,6 +122,7 @@ class BuildTests(unittest.TestCase):
         os.environ.update(self.saved)
 
     def test_a_build_trains_then_builds_from_scratch_with_the_counts_then_is_up_to_date(self):
+        # A fresh clone: no Package.resolved until the first resolution writes it.
         root = small_repo()
         out = root / ".build-pgo"
         binary = pgo_build.build(str(self.swift), out, root=root)
@@ -125,7 +131,7 @@ class BuildTests(unittest.TestCase):
         self.assertEqual(len(builds), 2)
         self.assertIn("-ir-profile-generate=", builds[0])
         self.assertIn("__llvm_profile_runtime", builds[0])
-        self.assertIn("libclang_rt.profile-x86_64.a", builds[0])
+        self.assertIn(f"libclang_rt.profile-{platform.machine()}.a", builds[0])
         self.assertIn("-ir-profile-use=" + str((out / "profile.profdata").resolve()), builds[1])
         # One count file per training run, all merged.
         merged = (out / "profile.profdata").read_text().split()
@@ -146,7 +152,7 @@ class BuildTests(unittest.TestCase):
         self.assertIn("-ir-profile-use=", lines[4])
 
     def test_a_toolchain_without_the_profile_runtime_stops_with_advice(self):
-        (self.usr / "lib" / "clang" / "21" / "lib" / "linux" / "libclang_rt.profile-x86_64.a").unlink()
+        (self.usr / "lib" / "clang" / "21" / "lib" / "linux" / f"libclang_rt.profile-{platform.machine()}.a").unlink()
         with self.assertRaises(SystemExit) as stop:
             pgo_build.build(str(self.swift), small_repo() / ".build-pgo", root=small_repo())
         self.assertIn("PGO=0", str(stop.exception))
