@@ -93,8 +93,8 @@ import Testing
         #expect(pattern.statement.hasPrefix("All 2 failed flows came from 10.0.0.0/24"))
     }
 
-    /// Flows that repeat every value a server already counts (the scan for their counts stops
-    /// early), mixed with flows that bring a new network: every count stays exact.
+    /// Flows that repeat every value a server already counts (each found through the index),
+    /// mixed with flows that bring a new network: every count stays exact.
     @Test func repeatedValuesAreCountedExactly() throws {
         var finder = PatternFinder()
         let hello = try ClientHello.parse(Wire.clientHelloBody())
