@@ -133,6 +133,8 @@ class BuildTests(unittest.TestCase):
         self.assertIn("__llvm_profile_runtime", builds[0])
         self.assertIn(f"libclang_rt.profile-{platform.machine()}.a", builds[0])
         self.assertIn("-ir-profile-use=" + str((out / "profile.profdata").resolve()), builds[1])
+        self.assertIn("--experimental-lto-mode=thin -Xswiftc -use-ld=lld", builds[1])
+        self.assertNotIn("lto", builds[0])
         # One count file per training run, all merged.
         merged = (out / "profile.profdata").read_text().split()
         self.assertEqual(len(merged), len(pgo_build.TRAINING_RUNS))
