@@ -119,6 +119,23 @@ def run(command, **kwargs):
     subprocess.run(command, check=True, **kwargs)
 
 
+def train(binary, root, raw):
+    """Runs the instrumented `binary` over the training captures; the count files it wrote."""
+    captures = training_captures(root)
+    if not captures:
+        sys.exit("pgo: no training captures under Fixtures/captures")
+    environment = dict(os.environ, LLVM_PROFILE_FILE=str(raw / "%p.profraw"), SWIFT_DETERMINISTIC_HASHING="1")
+    for (threads, output), command in zip(TRAINING_RUNS, training_commands(binary, captures)):
+        print(f"pgo: training: --threads {threads}, {output}, {len(captures)} captures x {TRAINING_PASSES}", flush=True)
+        result = subprocess.run(command, cwd=root, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if result.returncode not in (0, 1):
+            sys.exit(f"pgo: training run failed ({result.returncode}): {result.stderr.decode(errors='replace')[-2000:]}")
+    counts = sorted(str(p) for p in raw.glob("*.profraw"))
+    if len(counts) != len(TRAINING_RUNS):
+        sys.exit(f"pgo: {len(counts)} count files written for {len(TRAINING_RUNS)} training runs")
+    return counts
+
+
 def build(swift, out, root=REPO_ROOT):
     """Runs the three steps (or nothing, when `use.key` matches); the optimized binary's path."""
     out = Path(out).resolve()
@@ -141,19 +158,7 @@ def build(swift, out, root=REPO_ROOT):
     shutil.rmtree(raw, ignore_errors=True)
     raw.mkdir(parents=True)
     run([swift, "build", *RELEASE, "--scratch-path", str(out / "gen"), *instrumented_flags(raw, runtime)], cwd=root)
-    captures = training_captures(root)
-    if not captures:
-        sys.exit("pgo: no training captures under Fixtures/captures")
-    environment = dict(os.environ, LLVM_PROFILE_FILE=str(raw / "%p.profraw"), SWIFT_DETERMINISTIC_HASHING="1")
-    commands = training_commands(out / "gen" / "release" / "tlsautopsy", captures)
-    for (threads, output), command in zip(TRAINING_RUNS, commands):
-        print(f"pgo: training: --threads {threads}, {output}, {len(captures)} captures x {TRAINING_PASSES}", flush=True)
-        result = subprocess.run(command, cwd=root, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        if result.returncode not in (0, 1):
-            sys.exit(f"pgo: training run failed ({result.returncode}): {result.stderr.decode(errors='replace')[-2000:]}")
-    counts = sorted(str(p) for p in raw.glob("*.profraw"))
-    if len(counts) != len(TRAINING_RUNS):
-        sys.exit(f"pgo: {len(counts)} count files written for {len(TRAINING_RUNS)} training runs")
+    counts = train(out / "gen" / "release" / "tlsautopsy", root, raw)
     profile = out / "profile.profdata"
     run([profdata, "merge", "-o", str(profile), *counts])
     key_file.unlink(missing_ok=True)
