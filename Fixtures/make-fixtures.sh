@@ -996,7 +996,10 @@ print(json.dumps(dict(zip(["openssl", "gnutls", "curl", "nginx", "python", "tcpd
   "Python $(python3 -c 'import platform, ssl; print(platform.python_version(), ssl.OPENSSL_VERSION)')" \
   "$(tv tcpdump --version)" "$(tshark --version 2>/dev/null | head -1)" "$(uname -sr)")
 ANALYZER=()
-if [ -x "$HERE/../.build/release/tlsautopsy" ]; then ANALYZER=(--analyzer "$HERE/../.build/release/tlsautopsy"); fi
+# make build's binary (profile-guided), else a plain release build's (make build PGO=0).
+for candidate in "$HERE/../.build-pgo/use/release/tlsautopsy" "$HERE/../.build/release/tlsautopsy"; do
+    if [ -x "$candidate" ]; then ANALYZER=(--analyzer "$candidate"); break; fi
+done
 log "checking the captures with tshark"
 cp "$PKI/root.pem" "$WORK/trust-anchors.pem"
 if ! python3 "$LIB/check.py" "$PLAN" "$CAPS" "$WORK/manifest.json" --stacks "$STACKS" \
