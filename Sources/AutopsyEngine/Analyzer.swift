@@ -77,6 +77,11 @@ public final class Analyzer {
     /// The writer of lines. The parts a line shares with other lines (a hello's lists,
     /// certificates) stay shared: a line waiting in the emission queue holds its own bytes.
     private var lineWriter = JSONWriter(notingSharedRuns: true)
+    /// With one thread, the parts lines share, kept for the lines rendered here whole: a
+    /// shard renders a line but for its id and diagnoses ahead, off the reading thread;
+    /// the single worker's line is rendered on this thread anyway, so it is rendered once,
+    /// here, instead of in two parts copied into it (nil when sharded or not rendering).
+    private let lineFragments: JSONFragments?
     /// The counts so far.
     public private(set) var summary = AnalysisSummary()
 
@@ -101,8 +106,9 @@ public final class Analyzer {
         workers = (0..<shards).map { _ in
             FlowWorker(
                 limits: limits, decisions: options.streaming ? DecisionSink() : nil, checker: checker,
-                renderJSON: options.renderJSON)
+                renderJSON: sharded && options.renderJSON)
         }
+        lineFragments = !sharded && options.renderJSON ? JSONFragments() : nil
         serials = Array(repeating: [:], count: shards)
         queue = EmissionQueue(maxWaiting: options.maxWaitingRecords)
         dispatcher = sharded ? ShardDispatcher(workers: workers) : nil
@@ -334,7 +340,7 @@ public final class Analyzer {
         patternFinder.add(record)
         guard options.renderJSON else { return }
         lineWriter.removeAll()
-        FlowJSON.write(record, to: &lineWriter)
+        FlowJSON.write(record, to: &lineWriter, fragments: lineFragments)
         // Own bytes in one array of their own size (the writer's buffer is far larger, and reused).
         record.renderedJSON = RenderedJSON(line: lineWriter.runs)
     }

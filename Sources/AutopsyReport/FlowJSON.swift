@@ -15,8 +15,9 @@ public enum FlowJSON {
     }
 
     /// Writes one flow as one object (without the newline) after what `json` holds; the
-    /// parts rendered ahead (`renderedJSON`) are copied as they are.
-    public static func write(_ record: FlowRecord, to json: inout JSONWriter) {
+    /// parts rendered ahead (`renderedJSON`) are copied as they are. The others are
+    /// rendered here, with `fragments`' parts when given (as `render` does).
+    public static func write(_ record: FlowRecord, to json: inout JSONWriter, fragments: JSONFragments? = nil) {
         if let line = record.renderedJSON?.line { return json.object(line) }
         json.beginObject()
         json.element("\"type\":\"flow\",\"id\":")
@@ -24,13 +25,13 @@ public enum FlowJSON {
         if let rendered = record.renderedJSON {
             json.members(rendered.head)
         } else {
-            head(record, &json)
+            head(record, &json, fragments)
         }
         diagnoses(record, &json)
         if let rendered = record.renderedJSON {
             json.members(rendered.tail)
         } else {
-            tail(record, &json)
+            tail(record, &json, fragments)
         }
         json.endObject()
     }

@@ -26,12 +26,20 @@ import Testing
         return record
     }
 
-    /// The line written whole, and written from the parts rendered ahead: they must agree.
+    /// The line written whole, written from the parts rendered ahead, and written whole
+    /// with a cache's parts (as one thread writes it; twice, the second time from the
+    /// cache's kept parts): they must agree.
     static func object(_ record: FlowRecord) throws -> [String: Any] {
         let whole = FlowJSON.line(record)
         var ahead = record
         ahead.renderedJSON = JSONFragments().render(record)
         #expect(FlowJSON.line(ahead) == whole)
+        let fragments = JSONFragments()
+        for pass in 1...2 {
+            var writer = JSONWriter(notingSharedRuns: true)
+            FlowJSON.write(record, to: &writer, fragments: fragments)
+            #expect(String(decoding: writer.runs.bytes, as: UTF8.self) == whole, "pass \(pass)")
+        }
         return try #require(try JSONSerialization.jsonObject(with: Data(whole.utf8)) as? [String: Any])
     }
 

@@ -67,8 +67,9 @@ import Testing
         }
     }
 
-    /// Lines rendered ahead on the shards' threads (as `analyze --format json` does) are the
-    /// lines rendered from the records, with one thread, two (one shard) and three (two).
+    /// Lines rendered as `analyze --format json` renders them (with one thread whole, with
+    /// the parts kept by a cache; sharded, ahead on the shards' threads) are the lines
+    /// rendered from the records, with one thread, two (one shard) and three (two).
     @Test(arguments: captures)
     func linesRenderedAheadMatchTheGoldenLines(_ capture: URL) throws {
         let plain = try Self.render(capture)
