@@ -38,6 +38,19 @@ import Testing
         }
     }
 
+    /// The remedy of a bare handshake_failure points at the server's logs at the alert's
+    /// time (to the second, as logs give it) and names its frame.
+    @Test func aHandshakeFailureRemedyGivesTheAlertsTime() throws {
+        let path = TestPaths.fixtures.appendingPathComponent("captures/tls13_handshake_failure_sigalgs.pcap").path
+        let (records, _) = try Self.analyze(path)
+        let record = try #require(records.first { $0.diagnoses.contains { $0.id == "handshake_failure" } })
+        let alert = try #require(record.alerts.first { $0.isFatal })
+        let remedy = try #require(record.diagnoses.first { $0.id == "handshake_failure" }).remedy
+        #expect(remedy.contains("server's TLS logs around \(TimeFormat.rfc3339Seconds(alert.timestamp))"))
+        #expect(remedy.contains("frame \(alert.frame)"))
+        #expect(!remedy.contains("'s time"))
+    }
+
     @Test(arguments: [
         ("tls13_ok.pcap", [String]()), ("tls12_ok_chain3.pcap", []), ("tls12_resumed.pcap", []), ("tls13_hrr.pcap", []),
         ("alert_handshake_failure.pcap", ["handshake_failure"]), ("alert_unknown_ca.pcap", ["certificate_untrusted"]),

@@ -14,7 +14,7 @@ struct HandshakeFailureRule: DiagnosisRule {
                 "The \(alert.from.rawValue) aborted the handshake with \(AlertMeaning.name(message)), and nothing in the capture says more precisely why.",
                 evidence: evidence,
                 remedy:
-                    "Look at the \(alert.from.rawValue == "server" ? "server's" : "client's") TLS logs at \(alert.frame)'s time; compare this flow's ClientHello with one that succeeds.",
+                    "Look at the \(alert.from.rawValue == "server" ? "server's" : "client's") TLS logs around \(TimeFormat.rfc3339Seconds(alert.timestamp)) (the alert, frame \(alert.frame)); compare this flow's ClientHello with one that succeeds.",
                 check: flow.opensslCheck())
         }
         guard let alert = flow.alerts.first(where: \.isEncrypted) else { return nil }
