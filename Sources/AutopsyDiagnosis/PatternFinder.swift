@@ -863,7 +863,7 @@ public struct PatternFinder {
         let statement =
             "All \(failures.count) resets and unanswered or internal_error handshakes came \(when), "
             + "when the server got \(Int(busyRate.rounded())) handshakes per \(unit), \(ratio)x its rate in the other \(unit)s; "
-            + "\(tally.succeeded) handshakes succeeded, most of them at quieter times."
+            + "\(counted(tally.succeeded, "handshake")) succeeded, most of them at quieter times."
         return PatternStatement(
             server: address, serverName: tally.namesDiffer ? nil : tally.name, statement: statement,
             failed: tally.failed,

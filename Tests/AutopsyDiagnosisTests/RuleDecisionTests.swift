@@ -63,6 +63,12 @@ import Testing
         #expect(ALPNMismatchRule().diagnose(Self.refused(common, code: 40, stage: "client_hello"), context) == nil)
     }
 
+    @Test func aCountOfOneIsSingular() {
+        #expect(counted(1, "successful handshake") == "1 successful handshake")
+        #expect(counted(0, "handshake") == "0 handshakes")
+        #expect(counted(3, "handshake") == "3 handshakes")
+    }
+
     @Test func theNoApplicationProtocolAlertIsEnoughAlone() throws {
         let offer = try Self.flow(alpn: ["spdy/3"], outcome: .failed)
         let diagnosis = try #require(

@@ -33,7 +33,7 @@ struct ProtocolVersionMismatchRule: DiagnosisRule {
         if let line = flow.offerEvidence { evidence.append(line) }
         if belowServer, let profile, let highest {
             evidence.append(
-                "in \(profile.successes) successful handshakes this server negotiated only \(listed(profile.versionNames)): nothing as low as \(highest)"
+                "in \(counted(profile.successes, "successful handshake")) this server negotiated only \(listed(profile.versionNames)): nothing as low as \(highest)"
             )
         }
         if unoffered, let chosen {
