@@ -63,6 +63,42 @@ import Testing
         #expect(ALPNMismatchRule().diagnose(Self.refused(common, code: 40, stage: "client_hello"), context) == nil)
     }
 
+    /// A TLS 1.2-only client at a server that negotiated only TLS 1.3 in the flow learned
+    /// before: refused right after the hello, the two share no version; but once the
+    /// server's own ServerHello chose TLS 1.2 in this flow, they do, and a later failure
+    /// (here the client's unknown_ca) is not a version mismatch.
+    @Test func aVersionTheServerChoseInThisFlowIsShared() throws {
+        var success = try Self.flow(alpn: [], outcome: .established)
+        success.serverHello = ServerHelloRecord(
+            frame: 6, timestamp: success.firstTimestamp, hello: try ServerHello.parse(Wire.serverHelloBody()))
+        let context = DiagnosisContext()
+        context.learn(success)
+        var offer = try Self.flow(alpn: [], outcome: .failed)
+        let body =
+            Wire.u16(0x0303) + [UInt8](repeating: 3, count: 32) + Wire.vec8([]) + Wire.vec16(Wire.u16(0xc02f))
+            + Wire.vec8([0]) + Wire.vec16(Wire.ext(0x000a, Wire.vec16(Wire.u16(0x0017))))
+        offer.clientHello = ClientHelloRecord(
+            frame: 4, timestamp: offer.firstTimestamp, recordVersion: .tls10, hello: try ClientHello.parse(body))
+        let refused = Self.refused(offer, code: 40, stage: "client_hello")
+        let diagnosis = try #require(ProtocolVersionMismatchRule().diagnose(refused, context))
+        #expect(
+            diagnosis.evidence.last
+                == "in 1 successful handshake this server negotiated only TLS 1.3: nothing as low as TLS 1.2")
+        var answered = offer
+        answered.serverHello = ServerHelloRecord(
+            frame: 6, timestamp: offer.firstTimestamp,
+            hello: try ServerHello.parse(
+                Wire.u16(0x0303) + [UInt8](repeating: 7, count: 32) + Wire.vec8([]) + Wire.u16(0xc02f) + Wire.u8(0)))
+        answered.alerts = [
+            AlertRecord(
+                frame: 9, timestamp: offer.firstTimestamp, from: .client,
+                alert: AlertMessage(level: AlertLevel(rawValue: 2), description: AlertDescription(rawValue: 48)),
+                encryptedLength: nil, stage: "server_hello_done")
+        ]
+        #expect(answered.version == .tls12)
+        #expect(ProtocolVersionMismatchRule().diagnose(answered, context) == nil)
+    }
+
     @Test func aCountOfOneIsSingular() {
         #expect(counted(1, "successful handshake") == "1 successful handshake")
         #expect(counted(0, "handshake") == "0 handshakes")

@@ -13,18 +13,22 @@ struct ProtocolVersionMismatchRule: DiagnosisRule {
         let profile = context.profile(for: flow)
         let highest = flow.highestOfferedVersion
         let isVersionAlert = alert?.alert?.description.rawValue == 70
-        var belowServer = false
-        if let profile, let highest, let highestOrdinal = highest.ordinal,
-            let lowestAccepted = profile.versions.compactMap(\.ordinal).min(), highestOrdinal < lowestAccepted
-        {
-            belowServer = true
-        }
         var unoffered = false
         let chosen = flow.serverHello?.hello.selectedVersion
         if let chosen, !offer.offeredVersions.contains(chosen),
             !(chosen.isTLS13OrDraft && offer.offeredVersions.contains(where: \.isTLS13OrDraft))
         {
             unoffered = true
+        }
+        // A ServerHello that chose a version the client offered settles it: the two share
+        // that version, whatever this server negotiated in other flows (another virtual
+        // host, another configuration behind the same address).
+        let agreed = chosen != nil && !unoffered
+        var belowServer = false
+        if !agreed, let profile, let highest, let highestOrdinal = highest.ordinal,
+            let lowestAccepted = profile.versions.compactMap(\.ordinal).min(), highestOrdinal < lowestAccepted
+        {
+            belowServer = true
         }
         // Decided before any evidence is written: most flows are not this case.
         guard isVersionAlert || (belowServer && flow.outcome == .failed) || unoffered else { return nil }
