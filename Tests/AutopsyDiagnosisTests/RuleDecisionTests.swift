@@ -99,6 +99,28 @@ import Testing
         #expect(ProtocolVersionMismatchRule().diagnose(answered, context) == nil)
     }
 
+    /// A client that closed or reset gave up; one still waiting when the capture ended is
+    /// not said to have.
+    @Test func anUnansweredHelloSaysWhetherTheClientGaveUp() throws {
+        var waiting = try Self.flow(alpn: [], outcome: .noResponse)
+        waiting.lastTimestamp = Timestamp(seconds: 2, nanoseconds: 500_000_000)
+        let cut = try #require(NoServerResponseRule().diagnose(waiting, DiagnosisContext()))
+        #expect(
+            cut.summary
+                == "The server accepted the connection but did not answer the ClientHello in the 2.500 s before the capture ended."
+        )
+        #expect(
+            cut.evidence.contains(
+                "nothing came back from the server for 2.500 s; the client waited until the capture ended"))
+        var closed = waiting
+        closed.tcp.clientFIN = true
+        let gaveUp = try #require(NoServerResponseRule().diagnose(closed, DiagnosisContext()))
+        #expect(gaveUp.summary.hasSuffix("; the client gave up after 2.500 s."))
+        var reset = waiting
+        reset.tcp.clientRST = true
+        #expect(try #require(NoServerResponseRule().diagnose(reset, DiagnosisContext())).summary.contains("gave up"))
+    }
+
     @Test func aCountOfOneIsSingular() {
         #expect(counted(1, "successful handshake") == "1 successful handshake")
         #expect(counted(0, "handshake") == "0 handshakes")

@@ -6,16 +6,22 @@ struct NoServerResponseRule: DiagnosisRule {
 
     func diagnose(_ flow: FlowRecord, _ context: DiagnosisContext) -> Diagnosis? {
         guard flow.outcome == .noResponse, let hello = flow.clientHello else { return nil }
-        let waited = flow.lastTimestamp.seconds(since: hello.timestamp)
+        let waited = formatSeconds(flow.lastTimestamp.seconds(since: hello.timestamp))
         var evidence = ["frame \(hello.frame): the client sent its ClientHello"]
+        let gaveUp = flow.tcp.clientFIN || flow.tcp.clientRST
         let ending =
             flow.tcp.clientFIN
             ? ", then closed the connection"
             : flow.tcp.clientRST ? ", then reset the connection" : " until the capture ended"
-        evidence.append("nothing came back from the server for \(formatSeconds(waited)); the client waited\(ending)")
+        evidence.append("nothing came back from the server for \(waited); the client waited\(ending)")
         if flow.tcp.synAckTime != nil { evidence.append("the server did accept the TCP connection (SYN-ACK)") }
+        // A client that closed or reset gave up; one still waiting when the capture ended did not.
+        let summary =
+            gaveUp
+            ? "The server accepted the connection but never answered the ClientHello; the client gave up after \(waited)."
+            : "The server accepted the connection but did not answer the ClientHello in the \(waited) before the capture ended."
         return make(
-            "The server accepted the connection but never answered the ClientHello; the client gave up after \(formatSeconds(waited)).",
+            summary,
             evidence: evidence,
             remedy:
                 "Check that a TLS service (not a plaintext one waiting for the client to speak first) listens on \(flow.serverAddress), and whether a firewall or IPS silently drops the ClientHello, or the server is overloaded.",
