@@ -5,6 +5,7 @@ import Testing
 @testable import AutopsyDiagnosis
 @testable import AutopsyFlow
 @testable import AutopsyTLS
+@testable import AutopsyX509
 
 /// Rules decide whether they apply before they write evidence; the evidence of one that
 /// applies is the same whatever path decided it.
@@ -63,6 +64,11 @@ import Testing
         #expect(ALPNMismatchRule().diagnose(Self.refused(common, code: 40, stage: "client_hello"), context) == nil)
     }
 
+    /// A ClientHello body offering TLS 1.2 alone (no supported_versions), one suite, no SNI.
+    static let tls12OnlyHelloBody =
+        Wire.u16(0x0303) + [UInt8](repeating: 3, count: 32) + Wire.vec8([]) + Wire.vec16(Wire.u16(0xc02f))
+        + Wire.vec8([0]) + Wire.vec16(Wire.ext(0x000a, Wire.vec16(Wire.u16(0x0017))))
+
     /// A TLS 1.2-only client at a server that negotiated only TLS 1.3 in the flow learned
     /// before: refused right after the hello, the two share no version; but once the
     /// server's own ServerHello chose TLS 1.2 in this flow, they do, and a later failure
@@ -74,11 +80,9 @@ import Testing
         let context = DiagnosisContext()
         context.learn(success)
         var offer = try Self.flow(alpn: [], outcome: .failed)
-        let body =
-            Wire.u16(0x0303) + [UInt8](repeating: 3, count: 32) + Wire.vec8([]) + Wire.vec16(Wire.u16(0xc02f))
-            + Wire.vec8([0]) + Wire.vec16(Wire.ext(0x000a, Wire.vec16(Wire.u16(0x0017))))
         offer.clientHello = ClientHelloRecord(
-            frame: 4, timestamp: offer.firstTimestamp, recordVersion: .tls10, hello: try ClientHello.parse(body))
+            frame: 4, timestamp: offer.firstTimestamp, recordVersion: .tls10,
+            hello: try ClientHello.parse(Self.tls12OnlyHelloBody))
         let refused = Self.refused(offer, code: 40, stage: "client_hello")
         let diagnosis = try #require(ProtocolVersionMismatchRule().diagnose(refused, context))
         #expect(
@@ -119,6 +123,44 @@ import Testing
         var reset = waiting
         reset.tcp.clientRST = true
         #expect(try #require(NoServerResponseRule().diagnose(reset, DiagnosisContext())).summary.contains("gave up"))
+    }
+
+    /// A leaf for www.example.com served to a client that asked for `name` (nil: no SNI,
+    /// so the address 10.0.0.2 is checked), refused by the client.
+    static func misnamed(serverName: String?) throws -> FlowRecord {
+        var record = try flow(alpn: [], outcome: .failed)
+        let body = serverName.map { Wire.clientHelloBody(sni: $0, alpn: []) } ?? Self.tls12OnlyHelloBody
+        record.clientHello = ClientHelloRecord(
+            frame: 4, timestamp: record.firstTimestamp, recordVersion: .tls12, hello: try ClientHello.parse(body))
+        var leaf = CertificateSummary(sha256: "00", parseError: "")
+        leaf.parseError = nil
+        leaf.sanDNS = ["www.example.com", "example.com"]
+        var assessment = ChainAssessment(time: record.firstTimestamp, name: serverName ?? "10.0.0.2")
+        assessment.certificates = [leaf]
+        assessment.nameMatch = .mismatch
+        record.chainAssessment = assessment
+        record.certificateSummaries = [leaf]
+        return record
+    }
+
+    @Test func aNameMismatchWithoutSNIIsAboutTheAddress() throws {
+        let byAddress = try Self.misnamed(serverName: nil)
+        #expect(byAddress.serverName == nil)
+        let diagnosis = try #require(CertificateNameMismatchRule().diagnose(byAddress, DiagnosisContext()))
+        #expect(diagnosis.summary.hasPrefix("The server's certificate is not valid for its address 10.0.0.2:"))
+        #expect(
+            diagnosis.remedy
+                == "Connect by a name the certificate covers (www.example.com and example.com) and send it as SNI, or serve a certificate that lists 10.0.0.2 as an IP address in its subjectAltName."
+        )
+        #expect(diagnosis.check == "openssl s_client -connect 10.0.0.2:443 -verify_ip 10.0.0.2 -showcerts")
+        #expect(diagnosis.evidence.last == "the leaf covers www.example.com and example.com, not 10.0.0.2")
+        let byName = try #require(
+            CertificateNameMismatchRule().diagnose(try Self.misnamed(serverName: "api.example.org"), DiagnosisContext())
+        )
+        #expect(
+            byName.summary
+                == "The server's certificate is not valid for the name the client asked for (api.example.org).")
+        #expect(byName.check.hasSuffix("-servername api.example.org -verify_hostname api.example.org -showcerts"))
     }
 
     @Test func aCountOfOneIsSingular() {

@@ -117,12 +117,19 @@ struct CertificateNameMismatchRule: CertificateRule {
                 "the leaf covers \(listed(names, limit: 5)), not \(name)"
                 + (names.contains { $0.hasPrefix("*.") } ? " (a wildcard covers exactly one label)" : "")
         }
+        // Without SNI the name checked is the server's address: a wildcard cannot cover it,
+        // and openssl checks it with -verify_ip.
+        let byAddress = flow.serverName == nil
+        let covered = names.isEmpty ? "" : " (\(listed(names, limit: 3)))"
         return make(
-            "The server's certificate is not valid for the name the client asked for (\(name)).",
+            byAddress
+                ? "The server's certificate is not valid for its address \(name): the client sent no name (SNI), so the address is what it checks."
+                : "The server's certificate is not valid for the name the client asked for (\(name)).",
             evidence: evidence(flow, [line]),
-            remedy:
-                "Serve a certificate whose subjectAltName lists \(name) (or a wildcard one level above it), or connect by a name the certificate covers.",
-            check: flow.opensslCheck("-verify_hostname \(name) -showcerts"))
+            remedy: byAddress
+                ? "Connect by a name the certificate covers\(covered) and send it as SNI, or serve a certificate that lists \(name) as an IP address in its subjectAltName."
+                : "Serve a certificate whose subjectAltName lists \(name) (or a wildcard one level above it), or connect by a name the certificate covers.",
+            check: flow.opensslCheck("\(byAddress ? "-verify_ip" : "-verify_hostname") \(name) -showcerts"))
     }
 }
 
