@@ -38,6 +38,18 @@ import Testing
         let diagnosis = try #require(ConnectionResetRule().diagnose(record, DiagnosisContext()))
         #expect(diagnosis.summary == "The connection was reset by the server before the handshake finished.")
         #expect(!diagnosis.inferred)
+        // The logs to read are those of the RST's time, to the second.
+        #expect(diagnosis.remedy.contains("check its logs around 1970-01-01T00:01:40Z (the RST, frame 6);"))
+    }
+
+    @Test func aResetFromTheClientPointsAtItsLogsThen() throws {
+        var record = try Self.flow(resetTTL: 57, resetIPID: 4001, since: 80_000_000, rtt: 60_000_000)
+        record.tcp.reset?.from = .client
+        let diagnosis = try #require(ConnectionResetRule().diagnose(record, DiagnosisContext()))
+        #expect(
+            diagnosis.remedy
+                == "The client aborted the handshake: check the client's logs around 1970-01-01T00:01:40Z (the RST, frame 6)."
+        )
     }
 
     @Test(arguments: [
@@ -51,5 +63,14 @@ import Testing
         #expect(diagnosis.inferred)
         #expect(diagnosis.summary.contains("a device on the path"))
         #expect(diagnosis.evidence.contains { $0.contains(sign) })
+    }
+
+    @Test func oneOtherPacketIsSingular() throws {
+        var record = try Self.flow(resetTTL: 64, resetIPID: nil, since: nil, rtt: nil)
+        record.tcp.serverStats.packets = 1
+        let diagnosis = try #require(ConnectionResetRule().diagnose(record, DiagnosisContext()))
+        #expect(
+            diagnosis.evidence.contains(
+                "the RST's TTL is 64, the server's 1 other packet had 57: it likely comes from another device"))
     }
 }

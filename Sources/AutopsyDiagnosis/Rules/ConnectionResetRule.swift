@@ -20,14 +20,15 @@ struct ConnectionResetRule: DiagnosisRule {
             injected
             ? "a device on the path (the RST does not look like the \(reset.from.rawValue)'s own)"
             : "the \(reset.from.rawValue)"
+        let when = "around \(TimeFormat.rfc3339Seconds(reset.timestamp)) (the RST, frame \(reset.frame))"
         return make(
             "The connection was reset by \(who) before the handshake finished.",
             evidence: evidence,
             remedy: injected
                 ? "Look for a firewall, IPS or proxy between client and server that resets TLS connections (often by SNI or certificate policy); compare with a capture taken next to the server."
                 : reset.from == .server
-                    ? "The server (or its TLS terminator) aborted after reading the ClientHello: check its logs at that time; it may reject the offer, the SNI, or be out of resources."
-                    : "The client aborted the handshake: check the client's logs.",
+                    ? "The server (or its TLS terminator) aborted after reading the ClientHello: check its logs \(when); it may reject the offer, the SNI, or be out of resources."
+                    : "The client aborted the handshake: check the client's logs \(when).",
             check: flow.opensslCheck(), inferred: injected)
     }
 
@@ -38,7 +39,7 @@ struct ConnectionResetRule: DiagnosisRule {
         if stats.packets > 0 && (reset.ttl < stats.minTTL || reset.ttl > stats.maxTTL) {
             let range = stats.minTTL == stats.maxTTL ? "\(stats.minTTL)" : "\(stats.minTTL)-\(stats.maxTTL)"
             signs.append(
-                "the RST's TTL is \(reset.ttl), the \(reset.from.rawValue)'s other \(stats.packets) packets had \(range): it likely comes from another device"
+                "the RST's TTL is \(reset.ttl), the \(reset.from.rawValue)'s \(counted(stats.packets, "other packet")) had \(range): it likely comes from another device"
             )
         }
         if let id = reset.ipID, let last = stats.lastIPID, stats.packets >= 2, !stats.allIPIDsZero {
