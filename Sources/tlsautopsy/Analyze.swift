@@ -111,6 +111,8 @@ struct Analyze: ParsableCommand {
                 Output.error(error.description)
             }
         }
+        // Nothing was read: an empty report ("0 TLS flows, 0 failed") would read as good news.
+        guard failures < files.count else { throw ExitCode(2) }
         switch format {
         case .json: output.write(FlowJSON.summary(analyzer.summary) + "\n")
         case .text: output.write(onCall.render(analyzer.summary))

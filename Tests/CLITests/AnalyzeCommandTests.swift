@@ -71,12 +71,22 @@ import Testing
         #expect(forced.stdout.contains("\u{1b}["))
     }
 
-    @Test func aMissingFileIsOneClearLineAndExitCode2() throws {
-        let result = try BinaryRunner.run(["analyze", "/nonexistent/capture.pcap"])
+    /// Nothing read, nothing reported: an empty report would say "0 failed".
+    @Test(arguments: ["text", "json"])
+    func aMissingFileIsOneClearLineAndExitCode2(format: String) throws {
+        let result = try BinaryRunner.run(["analyze", "--format", format, "/nonexistent/capture.pcap"])
         #expect(result.status == 2)
         let errors = result.stderr.split(separator: "\n")
         #expect(errors.count == 1)
         #expect(errors.first?.contains("/nonexistent/capture.pcap") == true)
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func aBadFilterIsOneClearLineAndNoReport() throws {
+        let result = try BinaryRunner.run(["analyze", "--filter", "tcp port", Self.demo])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("invalid BPF filter"))
+        #expect(result.stdout.isEmpty)
     }
 
     @Test func aFileThatIsNotACaptureIsRejected() throws {
