@@ -279,6 +279,10 @@ public struct TCPFacts: Sendable, Hashable {
     public var synTime: Timestamp?
     /// Capture time of the server's SYN-ACK.
     public var synAckTime: Timestamp?
+    /// Frame of the client's first SYN (the ladder's row).
+    public var synFrame: UInt64?
+    /// Frame of the server's first SYN-ACK (the ladder's row).
+    public var synAckFrame: UInt64?
 
     /// The server's round trip seen from the capture point: SYN to SYN-ACK, in nanoseconds.
     public var handshakeRTT: Int64? {

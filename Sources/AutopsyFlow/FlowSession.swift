@@ -92,10 +92,14 @@ public struct FlowSession: StreamHandler {
         if retransmission { fields.tcp.retransmissions += 1 }
         if packet.flags.contains(.syn) && !packet.flags.contains(.ack) {
             fields.tcp.syn = true
-            if fields.tcp.synTime == nil { fields.tcp.synTime = packet.timestamp }
+            if fields.tcp.synTime == nil {
+                fields.tcp.synTime = packet.timestamp
+                fields.tcp.synFrame = packet.frame
+            }
         }
         if packet.flags.contains(.syn) && packet.flags.contains(.ack) && fields.tcp.synAckTime == nil {
             fields.tcp.synAckTime = packet.timestamp
+            fields.tcp.synAckFrame = packet.frame
         }
         if !packet.flags.contains(.rst) {
             if fromClient {

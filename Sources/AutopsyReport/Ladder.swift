@@ -17,7 +17,11 @@ public struct Ladder {
         lines.append("  " + pad("time", 10) + pad("frame", 7) + pad("client", width) + "server")
         let start = record.firstTimestamp
         if record.tcp.syn {
-            lines.append(row(start, start, record.firstFrame, .client, "TCP SYN", width))
+            let time = record.tcp.synTime ?? start
+            lines.append(row(start, time, record.tcp.synFrame ?? record.firstFrame, .client, "TCP SYN", width))
+        }
+        if let time = record.tcp.synAckTime, let frame = record.tcp.synAckFrame {
+            lines.append(row(start, time, frame, .server, "TCP SYN-ACK", width))
         }
         for step in record.steps {
             lines.append(row(start, step.timestamp, step.frame, step.from, describe(step, record), width))
