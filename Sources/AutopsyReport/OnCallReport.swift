@@ -9,13 +9,18 @@ public struct OnCallReport {
     let text: TextReport
     /// Example flows kept in full per diagnosis.
     public let examplesPerCause: Int
+    /// Patterns listed at most, those with the most failed flows first (nil: all, in the
+    /// summary's order). A capture of many servers can have hundreds; the JSON summary
+    /// holds them all.
+    public let patternsShown: Int?
     private var groups: [String: (count: Int, examples: [FlowRecord])] = [:]
     private var undiagnosed: (count: Int, examples: [FlowRecord]) = (0, [])
 
     /// Creates a collector.
-    public init(style: Style, examplesPerCause: Int = 5) {
+    public init(style: Style, examplesPerCause: Int = 5, patternsShown: Int? = 10) {
         text = TextReport(style: style)
         self.examplesPerCause = examplesPerCause
+        self.patternsShown = patternsShown
     }
 
     /// Notes a flow; only failures are kept.
@@ -53,9 +58,15 @@ public struct OnCallReport {
         lines.append("")
         if !summary.patterns.isEmpty {
             lines.append(style.bold("Patterns"))
-            for pattern in summary.patterns {
+            let shown = Self.strongest(summary.patterns, limit: patternsShown)
+            for pattern in shown {
                 let name = pattern.serverName.map { " (\($0))" } ?? ""
                 lines.append("  \(pattern.server)\(name): \(pattern.statement)")
+            }
+            if shown.count < summary.patterns.count {
+                lines.append(
+                    "  ... and \(summary.patterns.count - shown.count) more at servers with fewer failures (--verbose lists every pattern)"
+                )
             }
             lines.append("")
         }
@@ -81,6 +92,16 @@ public struct OnCallReport {
         }
         lines.append(text.summary(summary))
         return lines.joined(separator: "\n")
+    }
+
+    /// The first `limit` patterns by failed flows, most first (ties in the summary's order);
+    /// all of them, in the summary's order, without a limit.
+    static func strongest(_ patterns: [PatternStatement], limit: Int?) -> [PatternStatement] {
+        guard let limit else { return patterns }
+        let ranked = patterns.enumerated().sorted {
+            $0.element.failed != $1.element.failed ? $0.element.failed > $1.element.failed : $0.offset < $1.offset
+        }
+        return ranked.prefix(max(limit, 0)).map(\.element)
     }
 
     private func example(_ record: FlowRecord, cause: String) -> [String] {

@@ -33,7 +33,11 @@ struct Analyze: ParsableCommand {
     @Option(help: "Colour in the text report: auto (only on a terminal, never with NO_COLOR), always or never.")
     var color: String = "auto"
 
-    @Flag(name: [.customShort("v"), .long], help: "Text report: list every flow, not only the failures by cause.")
+    @Flag(
+        name: [.customShort("v"), .long],
+        help:
+            "Text report: list every flow and every pattern, not only the failures by cause and the ten strongest patterns."
+    )
     var verbose = false
 
     @Option(
@@ -84,7 +88,7 @@ struct Analyze: ParsableCommand {
         let useColor = (ColorPolicy(rawValue: color) ?? .auto).enabled(
             isTerminal: isatty(STDOUT_FILENO) == 1, environment: ProcessInfo.processInfo.environment)
         let report = TextReport(style: Style(enabled: useColor))
-        var onCall = OnCallReport(style: Style(enabled: useColor))
+        var onCall = OnCallReport(style: Style(enabled: useColor), patternsShown: verbose ? nil : 10)
         let failIDs = failOn.map(Self.ids) ?? []
         var failHit = false
         // Read once here, not per flow through the argument wrappers.

@@ -265,3 +265,48 @@ import Testing
         #expect(Style(enabled: true).red("x") == "\u{1b}[31mx\u{1b}[0m")
     }
 }
+
+/// The on-call report lists the patterns with the most failed flows first, ten at most, and
+/// says how many more there are; verbose, every one in the summary's order.
+@Suite struct OnCallPatternTests {
+    static func summary(failures: [Int]) -> AnalysisSummary {
+        var summary = AnalysisSummary()
+        summary.patterns = failures.enumerated().map { index, failed in
+            PatternStatement(
+                server: "10.0.0.\(index + 1):443", serverName: nil, statement: "pattern \(index + 1)", failed: failed,
+                succeeded: 3, attribute: "ja4")
+        }
+        return summary
+    }
+
+    static func patternLines(_ text: String) -> [String] {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let start = lines.firstIndex(of: "Patterns") else { return [] }
+        return Array(lines[(start + 1)...].prefix { !$0.isEmpty })
+    }
+
+    @Test func theStrongestTenComeFirst() {
+        let failures = [1, 7, 2, 7, 1, 9, 3, 1, 4, 5, 6, 2]
+        let report = OnCallReport(style: Style(enabled: false))
+        let lines = Self.patternLines(report.render(Self.summary(failures: failures)))
+        #expect(lines.count == 11)
+        #expect(
+            lines.prefix(10).map { $0.split(separator: " ").last.map(String.init) ?? "" }
+                == ["6", "2", "4", "11", "10", "9", "7", "3", "12", "1"])
+        #expect(lines.last == "  ... and 2 more at servers with fewer failures (--verbose lists every pattern)")
+    }
+
+    @Test func verboseListsEveryPatternInOrder() {
+        let report = OnCallReport(style: Style(enabled: false), patternsShown: nil)
+        let lines = Self.patternLines(report.render(Self.summary(failures: Array(repeating: 1, count: 12))))
+        #expect(lines.count == 12)
+        #expect(lines.first == "  10.0.0.1:443: pattern 1")
+        #expect(lines.last == "  10.0.0.12:443: pattern 12")
+    }
+
+    @Test func tenOrFewerAreAllListedStrongestFirst() {
+        let report = OnCallReport(style: Style(enabled: false))
+        let lines = Self.patternLines(report.render(Self.summary(failures: [2, 5, 1])))
+        #expect(lines == ["  10.0.0.2:443: pattern 2", "  10.0.0.1:443: pattern 1", "  10.0.0.3:443: pattern 3"])
+    }
+}

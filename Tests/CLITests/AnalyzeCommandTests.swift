@@ -82,6 +82,46 @@ import Testing
         #expect(result.stdout.isEmpty)
     }
 
+    /// Many servers, each failing for some clients: the text report lists the ten strongest
+    /// patterns and counts the others; `--verbose` lists them all, as the JSON summary holds them.
+    @Test func theReportListsTenPatternsAndVerboseAll() throws {
+        guard let shared = TestPaths.shared else {
+            Issue.record("shared/ is not beside the repository; set TLSAUTOPSY_SHARED")
+            return
+        }
+        let capture = FileManager.default.temporaryDirectory.appendingPathComponent("many-servers-\(getpid()).pcap")
+        defer { try? FileManager.default.removeItem(at: capture) }
+        let generator = Process()
+        generator.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        generator.arguments = [
+            "python3", shared.appendingPathComponent("bench/make-bench-pcap.py").path, "--flows", "1200",
+            "--app-bytes-per-flow", "0", "--servers", "30", "--sni-pool", "30", "--seed", "4",
+            "--mix", "tls13_ok=6,alert_protocol_version=2", "--out", capture.path,
+        ]
+        generator.standardError = FileHandle.nullDevice
+        try generator.run()
+        generator.waitUntilExit()
+        try #require(generator.terminationStatus == 0)
+        func patternLines(_ text: String) -> [Substring] {
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            guard let start = lines.firstIndex(of: "Patterns") else { return [] }
+            return Array(lines[(start + 1)...].prefix { !$0.isEmpty })
+        }
+        let json = try BinaryRunner.run(["analyze", "--format", "json", capture.path])
+        let summary = try #require(
+            try JSONSerialization.jsonObject(with: Data((json.stdout.split(separator: "\n").last ?? "").utf8))
+                as? [String: Any])
+        let patterns = try #require(summary["patterns"] as? [[String: Any]])
+        try #require(patterns.count > 10)
+        let brief = patternLines(try BinaryRunner.run(["analyze", capture.path]).stdout)
+        #expect(brief.count == 11)
+        #expect(brief.last?.hasPrefix("  ... and \(patterns.count - 10) more at servers with fewer failures") == true)
+        let most = patterns.compactMap { $0["failed"] as? Int }.max()
+        #expect(brief.first?.contains("All \(most ?? 0) failed flows") == true)
+        #expect(
+            patternLines(try BinaryRunner.run(["analyze", "--verbose", capture.path]).stdout).count == patterns.count)
+    }
+
     @Test func aBadFilterIsOneClearLineAndNoReport() throws {
         let result = try BinaryRunner.run(["analyze", "--filter", "tcp port", Self.demo])
         #expect(result.status == 2)
