@@ -68,20 +68,12 @@ import Testing
 
     /// Many clients to one server, some failing: the pattern names what separates them.
     @Test func benchCapturePatternsAndLearning() throws {
-        guard let shared = TestPaths.shared else { return }
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("bench-mix-\(getpid()).pcap")
-        defer { try? FileManager.default.removeItem(at: output) }
-        let generator = Process()
-        generator.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        generator.arguments = [
-            "python3", shared.appendingPathComponent("bench/make-bench-pcap.py").path, "--flows", "300",
-            "--app-bytes-per-flow", "0", "--servers", "1", "--sni-pool", "1", "--seed", "3",
-            "--mix", "tls13_ok=6,alert_protocol_version=2", "--out", output.path,
+        let arguments = [
+            "--flows", "300", "--app-bytes-per-flow", "0", "--servers", "1", "--sni-pool", "1", "--seed", "3",
+            "--mix", "tls13_ok=6,alert_protocol_version=2",
         ]
-        generator.standardError = FileHandle.nullDevice
-        try generator.run()
-        generator.waitUntilExit()
-        try #require(generator.terminationStatus == 0)
+        guard let output = try BenchCapture.generate(arguments, name: "bench-mix") else { return }
+        defer { try? FileManager.default.removeItem(at: output) }
         let (records, summary) = try Self.analyze(output.path)
         let failed = records.filter { $0.outcome == .failed }
         #expect(!failed.isEmpty)

@@ -85,23 +85,15 @@ import Testing
     /// Many servers, each failing for some clients: the text report lists the ten strongest
     /// patterns and counts the others; `--verbose` lists them all, as the JSON summary holds them.
     @Test func theReportListsTenPatternsAndVerboseAll() throws {
-        guard let shared = TestPaths.shared else {
+        let arguments = [
+            "--flows", "1200", "--app-bytes-per-flow", "0", "--servers", "30", "--sni-pool", "30", "--seed", "4",
+            "--mix", "tls13_ok=6,alert_protocol_version=2",
+        ]
+        guard let capture = try BenchCapture.generate(arguments, name: "many-servers") else {
             Issue.record("shared/ is not beside the repository; set TLSAUTOPSY_SHARED")
             return
         }
-        let capture = FileManager.default.temporaryDirectory.appendingPathComponent("many-servers-\(getpid()).pcap")
         defer { try? FileManager.default.removeItem(at: capture) }
-        let generator = Process()
-        generator.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        generator.arguments = [
-            "python3", shared.appendingPathComponent("bench/make-bench-pcap.py").path, "--flows", "1200",
-            "--app-bytes-per-flow", "0", "--servers", "30", "--sni-pool", "30", "--seed", "4",
-            "--mix", "tls13_ok=6,alert_protocol_version=2", "--out", capture.path,
-        ]
-        generator.standardError = FileHandle.nullDevice
-        try generator.run()
-        generator.waitUntilExit()
-        try #require(generator.terminationStatus == 0)
         func patternLines(_ text: String) -> [Substring] {
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
             guard let start = lines.firstIndex(of: "Patterns") else { return [] }
