@@ -144,5 +144,11 @@ import Testing
     @Test func errorsReadLikeEvidence() {
         let error = ParseError(kind: .truncated(needed: 2, available: 1), field: "cipher_suites", offset: 40)
         #expect(error.description == "cut short in cipher_suites at offset 40 (needed 2 bytes, 1 left)")
+        let one = ParseError(kind: .truncated(needed: 1, available: 0), field: "compression", offset: 41)
+        #expect(one.description == "cut short in compression at offset 41 (needed 1 byte, 0 left)")
+        let trailing = ParseError(kind: .trailingBytes(count: 1), field: "cipher_suites", offset: 169)
+        #expect(trailing.description == "1 unexpected byte after cipher_suites at offset 169")
+        let more = ParseError(kind: .trailingBytes(count: 3), field: "extensions", offset: 200)
+        #expect(more.description == "3 unexpected bytes after extensions at offset 200")
     }
 }

@@ -39,11 +39,13 @@ public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch kind {
         case .truncated(let needed, let available):
-            return "cut short in \(field) at offset \(offset) (needed \(needed) bytes, \(available) left)"
+            let bytes = needed == 1 ? "1 byte" : "\(needed) bytes"
+            return "cut short in \(field) at offset \(offset) (needed \(bytes), \(available) left)"
         case .lengthOutOfRange(let length, let allowed):
             return "\(field) length \(length) at offset \(offset) outside \(allowed.lowerBound)...\(allowed.upperBound)"
         case .trailingBytes(let count):
-            return "\(count) unexpected bytes after \(field) at offset \(offset)"
+            let bytes = count == 1 ? "1 unexpected byte" : "\(count) unexpected bytes"
+            return "\(bytes) after \(field) at offset \(offset)"
         case .invalidValue(let value):
             return "invalid value \(value) in \(field) at offset \(offset)"
         }
