@@ -12,7 +12,7 @@ public enum CertificateText {
         case .expired(let notAfter): line = "\(which) expired at \(TimeFormat.rfc3339Seconds(notAfter))"
         case .notYetValid(let notBefore): line = "\(which) is not valid before \(TimeFormat.rfc3339Seconds(notBefore))"
         case .expiringSoon(let notAfter, let days):
-            line = "\(which) expires in \(days) days, at \(TimeFormat.rfc3339Seconds(notAfter))"
+            line = "\(which) expires in \(counted(days, "day")), at \(TimeFormat.rfc3339Seconds(notAfter))"
         case .sha1Signature: line = "\(which) is signed with SHA-1"
         case .md5Signature: line = "\(which) is signed with MD5"
         case .weakRSA(let bits): line = "\(which) has a \(bits)-bit RSA key"

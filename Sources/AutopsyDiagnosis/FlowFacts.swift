@@ -55,11 +55,6 @@ extension FlowRecord {
     }
 }
 
-/// A count and its noun: "1 successful handshake", "3 successful handshakes".
-func counted(_ count: Int, _ noun: String) -> String {
-    count == 1 ? "1 \(noun)" : "\(count) \(noun)s"
-}
-
 /// Lists as text: "a, b and c".
 func listed(_ items: [String], limit: Int = 6) -> String {
     let shown = Array(items.prefix(limit))

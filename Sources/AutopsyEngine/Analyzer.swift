@@ -134,14 +134,14 @@ public final class Analyzer {
             if case .truncated(let message) = end {
                 capture.truncated = message
                 summary.warnings.append(
-                    "\(path): the file is cut short mid-packet (\(message)); analyzed the \(capture.packets) packets before the cut"
+                    "\(path): the file is cut short mid-packet (\(message)); analyzed the \(counted(capture.packets, "packet")) before the cut"
                 )
             }
         } catch  where error.code == .readFailed {
             // A damaged packet record: keep everything read before it, as for a file cut short.
             capture.truncated = error.message
             summary.warnings.append(
-                "\(path): reading stopped at a damaged packet record after frame \(capture.packets) (\(error.message)); analyzed the \(capture.packets) packets before it"
+                "\(path): reading stopped at a damaged packet record after frame \(capture.packets) (\(error.message)); analyzed the \(counted(capture.packets, "packet")) before it"
             )
         }
         summary.captures.append(capture)

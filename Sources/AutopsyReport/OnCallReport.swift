@@ -49,7 +49,7 @@ public struct OnCallReport {
         var lines: [String] = []
         let style = text.style
         let failed = summary.flows - (summary.outcomes[.established] ?? 0) - (summary.outcomes[.resumed] ?? 0)
-        var headline = "\(summary.flows) TLS flows, \(failed) failed"
+        var headline = "\(counted(summary.flows, "TLS flow")), \(failed) failed"
         if !causes.isEmpty {
             headline += ": " + causes.prefix(3).map { "\($0.count) \($0.id)" }.joined(separator: ", ")
             if causes.count > 3 { headline += ", ..." }

@@ -158,7 +158,7 @@ public struct TextReport {
         let failed = summary.flows - (summary.outcomes[.established] ?? 0) - (summary.outcomes[.resumed] ?? 0)
         lines.append(
             style.bold("Summary")
-                + ": \(summary.flows) flows (\(summary.tlsFlows) with TLS) in \(summary.packets) packets; \(failed) did not complete a handshake."
+                + ": \(counted(summary.flows, "flow")) (\(summary.tlsFlows) with TLS) in \(counted(summary.packets, "packet")); \(failed) did not complete a handshake."
         )
         let outcomes = Outcome.allCases.compactMap { outcome -> String? in
             guard let count = summary.outcomes[outcome], count > 0 else { return nil }
@@ -167,7 +167,7 @@ public struct TextReport {
         if !outcomes.isEmpty { lines.append("  outcomes: " + outcomes.joined(separator: ", ")) }
         let tcp = summary.tcp
         lines.append(
-            "  reassembly: \(tcp.segments) segments, \(tcp.retransmittedSegments) retransmitted, \(tcp.outOfOrderSegmentsBuffered) out of order, \(tcp.gaps) gaps, \(tcp.flowsWithoutSYN) flows without SYN"
+            "  reassembly: \(counted(tcp.segments, "segment")), \(tcp.retransmittedSegments) retransmitted, \(tcp.outOfOrderSegmentsBuffered) out of order, \(counted(tcp.gaps, "gap")), \(counted(tcp.flowsWithoutSYN, "flow")) without SYN"
         )
         var skipped: [String] = []
         if summary.nonTCPPackets > 0 { skipped.append("\(summary.nonTCPPackets) not TCP") }

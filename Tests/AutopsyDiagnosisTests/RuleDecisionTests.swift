@@ -163,12 +163,6 @@ import Testing
         #expect(byName.check.hasSuffix("-servername api.example.org -verify_hostname api.example.org -showcerts"))
     }
 
-    @Test func aCountOfOneIsSingular() {
-        #expect(counted(1, "successful handshake") == "1 successful handshake")
-        #expect(counted(0, "handshake") == "0 handshakes")
-        #expect(counted(3, "handshake") == "3 handshakes")
-    }
-
     @Test func theNoApplicationProtocolAlertIsEnoughAlone() throws {
         let offer = try Self.flow(alpn: ["spdy/3"], outcome: .failed)
         let diagnosis = try #require(
