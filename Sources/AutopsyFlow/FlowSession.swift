@@ -154,7 +154,7 @@ public struct FlowSession: StreamHandler {
         if !isDecided && state.phase != .stopped {
             let side = side(of: direction)
             noteMalformed(
-                "frame \(packet.frame): \(counted(missingBytes, "byte")) of the \(side.rawValue)'s stream are missing from the capture; parsing of that direction stops there"
+                "frame \(packet.frame): \(counted(missingBytes, "byte")) of the \(side.rawValue)'s stream \(missingBytes == 1 ? "is" : "are") missing from the capture; parsing of that direction stops there"
             )
         }
         // Before the handshake is decided a gap ends parsing (the flow is incomplete). After

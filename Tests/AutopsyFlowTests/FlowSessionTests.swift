@@ -229,6 +229,16 @@ enum Flights {
         #expect(Conversation(steps: steps).run().outcome == expected)
     }
 
+    /// A gap before the handshake is decided is reported with its size, in words that agree.
+    @Test(arguments: [
+        (UInt64(1), "1 byte of the server's stream is missing"),
+        (1460, "1460 bytes of the server's stream are missing"),
+    ])
+    func aGapSaysHowManyBytesAreMissing(bytes: UInt64, words: String) {
+        let record = Conversation(steps: [.data(.initiator, Flights.clientHello), .gap(.responder, bytes)]).run()
+        #expect(record.malformed.contains { $0.hasPrefix("frame 3: \(words) from the capture") })
+    }
+
     /// A capture of the client's side only: a change_cipher_spec with no ServerHello before it.
     @Test func aChangeCipherSpecBeforeAnyServerHelloIsToldByTheNextRecord() {
         // TLS 1.3 after an unseen HelloRetryRequest: the second ClientHello is in clear.
