@@ -83,7 +83,7 @@ public struct Ladder {
         case "certificate":
             let count =
                 step.from == .server ? record.certificateSummaries.count : record.clientCertificateSummaries.count
-            return "Certificate (\(count) cert\(count == 1 ? "" : "s"))"
+            return "Certificate (\(counted(count, "cert")))"
         case "alert":
             let alert = record.alerts.first { $0.frame == step.frame && $0.from == step.from }?.alert
             return alert.map { "Alert \($0.description.description) (\($0.level.description))" } ?? "Alert"

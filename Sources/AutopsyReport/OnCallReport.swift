@@ -74,9 +74,8 @@ public struct OnCallReport {
             lines.append(style.bold("Failures by cause"))
             for cause in causes {
                 guard let group = groups[cause.id], let first = group.examples.first?.diagnoses.first else { continue }
-                let noun = cause.count == 1 ? "flow" : "flows"
                 lines.append("")
-                lines.append(style.red("\(cause.id)") + " (\(cause.count) \(noun)): \(first.summary)")
+                lines.append(style.red("\(cause.id)") + " (\(counted(cause.count, "flow"))): \(first.summary)")
                 for record in group.examples { lines.append(contentsOf: example(record, cause: cause.id)) }
                 if group.count > group.examples.count {
                     lines.append("    ... and \(group.count - group.examples.count) more (--verbose lists every flow)")

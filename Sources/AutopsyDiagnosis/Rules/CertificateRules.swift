@@ -9,7 +9,7 @@ extension FlowRecord {
         guard let leaf = certificateSummaries.first else { return nil }
         let count = certificateSummaries.count
         let line: TextLine =
-            "frame \(serverCertificateFrame ?? 0): the server sent \(count) certificate\(count == 1 ? "" : "s"), leaf '\(leaf.subject)' issued by '\(leaf.issuer)'"
+            "frame \(serverCertificateFrame ?? 0): the server sent \(counted(count, "certificate")), leaf '\(leaf.subject)' issued by '\(leaf.issuer)'"
         return line.text
     }
 
@@ -229,7 +229,7 @@ struct TLSInterceptionRule: DiagnosisRule {
         if let product { lines.append("the issuer '\(leaf.issuer)' is \(product), a TLS inspection product") }
         for other in trustedOthers.prefix(3) {
             lines.append(
-                "\(other.flows) other flow\(other.flows == 1 ? "" : "s") for \(assessment.name ?? flow.serverAddress) got a trusted certificate issued by '\(other.issuer)'"
+                "\(counted(other.flows, "other flow")) for \(assessment.name ?? flow.serverAddress) got a trusted certificate issued by '\(other.issuer)'"
             )
         }
         if let rejection = flow.rejectionEvidence, flow.didFail { lines.append(rejection) }

@@ -72,8 +72,7 @@ struct CipherSuiteMismatchRule: DiagnosisRule {
         count("EXPORT") { $0.weaknesses.contains(.export) }
         let legacy = suites.filter(\.isLegacy).count
         let names = listed(suites.prefix(4).map(\.description), limit: 4)
-        let noun = suites.count == 1 ? "suite" : "suites"
         return
-            "frame \(frame): the client offered \(suites.count) \(noun) (\(listed(counts.map(\.0), limit: 9)); \(legacy) legacy): \(names)"
+            "frame \(frame): the client offered \(counted(suites.count, "suite")) (\(listed(counts.map(\.0), limit: 9)); \(legacy) legacy): \(names)"
     }
 }

@@ -8,16 +8,14 @@ struct NoServerResponseRule: DiagnosisRule {
         guard flow.outcome == .noResponse, let hello = flow.clientHello else { return nil }
         let waited = formatSeconds(flow.lastTimestamp.seconds(since: hello.timestamp))
         var evidence = ["frame \(hello.frame): the client sent its ClientHello"]
-        let gaveUp = flow.tcp.clientFIN || flow.tcp.clientRST
-        let ending =
-            flow.tcp.clientFIN
-            ? ", then closed the connection"
-            : flow.tcp.clientRST ? ", then reset the connection" : " until the capture ended"
+        // A client that closed or reset gave up; one still waiting when the capture ended did not.
+        let gaveUp: String? =
+            flow.tcp.clientFIN ? "closed the connection" : flow.tcp.clientRST ? "reset the connection" : nil
+        let ending = gaveUp.map { ", then " + $0 } ?? " until the capture ended"
         evidence.append("nothing came back from the server for \(waited); the client waited\(ending)")
         if flow.tcp.synAckTime != nil { evidence.append("the server did accept the TCP connection (SYN-ACK)") }
-        // A client that closed or reset gave up; one still waiting when the capture ended did not.
         let summary =
-            gaveUp
+            gaveUp != nil
             ? "The server accepted the connection but never answered the ClientHello; the client gave up after \(waited)."
             : "The server accepted the connection but did not answer the ClientHello in the \(waited) before the capture ended."
         return make(
