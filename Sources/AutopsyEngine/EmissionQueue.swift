@@ -194,9 +194,11 @@ struct EmissionQueue {
         guard entry >= 0, entry < entries.count else { return nil }
         ring[position] = -1
         waitingCount -= 1
-        let pending = entries[entry]
-        // The place is free from now on (in `freeEntries`); `.unreported` holds nothing.
-        entries[entry] = .unreported
+        // Moved out, `.unreported` (which holds nothing) left in its place: a copy would
+        // retain everything the entry holds, and the overwrite release it all again.
+        var pending = Pending.unreported
+        swap(&pending, &entries[entry])
+        // The place is free from now on (in `freeEntries`).
         freeEntries.append(Int32(truncatingIfNeeded: entry))
         return pending
     }
