@@ -48,6 +48,10 @@ public struct AnalysisSummary: Sendable, Hashable {
         }
         set { outcomeCounts = Outcome.allCases.map { newValue[$0] ?? 0 } }
     }
+    /// Reported flows that did not complete a handshake (neither established nor resumed).
+    public var flowsWithoutHandshake: Int {
+        flows - outcomeCounts[Outcome.established.ordinal] - outcomeCounts[Outcome.resumed.ordinal]
+    }
     /// The counts by `Outcome.ordinal`: a dictionary keyed by outcome hashed the outcome's
     /// raw text (a String) once a flow.
     private var outcomeCounts = [Int](repeating: 0, count: Outcome.allCases.count)

@@ -48,7 +48,7 @@ public struct OnCallReport {
     public func render(_ summary: AnalysisSummary) -> String {
         var lines: [String] = []
         let style = text.style
-        let failed = summary.flows - (summary.outcomes[.established] ?? 0) - (summary.outcomes[.resumed] ?? 0)
+        let failed = summary.flowsWithoutHandshake
         var headline = "\(counted(summary.flows, "TLS flow")), \(failed) failed"
         if !causes.isEmpty {
             headline += ": " + causes.prefix(3).map { "\($0.count) \($0.id)" }.joined(separator: ", ")

@@ -155,7 +155,7 @@ public struct TextReport {
     /// The summary block.
     public func summary(_ summary: AnalysisSummary) -> String {
         var lines: [String] = []
-        let failed = summary.flows - (summary.outcomes[.established] ?? 0) - (summary.outcomes[.resumed] ?? 0)
+        let failed = summary.flowsWithoutHandshake
         lines.append(
             style.bold("Summary")
                 + ": \(counted(summary.flows, "flow")) (\(summary.tlsFlows) with TLS) in \(counted(summary.packets, "packet")); \(failed) did not complete a handshake."

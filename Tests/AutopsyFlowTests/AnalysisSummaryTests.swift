@@ -24,6 +24,12 @@ import Testing
         }
         #expect(summary.outcomes == [.failed: 3, .established: 1, .partial: 1])
         #expect(summary.flows == 5)
+        // Failed and partial flows did not complete a handshake; the established one did.
+        #expect(summary.flowsWithoutHandshake == 4)
+        var resumed = AnalysisSummary()
+        resumed.flows = 6
+        resumed.outcomes = [.resumed: 2, .established: 1, .reset: 3]
+        #expect(resumed.flowsWithoutHandshake == 3)
         var copy = AnalysisSummary()
         copy.flows = 5
         copy.outcomes = [.partial: 1, .established: 1, .failed: 3, .reset: 0]
