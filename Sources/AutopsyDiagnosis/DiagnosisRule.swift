@@ -10,11 +10,15 @@ public protocol DiagnosisRule: Sendable {
 }
 
 extension DiagnosisRule {
+    /// The diagnosis of this rule's id. The summary and the remedy are `TextLine`s, so that
+    /// the interpolated literals the rules write there are built as bytes, not appended to a
+    /// `String` part by part.
     func make(
-        _ summary: String, evidence: [String], remedy: String, check: String, inferred: Bool = false
+        _ summary: TextLine, evidence: [String], remedy: TextLine, check: String, inferred: Bool = false
     ) -> Diagnosis {
         Diagnosis(
-            id: id.rawValue, summary: summary, evidence: evidence, remedy: remedy, check: check, inferred: inferred)
+            id: id.rawValue, summary: summary.text, evidence: evidence, remedy: remedy.text, check: check,
+            inferred: inferred)
     }
 }
 

@@ -22,15 +22,25 @@ extension FlowRecord {
 
     /// "10.0.0.2:443" or "[2001:db8::2]:443".
     var serverAddress: String {
-        let line: TextLine = server.ip.isIPv6 ? "[\(server.ip)]:\(server.port)" : "\(server.ip):\(server.port)"
+        let line: TextLine = "\(address: server)"
         return line.text
     }
 
     /// The openssl s_client line for this flow, with extra options.
     func opensslCheck(_ options: String = "") -> String {
-        let name = serverName.map { " -servername " + $0 } ?? ""
-        let line: TextLine = "openssl s_client -connect \(serverAddress)\(name)\(options.isEmpty ? "" : " ")\(options)"
-        return line.text
+        // Built part by part into one line (the name and the options are optional).
+        var line = TextLine.Interpolation(literalCapacity: 64, interpolationCount: 3)
+        line.appendLiteral("openssl s_client -connect ")
+        line.appendInterpolation(address: server)
+        if let serverName {
+            line.appendLiteral(" -servername ")
+            line.appendInterpolation(serverName)
+        }
+        if !options.isEmpty {
+            line.appendLiteral(" ")
+            line.appendInterpolation(options)
+        }
+        return TextLine(stringInterpolation: line).text
     }
 
     /// "frame 6: the server sent fatal alert handshake_failure (40) right after the ClientHello".

@@ -1,3 +1,6 @@
+import AutopsyFlow
+import AutopsyPackets
+
 /// A line of diagnosis text, written as an interpolated literal but built as bytes in room
 /// reserved for the whole line: `let line: TextLine = "frame \(frame): the \(side) sent …"`,
 /// then `line.text`.
@@ -39,11 +42,51 @@ struct TextLine: ExpressibleByStringInterpolation {
             append(value.description)
         }
 
+        /// An integer's decimal digits, written into the line (as its `description` spells
+        /// it) without a string of its own first: frames, ports and counts are in most lines.
+        mutating func appendInterpolation<Value: BinaryInteger>(_ value: Value) {
+            guard let number = Int64(exactly: value) else { return append(value.description) }
+            if number < 0 { bytes.append(UInt8(ascii: "-")) }
+            var rest = number.magnitude
+            var digits = InlineArray<20, UInt8>(repeating: 0)
+            var count = 0
+            repeat {
+                digits[count] = UInt8(truncatingIfNeeded: rest % 10) &+ UInt8(ascii: "0")
+                rest /= 10
+                count += 1
+            } while rest > 0 && count < 20
+            while count > 0 {
+                count -= 1
+                bytes.append(digits[count])
+            }
+        }
+
+        /// An address's text (`description`), copied from where `withText` writes it.
+        mutating func appendInterpolation(_ address: IPAddress) {
+            address.withText { bytes.append(contentsOf: $0) }
+        }
+
+        /// An endpoint as clients take it: "10.0.0.2:443", "[2001:db8::2]:443".
+        mutating func appendInterpolation(address endpoint: Endpoint) {
+            if endpoint.ip.isIPv6 { bytes.append(UInt8(ascii: "[")) }
+            appendInterpolation(endpoint.ip)
+            bytes.append(contentsOf: endpoint.ip.isIPv6 ? "]:".utf8 : ":".utf8)
+            appendInterpolation(endpoint.port)
+        }
+
         /// A string's UTF-8 bytes, read where they lie when they are contiguous (native and
         /// literal strings are), else through a copy.
         private mutating func append(_ value: String) {
             if value.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) != nil { return }
             bytes.append(contentsOf: value.utf8)
         }
+    }
+}
+
+extension Array where Element == String {
+    /// Appends a line written as an interpolated literal, built as a `TextLine` (a plain
+    /// `append("… \(x) …")` would build it with `String`'s interpolation, part by part).
+    mutating func append(line: TextLine) {
+        append(line.text)
     }
 }

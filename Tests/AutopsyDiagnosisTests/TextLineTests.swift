@@ -1,3 +1,4 @@
+import AutopsyFlow
 import AutopsyPackets
 import Testing
 
@@ -35,5 +36,36 @@ import Testing
         let many = String(repeating: "0123456789", count: 20)
         let line: TextLine = "\(parts[1])-\(parts[3]):\(many)\(many)"
         #expect(line.text == "beta-delta:" + many + many)
+    }
+
+    /// Integers are written digit by digit, not through `description`: every width and
+    /// sign, the extremes of `Int64` and values past it (through `description`).
+    @Test func integersAsTheirDescriptions() {
+        let values: [any BinaryInteger] = [
+            0, 7, 10, 99, 100, -1, -10, Int64.min, Int64.max, UInt64.max, UInt8(255), Int16(-32_768), UInt16(443),
+        ]
+        for value in values {
+            let line: TextLine = "<\(value)>"
+            #expect(line.text == "<\(String(describing: value))>")
+        }
+        let minimum = Int64.min
+        let line: TextLine = "\(minimum) \(UInt32.max) \(Int8.min)"
+        #expect(line.text == "-9223372036854775808 4294967295 -128")
+    }
+
+    /// An endpoint as a client takes it: IPv6 in brackets.
+    @Test func endpointsAsAddresses() {
+        let v4 = Endpoint(ip: IPAddress(ipv4: 0x0a00_0002), port: 443)
+        let v6 = Endpoint(ip: IPAddress(ipv6High: 0x2001_0db8_0000_0000, low: 2), port: 8443)
+        let line: TextLine = "\(address: v4) and \(address: v6)"
+        #expect(line.text == "10.0.0.2:443 and [2001:db8::2]:8443")
+    }
+
+    /// `append(line:)` adds the line's text.
+    @Test func linesAppendedToEvidence() {
+        var evidence = ["first"]
+        let frame = 12
+        evidence.append(line: "frame \(frame): second")
+        #expect(evidence == ["first", "frame 12: second"])
     }
 }

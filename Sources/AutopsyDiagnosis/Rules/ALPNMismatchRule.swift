@@ -21,10 +21,11 @@ struct ALPNMismatchRule: DiagnosisRule {
         var evidence = [flow.alertEvidence(alert)]
         if let hello = flow.clientHello {
             evidence.append(
-                "frame \(hello.frame): the client offered ALPN \(offered.isEmpty ? "nothing" : listed(offered))")
+                line:
+                    "frame \(hello.frame): the client offered ALPN \(offered.isEmpty ? "nothing" : listed(offered))")
         }
         if disjoint, let profile {
-            evidence.append("in other flows this server selected \(listed(profile.alpn.sorted()))")
+            evidence.append(line: "in other flows this server selected \(listed(profile.alpn.sorted()))")
         }
         return make(
             "The client and the server have no application protocol (ALPN) in common.",

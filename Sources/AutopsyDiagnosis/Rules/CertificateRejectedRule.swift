@@ -17,7 +17,8 @@ struct CertificateRejectedRule: DiagnosisRule {
                 evidence.append("the server's certificate is not visible in the capture (TLS 1.3 encrypts it)")
             } else {
                 evidence.append(
-                    "frame \(flow.serverCertificateFrame ?? 0): the server sent \(flow.certificateSummaries.count) certificate(s)"
+                    line:
+                        "frame \(flow.serverCertificateFrame ?? 0): the server sent \(flow.certificateSummaries.count) certificate(s)"
                 )
             }
             return make(
@@ -32,10 +33,11 @@ struct CertificateRejectedRule: DiagnosisRule {
         else { return nil }
         var evidence: [String] = []
         if let serverHello = flow.serverHello {
-            evidence.append("frame \(serverHello.frame): the server chose TLS 1.3; its certificate is encrypted")
+            evidence.append(line: "frame \(serverHello.frame): the server chose TLS 1.3; its certificate is encrypted")
         }
         evidence.append(
-            "frame \(step.frame): instead of its Finished, the client sent one encrypted record of \(step.length) bytes, the size of an alert"
+            line:
+                "frame \(step.frame): instead of its Finished, the client sent one encrypted record of \(step.length) bytes, the size of an alert"
         )
         if flow.tcp.clientFIN || flow.tcp.clientRST { evidence.append("then the client closed the connection") }
         return make(

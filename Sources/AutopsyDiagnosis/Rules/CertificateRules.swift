@@ -50,7 +50,7 @@ protocol CertificateDateRule: CertificateRule {
     /// "had expired" / "was not yet valid".
     var state: String { get }
     /// What to do about this flow's server.
-    func remedy(_ flow: FlowRecord) -> String
+    func remedy(_ flow: FlowRecord) -> TextLine
 }
 
 extension CertificateDateRule {
@@ -59,11 +59,19 @@ extension CertificateDateRule {
         let found = assessment.findings.filter { matches($0.kind) }
         guard let first = found.first else { return nil }
         let subject = assessment.certificates[safe: first.index]?.subject ?? "certificate \(first.index)"
+        // The capture time, spelled once for every finding's line.
+        let judged = flow.judgedAt
         return make(
             "The server's certificate '\(subject)' \(state) at the time of the capture.",
-            evidence: evidence(flow, found.map { CertificateText.finding($0) + " (capture time \(flow.judgedAt))" }),
+            evidence: evidence(flow, found.map { Self.findingAt($0, judged) }),
             remedy: remedy(flow),
-            check: flow.opensslCheck("-showcerts") + " | openssl x509 -noout -dates")
+            check: flow.opensslCheck("-showcerts | openssl x509 -noout -dates"))
+    }
+
+    /// "the leaf expired at … (capture time …)".
+    static func findingAt(_ finding: CertificateFinding, _ judged: String) -> String {
+        let line: TextLine = "\(CertificateText.finding(finding)) (capture time \(judged))"
+        return line.text
     }
 }
 
@@ -72,8 +80,8 @@ struct CertificateExpiredRule: CertificateDateRule {
     let id = DiagnosisID.certificateExpired
     let state = "had expired"
 
-    func remedy(_ flow: FlowRecord) -> String {
-        "Renew the certificate (and any expired intermediate) on \(flow.serverAddress) and reload the server."
+    func remedy(_ flow: FlowRecord) -> TextLine {
+        "Renew the certificate (and any expired intermediate) on \(address: flow.server) and reload the server."
     }
 
     func matches(_ kind: CertificateFinding.Kind) -> Bool {
@@ -87,8 +95,8 @@ struct CertificateNotYetValidRule: CertificateDateRule {
     let id = DiagnosisID.certificateNotYetValid
     let state = "was not yet valid"
 
-    func remedy(_ flow: FlowRecord) -> String {
-        "Serve a certificate whose validity has begun on \(flow.serverAddress) (check the issuing CA's clock and the server's), or wait until it starts."
+    func remedy(_ flow: FlowRecord) -> TextLine {
+        "Serve a certificate whose validity has begun on \(address: flow.server) (check the issuing CA's clock and the server's), or wait until it starts."
     }
 
     func matches(_ kind: CertificateFinding.Kind) -> Bool {
@@ -146,7 +154,8 @@ struct CertificateChainIncompleteRule: CertificateRule {
         ]
         if context.subjectSent(missing) {
             lines.append(
-                "another flow in this capture did send a certificate for '\(missing)': that server is configured with the full chain"
+                line:
+                    "another flow in this capture did send a certificate for '\(missing)': that server is configured with the full chain"
             )
         }
         return make(
@@ -199,7 +208,8 @@ struct ClientClockSkewRule: DiagnosisRule {
         var lines = [flow.alertEvidence(alert)]
         if let notBefore = leaf.notBefore, let notAfter = leaf.notAfter {
             lines.append(
-                "the leaf is valid from \(TimeFormat.rfc3339Seconds(notBefore)) to \(TimeFormat.rfc3339Seconds(notAfter)), and the capture time is \(flow.judgedAt)"
+                line:
+                    "the leaf is valid from \(TimeFormat.rfc3339Seconds(notBefore)) to \(TimeFormat.rfc3339Seconds(notAfter)), and the capture time is \(flow.judgedAt)"
             )
         }
         if acceptedElsewhere { lines.append("other clients accepted the same certificate in this capture") }
@@ -226,10 +236,11 @@ struct TLSInterceptionRule: DiagnosisRule {
         guard product != nil || differs else { return nil }
         var lines: [String] = []
         if let chain = flow.chainEvidence { lines.append(chain) }
-        if let product { lines.append("the issuer '\(leaf.issuer)' is \(product), a TLS inspection product") }
+        if let product { lines.append(line: "the issuer '\(leaf.issuer)' is \(product), a TLS inspection product") }
         for other in trustedOthers.prefix(3) {
             lines.append(
-                "\(counted(other.flows, "other flow")) for \(assessment.name ?? flow.serverAddress) got a trusted certificate issued by '\(other.issuer)'"
+                line:
+                    "\(counted(other.flows, "other flow")) for \(assessment.name ?? flow.serverAddress) got a trusted certificate issued by '\(other.issuer)'"
             )
         }
         if let rejection = flow.rejectionEvidence, flow.didFail { lines.append(rejection) }

@@ -36,7 +36,8 @@ struct CipherSuiteMismatchRule: DiagnosisRule {
         if noneInCommon, let profile {
             let chosen = profile.suites.map(\.description).sorted()
             evidence.append(
-                "in \(counted(profile.successes, "successful handshake")) this server chose \(listed(chosen)); the client offered none of them"
+                line:
+                    "in \(counted(profile.successes, "successful handshake")) this server chose \(listed(chosen)); the client offered none of them"
             )
         }
         if profile == nil {

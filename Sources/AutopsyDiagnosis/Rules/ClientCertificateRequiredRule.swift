@@ -15,9 +15,9 @@ struct ClientCertificateRequiredRule: DiagnosisRule {
             flow.outcome == .failed,
             let alert, alert.from == .server
         {
-            evidence.append("frame \(frame): the server asked for a client certificate (CertificateRequest)")
+            evidence.append(line: "frame \(frame): the server asked for a client certificate (CertificateRequest)")
             if let sent = flow.clientCertificateFrame {
-                evidence.append("frame \(sent): the client answered with an empty Certificate message")
+                evidence.append(line: "frame \(sent): the client answered with an empty Certificate message")
             } else {
                 evidence.append("the client sent no certificate")
             }

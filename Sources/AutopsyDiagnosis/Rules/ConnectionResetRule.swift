@@ -12,7 +12,8 @@ struct ConnectionResetRule: DiagnosisRule {
         var evidence: [String] = []
         if let offer = flow.offerEvidence { evidence.append(offer) }
         evidence.append(
-            "frame \(reset.frame): a TCP RST from the \(reset.from.rawValue)'s address ended the connection")
+            line:
+                "frame \(reset.frame): a TCP RST from the \(reset.from.rawValue)'s address ended the connection")
         let signs = Self.injectionSigns(flow, reset)
         evidence.append(contentsOf: signs)
         let injected = !signs.isEmpty
@@ -39,14 +40,16 @@ struct ConnectionResetRule: DiagnosisRule {
         if stats.packets > 0 && (reset.ttl < stats.minTTL || reset.ttl > stats.maxTTL) {
             let range = stats.minTTL == stats.maxTTL ? "\(stats.minTTL)" : "\(stats.minTTL)-\(stats.maxTTL)"
             signs.append(
-                "the RST's TTL is \(reset.ttl), the \(reset.from.rawValue)'s \(counted(stats.packets, "other packet")) had \(range): it likely comes from another device"
+                line:
+                    "the RST's TTL is \(reset.ttl), the \(reset.from.rawValue)'s \(counted(stats.packets, "other packet")) had \(range): it likely comes from another device"
             )
         }
         if let id = reset.ipID, let last = stats.lastIPID, stats.packets >= 2, !stats.allIPIDsZero {
             let distance = Int(id &- last)
             if distance > 1000 && distance < 65536 - 16 {
                 signs.append(
-                    "the RST's IP id is \(id), far from the \(reset.from.rawValue)'s last id \(last): it likely comes from another device"
+                    line:
+                        "the RST's IP id is \(id), far from the \(reset.from.rawValue)'s last id \(last): it likely comes from another device"
                 )
             }
         }
@@ -54,7 +57,8 @@ struct ConnectionResetRule: DiagnosisRule {
             since < rtt / 2
         {
             signs.append(
-                "the RST came \(since / 1_000_000) ms after the client's packet, faster than the server's round trip of \(rtt / 1_000_000) ms: it was sent by something closer than the server"
+                line:
+                    "the RST came \(since / 1_000_000) ms after the client's packet, faster than the server's round trip of \(rtt / 1_000_000) ms: it was sent by something closer than the server"
             )
         }
         return signs

@@ -38,7 +38,8 @@ struct KeyExchangeGroupMismatchRule: DiagnosisRule {
         var evidence = offerEvidence()
         evidence.insert(flow.alertEvidence(alert), at: 0)
         evidence.append(
-            "in \(counted(profile.successes, "successful handshake")) this server used \(listed(profile.groups.map(\.description).sorted())), which the client does not offer"
+            line:
+                "in \(counted(profile.successes, "successful handshake")) this server used \(listed(profile.groups.map(\.description).sorted())), which the client does not offer"
         )
         return make(
             "The client and the server have no key-exchange group in common.",

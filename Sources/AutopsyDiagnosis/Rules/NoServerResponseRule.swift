@@ -12,9 +12,9 @@ struct NoServerResponseRule: DiagnosisRule {
         let gaveUp: String? =
             flow.tcp.clientFIN ? "closed the connection" : flow.tcp.clientRST ? "reset the connection" : nil
         let ending = gaveUp.map { ", then " + $0 } ?? " until the capture ended"
-        evidence.append("nothing came back from the server for \(waited); the client waited\(ending)")
+        evidence.append(line: "nothing came back from the server for \(waited); the client waited\(ending)")
         if flow.tcp.synAckTime != nil { evidence.append("the server did accept the TCP connection (SYN-ACK)") }
-        let summary =
+        let summary: TextLine =
             gaveUp != nil
             ? "The server accepted the connection but never answered the ClientHello; the client gave up after \(waited)."
             : "The server accepted the connection but did not answer the ClientHello in the \(waited) before the capture ended."
@@ -22,7 +22,7 @@ struct NoServerResponseRule: DiagnosisRule {
             summary,
             evidence: evidence,
             remedy:
-                "Check that a TLS service (not a plaintext one waiting for the client to speak first) listens on \(flow.serverAddress), and whether a firewall or IPS silently drops the ClientHello, or the server is overloaded.",
+                "Check that a TLS service (not a plaintext one waiting for the client to speak first) listens on \(address: flow.server), and whether a firewall or IPS silently drops the ClientHello, or the server is overloaded.",
             check: flow.opensslCheck())
     }
 }

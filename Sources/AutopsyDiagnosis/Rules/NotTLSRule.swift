@@ -10,9 +10,9 @@ struct NotTLSRule: DiagnosisRule {
         if side == .server {
             var evidence: [String] = []
             if let offer = flow.offerEvidence { evidence.append(offer) }
-            evidence.append("the server answered in plaintext: \(sample)")
+            evidence.append(line: "the server answered in plaintext: \(sample)")
             return make(
-                "The server at \(flow.serverAddress) does not speak TLS on this port: it answered the ClientHello in plaintext (what clients report as WRONG_VERSION_NUMBER).",
+                "The server at \(address: flow.server) does not speak TLS on this port: it answered the ClientHello in plaintext (what clients report as WRONG_VERSION_NUMBER).",
                 evidence: evidence,
                 remedy:
                     "Point the client at the TLS port (or the service's https:// URL), or enable TLS on this port; a proxy or load balancer may be forwarding TLS to a plaintext backend.",

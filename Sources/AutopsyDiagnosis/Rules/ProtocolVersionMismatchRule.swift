@@ -37,12 +37,14 @@ struct ProtocolVersionMismatchRule: DiagnosisRule {
         if let line = flow.offerEvidence { evidence.append(line) }
         if belowServer, let profile, let highest {
             evidence.append(
-                "in \(counted(profile.successes, "successful handshake")) this server negotiated only \(listed(profile.versionNames)): nothing as low as \(highest)"
+                line:
+                    "in \(counted(profile.successes, "successful handshake")) this server negotiated only \(listed(profile.versionNames)): nothing as low as \(highest)"
             )
         }
         if unoffered, let chosen {
             evidence.append(
-                "frame \(flow.serverHello?.frame ?? 0): the server chose \(chosen), which the client did not offer")
+                line:
+                    "frame \(flow.serverHello?.frame ?? 0): the server chose \(chosen), which the client did not offer")
         }
         if profile == nil && !unoffered {
             evidence.append(
@@ -50,22 +52,31 @@ struct ProtocolVersionMismatchRule: DiagnosisRule {
             )
         }
         let top = highest?.description ?? "an old version"
-        let summary =
+        let summary: TextLine =
             unoffered
             ? "The server chose a protocol version the client did not offer."
             : "The client and the server share no protocol version: the client offers at most \(top)."
-        let flags: [ProtocolVersion: String] = [
-            .tls13: "-tls1_3", .tls12: "-tls1_2", .tls11: "-tls1_1", .tls10: "-tls1",
-        ]
         let clientFlag =
-            highest.flatMap { flags[$0] }.map { $0 + "   # the client's best version: fails the same way" } ?? ""
+            highest.flatMap(Self.clientFlag).map { $0 + "   # the client's best version: fails the same way" } ?? ""
         return make(
             summary, evidence: evidence,
             remedy: Self.remedy(highest: highest, profile: profile),
             check: flow.opensslCheck(clientFlag), inferred: profile == nil && !isVersionAlert)
     }
 
-    static func remedy(highest: ProtocolVersion?, profile: ServerProfile?) -> String {
+    /// openssl s_client's option for a version it can be limited to, if any (a switch: a
+    /// dictionary literal here was built again for every flow diagnosed).
+    static func clientFlag(_ version: ProtocolVersion) -> String? {
+        switch version {
+        case .tls13: return "-tls1_3"
+        case .tls12: return "-tls1_2"
+        case .tls11: return "-tls1_1"
+        case .tls10: return "-tls1"
+        default: return nil
+        }
+    }
+
+    static func remedy(highest: ProtocolVersion?, profile: ServerProfile?) -> TextLine {
         let old = (highest?.ordinal ?? 0) < (ProtocolVersion.tls12.ordinal ?? 0)
         if old {
             return

@@ -16,7 +16,8 @@ struct SNIMissingRule: DiagnosisRule {
         let profile = context.addressProfile(for: flow)
         if let profile, profile.successesWithSNI > 0 {
             evidence.append(
-                "\(counted(profile.successesWithSNI, "handshake")) to the same address with SNI (\(listed(profile.names.sorted(), limit: 3))) succeeded"
+                line:
+                    "\(counted(profile.successesWithSNI, "handshake")) to the same address with SNI (\(listed(profile.names.sorted(), limit: 3))) succeeded"
             )
         } else if code == 40 {
             return nil  // a plain handshake_failure without SNI proves nothing by itself

@@ -12,7 +12,7 @@ struct UnknownServerNameRule: DiagnosisRule {
             "frame \(flow.clientHello?.frame ?? 0): the client asked for \(name)", flow.alertEvidence(alert),
         ]
         if let profile = context.addressProfile(for: flow), !profile.names.isEmpty {
-            evidence.append("this address served \(listed(profile.names.sorted(), limit: 4)) in other flows")
+            evidence.append(line: "this address served \(listed(profile.names.sorted(), limit: 4)) in other flows")
         }
         return make(
             "The server does not know the name the client asked for (\(name)).",
