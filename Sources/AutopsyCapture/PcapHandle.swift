@@ -84,6 +84,9 @@ public struct PcapHandle: ~Copyable {
         // Before the first read, as setvbuf requires; without memory, stdio's own buffer.
         let buffer = streamBufferSize > 0 ? malloc(streamBufferSize) : nil
         if let buffer { setvbuf(file, buffer.assumingMemoryBound(to: CChar.self), _IOFBF, streamBufferSize) }
+        // Only libpcap reads the stream, on the thread that reads packets: stdio's lock per
+        // call (two freads a packet, header and data) guards against nothing here.
+        _ = __fsetlocking(file, Int32(FSETLOCKING_BYCALLER))
         let opened = errorBuffer.withPointer { errors in
             pcap_fopen_offline_with_tstamp_precision(file, UInt32(PCAP_TSTAMP_PRECISION_NANO), errors)
         }
