@@ -73,9 +73,9 @@ public enum FlowJSON {
         clientHello(&json, "client_hello", record.clientHello, fragments)
         // Each hello passed where it lies (`??` would copy it, arrays and all).
         if record.hasServerHello {
-            serverHello(&json, "server_hello", record.serverHello, of: record, isFinal: true)
+            serverHello(&json, "server_hello", record.serverHello, of: record, isFinal: true, fragments)
         } else {
-            serverHello(&json, "server_hello", record.helloRetryRequest, of: record, isFinal: false)
+            serverHello(&json, "server_hello", record.helloRetryRequest, of: record, isFinal: false, fragments)
         }
         certificates(&json, "certificates", record.certificateSummaries, fragments)
         certificates(&json, "client_certificates", record.clientCertificateSummaries, fragments)
@@ -101,7 +101,7 @@ public enum FlowJSON {
     /// From `hello_retry_request` to `end`: fields beyond the contract's example, in a fixed order.
     private static func tail(_ record: FlowRecord, _ json: inout JSONWriter, _ fragments: JSONFragments? = nil) {
         if record.hasServerHello, record.helloRetryRequest != nil {
-            serverHello(&json, "hello_retry_request", record.helloRetryRequest, of: record, isFinal: false)
+            serverHello(&json, "hello_retry_request", record.helloRetryRequest, of: record, isFinal: false, fragments)
         } else {
             json.null("hello_retry_request")
         }
@@ -323,22 +323,36 @@ public enum FlowJSON {
     /// ServerHello), the cipher is the record's (SSL 2.0 included).
     private static func serverHello(
         _ json: inout JSONWriter, _ key: StaticString, _ entry: ServerHelloRecord?, of record: FlowRecord,
-        isFinal: Bool
+        isFinal: Bool, _ fragments: JSONFragments?
     ) {
         guard let entry else { return json.null(key) }
-        // Members in runs, each key with the comma before it; the extensions as a member.
         json.beginObject(key)
         json.element("\"frame\":")
         json.rawInt(entry.frame)
-        json.raw(",\"version\":", entry.hello.selectedVersion.description)
-        json.raw(",\"cipher_suite\":", isFinal ? record.cipherName : entry.hello.cipherSuite.description)
-        json.names("extensions", entry.hello.extensions.types, { $0.description })
-        json.raw(",\"curve\":", entry.hello.keyShareGroup?.description)
-        json.raw(",\"alpn\":", entry.hello.selectedALPN)
-        json.raw(",\"hello_retry_request\":", entry.hello.isHelloRetryRequest)
-        json.raw(",\"ja3s\":", entry.ja3s)
-        json.raw(",\"cipher_suite_code\":", isFinal ? record.cipherCode : Int(entry.hello.cipherSuite.rawValue))
+        // The cipher of the record's ServerHello is the record's (SSL 2.0 included).
+        let cipherName = isFinal ? record.cipherName : entry.hello.cipherSuite.description
+        let cipherCode = isFinal ? record.cipherCode : Int(entry.hello.cipherSuite.rawValue)
+        if let fragments {
+            json.members(fragments.serverHello(entry, cipherName: cipherName, cipherCode: cipherCode))
+        } else {
+            serverHelloMembers(&json, entry, cipherName: cipherName, cipherCode: cipherCode)
+        }
         json.endObject()
+    }
+
+    /// From `version` to `cipher_suite_code`: what a server stack answers alike to every
+    /// client that offers the same (`JSONFragments.serverHello` keeps them).
+    static func serverHelloMembers(
+        _ json: inout JSONWriter, _ entry: borrowing ServerHelloRecord, cipherName: String?, cipherCode: Int?
+    ) {
+        json.string("version", entry.hello.selectedVersion.description)
+        json.string("cipher_suite", cipherName)
+        json.names("extensions", entry.hello.extensions.types, { $0.description })
+        json.string("curve", entry.hello.keyShareGroup?.description)
+        json.string("alpn", entry.hello.selectedALPN)
+        json.bool("hello_retry_request", entry.hello.isHelloRetryRequest)
+        json.string("ja3s", entry.ja3s)
+        json.int("cipher_suite_code", cipherCode)
     }
 
     /// The alerts, each a fixed shape written in runs (the same bytes as beginObject, the

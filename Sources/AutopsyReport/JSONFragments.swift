@@ -56,11 +56,45 @@ public final class JSONFragments {
         }
     }
 
+    /// What `FlowJSON.serverHelloMembers` writes, and nothing else.
+    struct ServerHelloShape: Hashable {
+        var version: ProtocolVersion
+        var cipherName: String?
+        var cipherCode: Int?
+        var types: [ExtensionType]
+        var keyShare: NamedGroup?
+        var alpn: [UInt8]?
+        var isRetry: Bool
+        var ja3s: String?
+
+        init(_ entry: borrowing ServerHelloRecord, cipherName: String?, cipherCode: Int?) {
+            version = entry.hello.selectedVersion
+            self.cipherName = cipherName
+            self.cipherCode = cipherCode
+            types = entry.hello.extensions.types
+            keyShare = entry.hello.keyShareGroup
+            alpn = entry.hello.extensions.alpn?.first
+            isRetry = entry.hello.isHelloRetryRequest
+            ja3s = entry.ja3s
+        }
+
+        /// Whether `entry` has this shape (`ServerHelloShape(entry, …) == self`, without building it).
+        func matches(_ entry: borrowing ServerHelloRecord, cipherName: String?, cipherCode: Int?) -> Bool {
+            self.cipherCode == cipherCode && version == entry.hello.selectedVersion
+                && isRetry == entry.hello.isHelloRetryRequest && types == entry.hello.extensions.types
+                && keyShare == entry.hello.keyShareGroup && alpn == entry.hello.extensions.alpn?.first
+                && self.cipherName == cipherName && ja3s == entry.ja3s
+        }
+    }
+
     /// Renderings kept; the cache starts over when full.
     public let capacity: Int
     private var hellos: [HelloLists: [UInt8]] = [:]
     /// The hello lists rendered last, tried before `hellos`.
     private var recentHellos = RecentEntries<HelloLists, [UInt8]>()
+    private var serverHellos: [ServerHelloShape: [UInt8]] = [:]
+    /// The ServerHello members rendered last, tried before `serverHellos`.
+    private var recentServerHellos = RecentEntries<ServerHelloShape, [UInt8]>()
     /// Certificate objects by the certificate's SHA-256 (the summary is made from the DER
     /// alone, so one fingerprint always renders the same).
     private var certificates: [String: [UInt8]] = [:]
@@ -88,6 +122,22 @@ public final class JSONFragments {
         let key = HelloLists(entry)
         let rendered = Self.kept(&hellos, key, capacity, &writer, members: true) { FlowJSON.helloLists(&$0, entry) }
         recentHellos.insert(key, rendered)
+        return rendered
+    }
+
+    /// The members `"version":…,"cipher_suite_code":…` of a ServerHello (or
+    /// HelloRetryRequest) with the cipher given, without braces.
+    func serverHello(_ entry: borrowing ServerHelloRecord, cipherName: String?, cipherCode: Int?) -> [UInt8] {
+        if let recent = recentServerHellos.value(where: {
+            $0.matches(entry, cipherName: cipherName, cipherCode: cipherCode)
+        }) {
+            return recent
+        }
+        let key = ServerHelloShape(entry, cipherName: cipherName, cipherCode: cipherCode)
+        let rendered = Self.kept(&serverHellos, key, capacity, &writer, members: true) {
+            FlowJSON.serverHelloMembers(&$0, entry, cipherName: cipherName, cipherCode: cipherCode)
+        }
+        recentServerHellos.insert(key, rendered)
         return rendered
     }
 

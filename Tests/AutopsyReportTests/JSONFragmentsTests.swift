@@ -56,4 +56,70 @@ import Testing
         #expect(fragments.lists(of: other) == Self.uncached(other))
         #expect(Self.uncached(other) != Self.uncached(base))
     }
+
+    static func serverEntry(_ change: (inout ServerHelloRecord) -> Void) throws -> ServerHelloRecord {
+        var entry = ServerHelloRecord(
+            frame: 2, timestamp: Timestamp(seconds: 0, nanoseconds: 0),
+            hello: try ServerHello.parse(Wire.serverHelloBody()))
+        entry.ja3s = "15af977ce25de452b96affa2addb1036"
+        change(&entry)
+        return entry
+    }
+
+    static func uncached(_ entry: ServerHelloRecord, cipherName: String?, cipherCode: Int?) -> [UInt8] {
+        var json = JSONWriter()
+        json.beginObject()
+        FlowJSON.serverHelloMembers(&json, entry, cipherName: cipherName, cipherCode: cipherCode)
+        return Array(json.bytes.dropFirst())
+    }
+
+    static let serverVariants: [(String, @Sendable (inout ServerHelloRecord) -> Void)] = [
+        ("version", { $0.hello.extensions.supportedVersions = nil }),
+        ("cipher suite", { $0.hello.cipherSuite = CipherSuite(rawValue: 0x1302) }),
+        ("extension types", { $0.hello.extensions.types.removeLast() }),
+        ("key share", { $0.hello.extensions.keyShareGroups = [.secp256r1] }),
+        ("alpn", { $0.hello.extensions.alpn = [Array("h2".utf8)] }),
+        ("hello retry request", { $0.hello.isHelloRetryRequest = true }),
+        ("ja3s", { $0.ja3s = nil }),
+    ]
+
+    /// A ServerHello's members are rendered once per shape: one that differs in anything
+    /// they show (or in the cipher given for the record) gets its own rendering.
+    @Test(arguments: 0..<serverVariants.count)
+    func aServerHelloDifferingInOneMemberGetsItsOwnRendering(_ index: Int) throws {
+        let base = try Self.serverEntry { _ in }
+        let variant = try Self.serverEntry(Self.serverVariants[index].1)
+        let fragments = JSONFragments()
+        func cipher(_ entry: ServerHelloRecord) -> (String, Int) {
+            (entry.hello.cipherSuite.description, Int(entry.hello.cipherSuite.rawValue))
+        }
+        let (baseName, baseCode) = cipher(base)
+        let (name, code) = cipher(variant)
+        let expected = Self.uncached(base, cipherName: baseName, cipherCode: baseCode)
+        #expect(fragments.serverHello(base, cipherName: baseName, cipherCode: baseCode) == expected)
+        let variantExpected = Self.uncached(variant, cipherName: name, cipherCode: code)
+        #expect(variantExpected != expected, "\(Self.serverVariants[index].0)")
+        #expect(
+            fragments.serverHello(variant, cipherName: name, cipherCode: code) == variantExpected,
+            "\(Self.serverVariants[index].0)")
+        #expect(fragments.serverHello(base, cipherName: baseName, cipherCode: baseCode) == expected)
+    }
+
+    /// The record's cipher (an SSL 2.0 kind, say) is part of the shape, name and code apart.
+    @Test func theCipherGivenIsPartOfTheShape() throws {
+        let entry = try Self.serverEntry { _ in }
+        let fragments = JSONFragments()
+        let suite = entry.hello.cipherSuite
+        let plain = fragments.serverHello(entry, cipherName: suite.description, cipherCode: Int(suite.rawValue))
+        let otherName = fragments.serverHello(
+            entry, cipherName: "SSL_CK_RC4_128_WITH_MD5", cipherCode: Int(suite.rawValue))
+        let otherCode = fragments.serverHello(entry, cipherName: suite.description, cipherCode: 0x010080)
+        let none = fragments.serverHello(entry, cipherName: nil, cipherCode: nil)
+        #expect(plain == Self.uncached(entry, cipherName: suite.description, cipherCode: Int(suite.rawValue)))
+        #expect(
+            otherName == Self.uncached(entry, cipherName: "SSL_CK_RC4_128_WITH_MD5", cipherCode: Int(suite.rawValue)))
+        #expect(otherCode == Self.uncached(entry, cipherName: suite.description, cipherCode: 0x010080))
+        #expect(none == Self.uncached(entry, cipherName: nil, cipherCode: nil))
+        #expect(Set([plain, otherName, otherCode, none]).count == 4)
+    }
 }
