@@ -414,17 +414,8 @@ public enum FlowJSON {
     /// One message of `messages`.
     @inline(__always)
     private static func step(_ json: inout JSONWriter, _ step: borrowing ExchangeStep) {
-        json.element("{\"frame\":")
-        json.rawInt(step.frame)
-        json.raw(",\"ts\":")
-        json.rawTime(step.timestamp)
-        // The side is one of two names: written with the keys around it as one literal.
-        switch step.from {
-        case .client: json.raw(",\"from\":\"client\",\"type\":")
-        case .server: json.raw(",\"from\":\"server\",\"type\":")
-        }
-        json.rawString(step.kind)
-        json.raw(",\"length\":", step.length)
-        json.raw("}")
+        json.message(
+            frame: step.frame, time: step.timestamp, fromClient: step.from == .client, type: step.kind,
+            length: step.length)
     }
 }

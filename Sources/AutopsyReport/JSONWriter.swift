@@ -364,7 +364,61 @@ public struct JSONWriter: ~Copyable {
         appendTime(value)
     }
 
+    /// One element of a flow's `messages`:
+    /// `{"frame":…,"ts":"…","from":"client"|"server","type":"…","length":…}`, the same bytes
+    /// as `element`, `rawInt`, `raw`, `rawTime`, `raw`, `rawString`, `raw` and `raw` give, in
+    /// room reserved once for all but the type (a flow has up to 64 of them, and each of those
+    /// calls checked the room and counted on its own).
+    public mutating func message(frame: UInt64, time: Timestamp, fromClient: Bool, type: String, length: Int) {
+        prefix(nil)
+        // The frame's 20 digits at most, the time's text, and the literals around them.
+        reserve(Self.timeTextCapacity + 80)
+        putReserved("{\"frame\":")
+        putReservedDigits(frame)
+        putReserved(",\"ts\":")
+        refreshTimeText(time)
+        Self.copy(timeText, to: base + count, count: timeTextCount)
+        count += timeTextCount
+        putReserved(fromClient ? ",\"from\":\"client\",\"type\":" : ",\"from\":\"server\",\"type\":")
+        appendQuoted(type)
+        // ",\"length\":", a sign and 19 digits, and the brace.
+        reserve(32)
+        putReserved(",\"length\":")
+        if length < 0 { putReserved("-") }
+        putReservedDigits(UInt64(length.magnitude))
+        putReserved("}")
+    }
+
+    /// Copies a literal into room already reserved.
+    @inline(__always)
+    private mutating func putReserved(_ literal: StaticString) {
+        Self.withBytes(of: literal) { bytes in
+            guard let start = bytes.baseAddress else { return }
+            Self.copy(start, to: base + count, count: bytes.count)
+            count += bytes.count
+        }
+    }
+
+    /// Writes the decimal digits of `value` into room already reserved (20 bytes at most).
+    @inline(__always)
+    private mutating func putReservedDigits(_ value: UInt64) {
+        var width = 1
+        var scale: UInt64 = 10
+        while width < 20 && value >= scale {
+            width += 1
+            scale = scale &* 10
+        }
+        Self.writeDigits(value, width: width, at: base + count)
+        count += width
+    }
+
     private mutating func appendTime(_ value: Timestamp) {
+        refreshTimeText(value)
+        put(UnsafeBufferPointer(start: timeText, count: timeTextCount))
+    }
+
+    /// Makes `timeText` the quoted text of `value` (unchanged when it is the last time written).
+    private mutating func refreshTimeText(_ value: Timestamp) {
         if value != cachedTime || timeTextCount == 0 {
             if value.seconds != cachedTime.seconds || timeTextCount == 0 {
                 var secondText: [UInt8] = [UInt8(ascii: "\"")]
@@ -380,7 +434,6 @@ public struct JSONWriter: ~Copyable {
             timeTextCount = secondTextCount + 8
             cachedTime = value
         }
-        put(UnsafeBufferPointer(start: timeText, count: timeTextCount))
     }
 
     /// Writes an array of strings.
