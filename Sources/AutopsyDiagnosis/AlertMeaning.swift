@@ -4,8 +4,7 @@ import AutopsyTLS
 enum AlertMeaning {
     /// "fatal alert unknown_ca (48)".
     static func name(_ alert: AlertMessage) -> String {
-        let line: TextLine =
-            "\(alert.level.description) alert \(alert.description.description) (\(alert.description.rawValue))"
+        let line: TextLine = "\(alert: alert)"
         return line.text
     }
 

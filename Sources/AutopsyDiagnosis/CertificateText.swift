@@ -9,10 +9,10 @@ public enum CertificateText {
         let line: TextLine
         switch finding.kind {
         case .unparseable(let reason): line = "\(which) does not parse: \(reason)"
-        case .expired(let notAfter): line = "\(which) expired at \(TimeFormat.rfc3339Seconds(notAfter))"
-        case .notYetValid(let notBefore): line = "\(which) is not valid before \(TimeFormat.rfc3339Seconds(notBefore))"
+        case .expired(let notAfter): line = "\(which) expired at \(seconds: notAfter)"
+        case .notYetValid(let notBefore): line = "\(which) is not valid before \(seconds: notBefore)"
         case .expiringSoon(let notAfter, let days):
-            line = "\(which) expires in \(counted(days, "day")), at \(TimeFormat.rfc3339Seconds(notAfter))"
+            line = "\(which) expires in \(counted(days, "day")), at \(seconds: notAfter)"
         case .sha1Signature: line = "\(which) is signed with SHA-1"
         case .md5Signature: line = "\(which) is signed with MD5"
         case .weakRSA(let bits): line = "\(which) has a \(bits)-bit RSA key"

@@ -50,18 +50,26 @@ extension FlowRecord {
                 "frame \(alert.frame): the \(alert.from.rawValue) sent an encrypted alert (\(alert.encryptedLength ?? 0) bytes)"
             return line.text
         }
-        let step = alert.stage == "client_hello" ? " right after the ClientHello" : " after " + alert.stage
         let line: TextLine =
-            "frame \(alert.frame): the \(alert.from.rawValue) sent \(AlertMeaning.name(message))\(step)"
+            alert.stage == "client_hello"
+            ? "frame \(alert.frame): the \(alert.from.rawValue) sent \(alert: message) right after the ClientHello"
+            : "frame \(alert.frame): the \(alert.from.rawValue) sent \(alert: message) after \(alert.stage)"
         return line.text
     }
 
     /// "frame 4: the client offered TLS 1.2, TLS 1.1".
     var offerEvidence: String? {
         guard let hello = clientHello else { return nil }
-        let versions = hello.hello.offeredVersions.map(\.description).joined(separator: ", ")
-        let line: TextLine = "frame \(hello.frame): the client offered \(versions)"
-        return line.text
+        // The versions written into the line one by one, not joined into a string first.
+        var line = TextLine.Interpolation(literalCapacity: 40, interpolationCount: 4)
+        line.appendLiteral("frame ")
+        line.appendInterpolation(hello.frame)
+        line.appendLiteral(": the client offered ")
+        for (index, version) in hello.hello.offeredVersions.enumerated() {
+            if index > 0 { line.appendLiteral(", ") }
+            line.appendInterpolation(version.description)
+        }
+        return TextLine(stringInterpolation: line).text
     }
 }
 

@@ -1,5 +1,6 @@
 import AutopsyFlow
 import AutopsyPackets
+import AutopsyTLS
 
 /// A line of diagnosis text, written as an interpolated literal but built as bytes in room
 /// reserved for the whole line: `let line: TextLine = "frame \(frame): the \(side) sent …"`,
@@ -64,6 +65,22 @@ struct TextLine: ExpressibleByStringInterpolation {
         /// An address's text (`description`), copied from where `withText` writes it.
         mutating func appendInterpolation(_ address: IPAddress) {
             address.withText { bytes.append(contentsOf: $0) }
+        }
+
+        /// A capture or certificate time to the second (`TimeFormat.rfc3339Seconds`), written
+        /// into the line.
+        mutating func appendInterpolation(seconds time: Timestamp) {
+            TimeFormat.appendRFC3339Seconds(time, to: &bytes)
+        }
+
+        /// "fatal alert handshake_failure (40)" (`AlertMeaning.name`).
+        mutating func appendInterpolation(alert message: AlertMessage) {
+            append(message.level.description)
+            append(" alert ")
+            append(message.description.description)
+            append(" (")
+            appendInterpolation(message.description.rawValue)
+            append(")")
         }
 
         /// An endpoint as clients take it: "10.0.0.2:443", "[2001:db8::2]:443".

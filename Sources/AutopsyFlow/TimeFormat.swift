@@ -16,9 +16,14 @@ public enum TimeFormat {
     public static func rfc3339Seconds(_ time: Timestamp) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(20)
+        appendRFC3339Seconds(time, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `rfc3339Seconds(time)` as UTF-8, with no intermediate string.
+    public static func appendRFC3339Seconds(_ time: Timestamp, to bytes: inout [UInt8]) {
         appendDateAndClock(civilParts(time.seconds), to: &bytes)
         bytes.append(UInt8(ascii: "Z"))
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `HH:MM:SS.mmm` in UTC, for the text report.

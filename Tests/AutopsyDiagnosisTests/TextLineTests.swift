@@ -3,6 +3,7 @@ import AutopsyPackets
 import Testing
 
 @testable import AutopsyDiagnosis
+@testable import AutopsyTLS
 
 /// `TextLine` builds the same text as `String`'s own interpolation.
 @Suite struct TextLineTests {
@@ -67,5 +68,25 @@ import Testing
         let frame = 12
         evidence.append(line: "frame \(frame): second")
         #expect(evidence == ["first", "frame 12: second"])
+    }
+
+    /// Times to the second and alerts as `TimeFormat` and `AlertMeaning` spell them.
+    @Test func timesAndAlertsAsTheirOwnTexts() {
+        let times = [
+            Timestamp(seconds: 0, nanoseconds: 0), Timestamp(seconds: 1_704_067_199, nanoseconds: 999_999_999),
+            Timestamp(seconds: -86_401, nanoseconds: 0), Timestamp(seconds: 253_402_300_800, nanoseconds: 0),
+        ]
+        for time in times {
+            let line: TextLine = "at \(seconds: time)."
+            #expect(line.text == "at " + TimeFormat.rfc3339Seconds(time) + ".")
+        }
+        let leap: TextLine = "\(seconds: Timestamp(seconds: 951_782_400, nanoseconds: 0))"
+        #expect(leap.text == "2000-02-29T00:00:00Z")
+        let alert = AlertMessage(level: AlertLevel(rawValue: 2), description: AlertDescription(rawValue: 40))
+        let line: TextLine = "sent \(alert: alert)"
+        #expect(line.text == "sent fatal alert handshake_failure (40)")
+        let unknown = AlertMessage(level: AlertLevel(rawValue: 9), description: AlertDescription(rawValue: 250))
+        let odd: TextLine = "\(alert: unknown)"
+        #expect(odd.text == "\(unknown.level.description) alert \(unknown.description.description) (250)")
     }
 }

@@ -11,10 +11,10 @@ struct HandshakeFailureRule: DiagnosisRule {
             var evidence = [flow.alertEvidence(alert)]
             if let offer = flow.offerEvidence { evidence.append(offer) }
             return make(
-                "The \(alert.from.rawValue) aborted the handshake with \(AlertMeaning.name(message)), and nothing in the capture says more precisely why.",
+                "The \(alert.from.rawValue) aborted the handshake with \(alert: message), and nothing in the capture says more precisely why.",
                 evidence: evidence,
                 remedy:
-                    "Look at the \(alert.from.rawValue == "server" ? "server's" : "client's") TLS logs around \(TimeFormat.rfc3339Seconds(alert.timestamp)) (the alert, frame \(alert.frame)); compare this flow's ClientHello with one that succeeds.",
+                    "Look at the \(alert.from.rawValue == "server" ? "server's" : "client's") TLS logs around \(seconds: alert.timestamp) (the alert, frame \(alert.frame)); compare this flow's ClientHello with one that succeeds.",
                 check: flow.opensslCheck())
         }
         guard let alert = flow.alerts.first(where: \.isEncrypted) else { return nil }
