@@ -98,6 +98,9 @@ public final class JSONFragments {
     /// Certificate objects by the certificate's SHA-256 (the summary is made from the DER
     /// alone, so one fingerprint always renders the same).
     private var certificates: [String: [UInt8]] = [:]
+    /// The certificates rendered last, by fingerprint, tried before `certificates`: a chain's
+    /// fingerprints are compared (the same text, mostly the same storage) instead of hashed.
+    private var recentCertificates = RecentEntries<String, [UInt8]>()
     /// Chain-check findings, by the findings.
     private var findings: [[CertificateFinding]: [UInt8]] = [:]
     private var writer = JSONWriter()
@@ -149,11 +152,18 @@ public final class JSONFragments {
     /// A certificate's object, braces included.
     func certificate(_ summary: borrowing CertificateSummary) -> [UInt8] {
         // Looked up before the closure that renders a new one: capturing the summary copied it.
-        if let known = certificates[summary.sha256] { return known }
-        let fresh = copy summary
-        return Self.kept(&certificates, fresh.sha256, capacity, &writer, members: false) {
-            FlowJSON.certificate(&$0, fresh)
+        if let recent = recentCertificates.value(where: { $0 == summary.sha256 }) { return recent }
+        let rendered: [UInt8]
+        if let known = certificates[summary.sha256] {
+            rendered = known
+        } else {
+            let fresh = copy summary
+            rendered = Self.kept(&certificates, fresh.sha256, capacity, &writer, members: false) {
+                FlowJSON.certificate(&$0, fresh)
+            }
         }
+        recentCertificates.insert(summary.sha256, rendered)
+        return rendered
     }
 
     /// The rendering kept under `key`, or `render`'s, then kept: members (written in an

@@ -2,9 +2,11 @@ import AutopsyFlow
 import AutopsyPackets
 import AutopsyTLS
 import AutopsyTestSupport
+import Foundation
 import Testing
 
 @testable import AutopsyReport
+@testable import AutopsyX509
 
 /// The hello lists a line holds are rendered once per distinct set of lists; a recent one is
 /// found by comparing the hello in place (`HelloLists.matches`). A hello that differs from a
@@ -121,5 +123,33 @@ import Testing
         #expect(otherCode == Self.uncached(entry, cipherName: suite.description, cipherCode: 0x010080))
         #expect(none == Self.uncached(entry, cipherName: nil, cipherCode: nil))
         #expect(Set([plain, otherName, otherCode, none]).count == 4)
+    }
+
+    static func summary(_ number: Int) -> CertificateSummary {
+        var summary = CertificateSummary(sha256: String(format: "%064x", number), parseError: "")
+        summary.parseError = nil
+        summary.subject = "CN=server-\(number).example"
+        summary.issuer = "CN=Example CA \(number % 3)"
+        summary.sanDNS = ["server-\(number).example"]
+        return summary
+    }
+
+    static func uncached(_ summary: CertificateSummary) -> [UInt8] {
+        var json = JSONWriter()
+        FlowJSON.certificate(&json, summary)
+        return json.bytes
+    }
+
+    /// A certificate's object is the same whether rendered now, found among the recent ones,
+    /// or found in the table after the recent ones moved on (twelve fingerprints, in turn).
+    @Test func certificatesFoundRecentlyOrInTheTableRenderTheSame() {
+        let fragments = JSONFragments()
+        let summaries = (0..<12).map(Self.summary)
+        for round in 0..<3 {
+            for summary in summaries + summaries.prefix(3) {
+                #expect(fragments.certificate(summary) == Self.uncached(summary), "round \(round)")
+            }
+        }
+        #expect(Self.uncached(summaries[0]) != Self.uncached(summaries[1]))
     }
 }
