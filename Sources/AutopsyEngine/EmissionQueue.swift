@@ -50,19 +50,23 @@ struct EmissionQueue {
             self.line = line
         }
 
-        var record: FlowRecord {
-            var record = FlowRecord(
-                sequence: sequence, firstTimestamp: firstTimestamp, firstFrame: firstFrame, client: client,
-                server: server, vlan: vlan)
+        /// Makes `record` (a record whose other fields were never set) this entry's record:
+        /// the fields a caller may read, and the line.
+        func fill(_ record: inout FlowRecord) {
+            record.sequence = sequence
             record.id = id
+            record.firstTimestamp = firstTimestamp
+            record.lastTimestamp = lastTimestamp
+            record.firstFrame = firstFrame
+            record.lastFrame = lastFrame
+            record.client = client
+            record.server = server
+            record.vlan = vlan
             record.outcome = outcome
             record.established = established
             record.resumed = resumed
-            record.lastTimestamp = lastTimestamp
-            record.lastFrame = lastFrame
             record.diagnoses = diagnoses
             record.renderedJSON = RenderedJSON(line: line)
-            return record
         }
     }
 
@@ -71,15 +75,6 @@ struct EmissionQueue {
         /// A record not rendered ahead (text output), whole: one reference to its box.
         case whole(FlowRecord)
         case compact(Compact)
-
-        /// Hands the record to `emit`, if the flow is reported.
-        func emit(_ emit: (FlowRecord) -> Void) {
-            switch self {
-            case .unreported: return
-            case .whole(let record): emit(record)
-            case .compact(let compact): emit(compact.record)
-            }
-        }
 
         var bytes: Int {
             if case .compact(let compact) = self { return compact.line.count }
@@ -100,10 +95,28 @@ struct EmissionQueue {
     private(set) var reportedLate = 0
     let maxWaiting: Int
     let maxWaitingBytes: Int
+    /// The record a compact entry is handed out as, its fields overwritten entry after entry:
+    /// building a whole record per entry, then tearing it down, cost more than the rest of the
+    /// entry's way through the queue. A caller that keeps a record it was handed keeps its own
+    /// copy (the next entry's fields go into a box of the shell's own).
+    private var shell = FlowRecord(
+        sequence: 0, firstTimestamp: .zero, firstFrame: 0, client: Endpoint(ip: IPAddress(ipv4: 0), port: 0),
+        server: Endpoint(ip: IPAddress(ipv4: 0), port: 0), vlan: [])
 
     init(maxWaiting: Int, maxWaitingBytes: Int = 6 << 20) {
         self.maxWaiting = maxWaiting
         self.maxWaitingBytes = maxWaitingBytes
+    }
+
+    /// Hands a waiting entry's record to `emit`, if the flow is reported.
+    private mutating func hand(_ pending: Pending, _ emit: (FlowRecord) -> Void) {
+        switch pending {
+        case .unreported: return
+        case .whole(let record): emit(record)
+        case .compact(let compact):
+            compact.fill(&shell)
+            emit(shell)
+        }
     }
 
     /// Records that flow `id` ended and is reported with `record`.
@@ -145,7 +158,7 @@ struct EmissionQueue {
     mutating func flush(through lastID: Int, _ emit: (FlowRecord) -> Void) {
         var id = nextID
         while waitingCount > 0 {
-            take(id)?.emit(emit)
+            if let entry = take(id) { hand(entry, emit) }
             id += 1
         }
         entries.removeAll()
@@ -157,7 +170,7 @@ struct EmissionQueue {
     private mutating func drain(_ emit: (FlowRecord) -> Void) {
         while let entry = take(nextID) {
             waitingBytes -= entry.bytes
-            entry.emit(emit)
+            hand(entry, emit)
             nextID += 1
         }
     }

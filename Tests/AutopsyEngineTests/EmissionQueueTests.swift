@@ -53,6 +53,34 @@ import Testing
             #expect(record.diagnoses.first?.summary == "flow \(record.id)")
             #expect(record.vlan == [record.id] && record.client.port == UInt16(1000 + record.id))
             #expect((record.renderedJSON?.line != nil) == (record.id % 3 == 0))
+            #expect(record.sequence == UInt64(record.id) && record.firstTimestamp.seconds == Int64(record.id))
+            if let line = record.renderedJSON?.line { #expect(line.bytes == Array("{\"id\":\(record.id)}".utf8)) }
+        }
+    }
+
+    /// Records that waited as their lines are handed out in one record whose fields are
+    /// overwritten entry after entry: a caller that reads each as it comes, without keeping
+    /// it, reads each entry's own fields, and a caller that keeps them keeps each its own.
+    @Test func compactEntriesReadAsTheyComeAndKept() {
+        var queue = EmissionQueue(maxWaiting: 1_000)
+        var read: [(id: Int, summary: String?, line: [UInt8]?, vlan: [Int])] = []
+        var kept: [FlowRecord] = []
+        for id in (1...60).reversed() {
+            queue.finished(id, Self.record(id, rendered: true)) { record in
+                read.append((record.id, record.diagnoses.first?.summary, record.renderedJSON?.line?.bytes, record.vlan))
+                if record.id % 2 == 0 { kept.append(record) }
+            }
+        }
+        queue.flush(through: 60) { _ in }
+        #expect(read.map(\.id) == Array(1...60))
+        for entry in read {
+            #expect(entry.summary == "flow \(entry.id)" && entry.vlan == [entry.id])
+            #expect(entry.line == Array("{\"id\":\(entry.id)}".utf8))
+        }
+        #expect(kept.map(\.id) == Array(stride(from: 2, through: 60, by: 2)))
+        for record in kept {
+            #expect(record.diagnoses.first?.summary == "flow \(record.id)")
+            #expect(record.renderedJSON?.line?.bytes == Array("{\"id\":\(record.id)}".utf8))
         }
     }
 
