@@ -277,7 +277,8 @@ public struct PatternFinder {
             tally.minutes.append(MinuteCount(minute: minute, flows: 1, failed: failed ? 1 : 0))
             minutesHeld += 1
         }
-        stored[position] = tally
+        // Put back by swapping, as it was taken out: an assignment copied it, then destroyed the copy.
+        swap(&tally, &stored[position])
     }
 
     /// Where a server counts each attribute's value (`keys`, by attribute code): its count,
