@@ -377,18 +377,27 @@ public enum FlowJSON {
         json.endArray()
     }
 
-    /// `"tcp":{…}`: a fixed shape, written in runs (the same bytes as beginObject, five
-    /// bools, two ints, endObject).
-    private static func tcp(_ json: inout JSONWriter, _ tcp: TCPFacts) {
-        json.element("\"tcp\":{")
-        json.raw("\"syn\":", tcp.syn)
-        json.raw(",\"client_rst\":", tcp.clientRST)
-        json.raw(",\"server_rst\":", tcp.serverRST)
-        json.raw(",\"client_fin\":", tcp.clientFIN)
-        json.raw(",\"server_fin\":", tcp.serverFIN)
-        json.raw(",\"gaps\":", tcp.gaps)
+    /// `"tcp":{…}`: a fixed shape (the same bytes as beginObject, five bools, two ints,
+    /// endObject). Its five flags are spelled in one of 32 ways, each made once
+    /// (`tcpFlags`), up to the gaps' count.
+    static func tcp(_ json: inout JSONWriter, _ tcp: TCPFacts) {
+        let flags =
+            (tcp.syn ? 1 : 0) | (tcp.clientRST ? 2 : 0) | (tcp.serverRST ? 4 : 0) | (tcp.clientFIN ? 8 : 0)
+            | (tcp.serverFIN ? 16 : 0)
+        json.element(copying: tcpFlags[flags & 31])
+        json.rawInt(tcp.gaps)
         json.raw(",\"retransmissions\":", tcp.retransmissions)
         json.raw("}")
+    }
+
+    /// `"tcp":{"syn":…,"server_fin":…,"gaps":` for each of the five flags' values (bit 0
+    /// `syn` to bit 4 `server_fin`).
+    static let tcpFlags: [[UInt8]] = (0..<32).map { flags in
+        func flag(_ bit: Int) -> String { flags & (1 << bit) != 0 ? "true" : "false" }
+        let text =
+            "\"tcp\":{\"syn\":\(flag(0)),\"client_rst\":\(flag(1)),\"server_rst\":\(flag(2)),"
+            + "\"client_fin\":\(flag(3)),\"server_fin\":\(flag(4)),\"gaps\":"
+        return Array(text.utf8)
     }
 
     private static func plaintext(_ json: inout JSONWriter, _ record: FlowRecord) {

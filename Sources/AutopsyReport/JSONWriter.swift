@@ -288,6 +288,12 @@ public struct JSONWriter: ~Copyable {
         raw(literal)
     }
 
+    /// `element` for text held in an array (made once, reused line after line), copied.
+    public mutating func element(copying text: [UInt8]) {
+        prefix(nil)
+        put(text)
+    }
+
     /// Appends text that is JSON as it stands, inside an element begun with `element`.
     public mutating func raw(_ literal: StaticString) {
         appendLiteral(literal)
