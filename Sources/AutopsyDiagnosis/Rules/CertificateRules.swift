@@ -209,7 +209,7 @@ struct ClientClockSkewRule: DiagnosisRule {
         if let notBefore = leaf.notBefore, let notAfter = leaf.notAfter {
             lines.append(
                 line:
-                    "the leaf is valid from \(TimeFormat.rfc3339Seconds(notBefore)) to \(TimeFormat.rfc3339Seconds(notAfter)), and the capture time is \(flow.judgedAt)"
+                    "the leaf is valid from \(seconds: notBefore) to \(seconds: notAfter), and the capture time is \(flow.judgedAt)"
             )
         }
         if acceptedElsewhere { lines.append("other clients accepted the same certificate in this capture") }
