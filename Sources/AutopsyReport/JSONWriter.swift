@@ -408,12 +408,7 @@ public struct JSONWriter: ~Copyable {
     /// Writes the decimal digits of `value` into room already reserved (20 bytes at most).
     @inline(__always)
     private mutating func putReservedDigits(_ value: UInt64) {
-        var width = 1
-        var scale: UInt64 = 10
-        while width < 20 && value >= scale {
-            width += 1
-            scale = scale &* 10
-        }
+        let width = Self.digitCount(value)
         Self.writeDigits(value, width: width, at: base + count)
         count += width
     }
@@ -541,13 +536,19 @@ public struct JSONWriter: ~Copyable {
     private mutating func appendDecimal(_ value: Int64) {
         if value < 0 { put(UInt8(ascii: "-")) }
         let magnitude = value.magnitude
+        appendDigits(magnitude, width: Self.digitCount(magnitude))
+    }
+
+    /// The decimal digits `value` takes (1 to 20).
+    @inline(__always)
+    static func digitCount(_ value: UInt64) -> Int {
         var width = 1
         var scale: UInt64 = 10
-        while width < 20 && magnitude >= scale {
+        while width < 20 && value >= scale {
             width += 1
             scale = scale &* 10
         }
-        appendDigits(magnitude, width: width)
+        return width
     }
 
     /// Appends the last `width` decimal digits of `value`, with leading zeros.
