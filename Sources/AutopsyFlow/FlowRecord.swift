@@ -16,89 +16,96 @@ public struct Endpoint: Sendable, Hashable {
     }
 }
 
-/// A value in a box its copies share, copied when one of them changes it (copy on write).
-@propertyWrapper public struct CopyOnWrite<Value: Sendable>: Sendable {
-    /// The box: changed only while uniquely referenced, so sharing it between threads is safe.
-    @usableFromInline final class Box: @unchecked Sendable {
-        @usableFromInline var value: Value
-        @usableFromInline init(_ value: Value) { self.value = value }
+/// The ClientHello facts of the flow record (`shared/spec/flow-record.md`, `client_hello`).
+public struct ClientHelloRecord: Sendable, Hashable {
+    /// The facts, in a box the record's copies share until one of them changes a fact
+    /// (`CopyOnWrite`): a hello holds a score of arrays, and the report, the diagnoses and
+    /// the pattern counts each take a copy of the hello's record, one retain instead of one
+    /// per array and string. Records are equal, and hash alike, when their facts are.
+    @usableFromInline var storage: CopyOnWrite<Fields>
+
+    /// Frame that completed the message.
+    @inlinable public var frame: UInt64 {
+        _read { yield storage.box.value.frame }
+        set {
+            storage.makeUnique()
+            storage.box.value.frame = newValue
+        }
     }
-
-    @usableFromInline var box: Box
-
-    /// Boxes `wrappedValue`.
-    public init(wrappedValue: Value) { box = Box(wrappedValue) }
-
-    /// The value, read in place, and copied first when changed while shared.
-    @inlinable public var wrappedValue: Value {
-        _read { yield box.value }
-        _modify {
-            makeUnique()
-            yield &box.value
+    /// Capture time of that frame.
+    @inlinable public var timestamp: Timestamp {
+        _read { yield storage.box.value.timestamp }
+        set {
+            storage.makeUnique()
+            storage.box.value.timestamp = newValue
+        }
+    }
+    /// Version in the header of the record that carried it.
+    @inlinable public var recordVersion: ProtocolVersion {
+        _read { yield storage.box.value.recordVersion }
+        set {
+            storage.makeUnique()
+            storage.box.value.recordVersion = newValue
+        }
+    }
+    /// The parsed hello.
+    @inlinable public var hello: ClientHello {
+        _read { yield storage.box.value.hello }
+        set {
+            storage.makeUnique()
+            storage.box.value.hello = newValue
+        }
+    }
+    /// JA3 fingerprint (MD5 of `ja3String`), when computed.
+    @inlinable public var ja3: String? {
+        _read { yield storage.box.value.ja3 }
+        set {
+            storage.makeUnique()
+            storage.box.value.ja3 = newValue
+        }
+    }
+    /// JA3 input string.
+    @inlinable public var ja3String: String? {
+        _read { yield storage.box.value.ja3String }
+        set {
+            storage.makeUnique()
+            storage.box.value.ja3String = newValue
+        }
+    }
+    /// JA4 fingerprint, when computed.
+    @inlinable public var ja4: String? {
+        _read { yield storage.box.value.ja4 }
+        set {
+            storage.makeUnique()
+            storage.box.value.ja4 = newValue
         }
     }
 
-    /// Makes the box this wrapper's alone (copied when shared), before its value is changed
-    /// in place through `box.value` (what `FlowRecord`'s field accessors do: one accessor per
-    /// field, rather than one nested in another, whose frame would not fit its caller's room).
-    @inlinable mutating func makeUnique() {
-        if !isKnownUniquelyReferenced(&box) { copyBox() }
+    /// The stored facts (the properties above read and change them).
+    @usableFromInline struct Fields: Sendable, Hashable {
+        @usableFromInline var frame: UInt64
+        @usableFromInline var timestamp: Timestamp
+        @usableFromInline var recordVersion: ProtocolVersion
+        @usableFromInline var hello: ClientHello
+        @usableFromInline var ja3: String?
+        @usableFromInline var ja3String: String?
+        @usableFromInline var ja4: String?
+
+        @usableFromInline init(frame: UInt64, timestamp: Timestamp, recordVersion: ProtocolVersion, hello: ClientHello)
+        {
+            self.frame = frame
+            self.timestamp = timestamp
+            self.recordVersion = recordVersion
+            self.hello = hello
+        }
     }
-
-    /// Gives this wrapper a box of its own. Out of line: a copy of the value inside the
-    /// accessor makes the accessor's frame too large for its caller's room (the values boxed
-    /// are large), so every change through a call would allocate the frame.
-    @usableFromInline @inline(never) mutating func copyBox() {
-        box = Box(box.value)
-    }
-
-    /// Whether two wrappers share one box (then their values are equal).
-    @inlinable func sharesBox(with other: CopyOnWrite) -> Bool { box === other.box }
-}
-
-/// The ClientHello facts of the flow record (`shared/spec/flow-record.md`, `client_hello`).
-public struct ClientHelloRecord: Sendable, Hashable {
-    /// Frame that completed the message.
-    public var frame: UInt64
-    /// Capture time of that frame.
-    public var timestamp: Timestamp
-    /// Version in the header of the record that carried it.
-    public var recordVersion: ProtocolVersion
-    /// The parsed hello, in a box its copies share: a hello holds a score of arrays, and the
-    /// report, the diagnoses and the pattern counts each take a copy of the hello's record.
-    @CopyOnWrite public var hello: ClientHello
-    /// JA3 fingerprint (MD5 of `ja3String`), when computed.
-    public var ja3: String?
-    /// JA3 input string.
-    public var ja3String: String?
-    /// JA4 fingerprint, when computed.
-    public var ja4: String?
 
     /// Creates the record part.
     public init(frame: UInt64, timestamp: Timestamp, recordVersion: ProtocolVersion, hello: ClientHello) {
-        self.frame = frame
-        self.timestamp = timestamp
-        self.recordVersion = recordVersion
-        self.hello = hello
+        storage = CopyOnWrite(
+            wrappedValue: Fields(frame: frame, timestamp: timestamp, recordVersion: recordVersion, hello: hello))
     }
 
-    /// Records are equal when their facts are (the hello's included, not its box).
-    public static func == (lhs: ClientHelloRecord, rhs: ClientHelloRecord) -> Bool {
-        lhs.frame == rhs.frame && lhs.timestamp == rhs.timestamp && lhs.recordVersion == rhs.recordVersion
-            && (lhs._hello.sharesBox(with: rhs._hello) || lhs.hello == rhs.hello) && lhs.ja3 == rhs.ja3
-            && lhs.ja3String == rhs.ja3String && lhs.ja4 == rhs.ja4
-    }
-
-    /// Hashes the facts `==` compares.
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(frame)
-        hasher.combine(timestamp)
-        hasher.combine(recordVersion)
-        hasher.combine(hello)
-        hasher.combine(ja3)
-        hasher.combine(ja3String)
-        hasher.combine(ja4)
-    }
 }
 
 extension ClientHelloRecord {
@@ -118,57 +125,88 @@ extension ClientHelloRecord {
         } else {
             (ja3String, ja3, ja4) = (JA3.string(hello), JA3.hash(hello), JA4.fingerprint(hello))
         }
-        self.init(frame: frame, timestamp: timestamp, recordVersion: recordVersion, hello: hello)
-        self.ja3String = ja3String
-        self.ja3 = ja3
-        self.ja4 = ja4
+        var fields = Fields(frame: frame, timestamp: timestamp, recordVersion: recordVersion, hello: hello)
+        fields.ja3String = ja3String
+        fields.ja3 = ja3
+        fields.ja4 = ja4
+        storage = CopyOnWrite(wrappedValue: fields)
     }
 }
 
 /// The ServerHello (or HelloRetryRequest) facts of the flow record.
 public struct ServerHelloRecord: Sendable, Hashable {
+    /// The facts, in a box the record's copies share (as `ClientHelloRecord`'s).
+    @usableFromInline var storage: CopyOnWrite<Fields>
+
     /// Frame that completed the message.
-    public var frame: UInt64
+    @inlinable public var frame: UInt64 {
+        _read { yield storage.box.value.frame }
+        set {
+            storage.makeUnique()
+            storage.box.value.frame = newValue
+        }
+    }
     /// Capture time of that frame.
-    public var timestamp: Timestamp
-    /// The parsed hello, in a box its copies share (as `ClientHelloRecord.hello`).
-    @CopyOnWrite public var hello: ServerHello
+    @inlinable public var timestamp: Timestamp {
+        _read { yield storage.box.value.timestamp }
+        set {
+            storage.makeUnique()
+            storage.box.value.timestamp = newValue
+        }
+    }
+    /// The parsed hello.
+    @inlinable public var hello: ServerHello {
+        _read { yield storage.box.value.hello }
+        set {
+            storage.makeUnique()
+            storage.box.value.hello = newValue
+        }
+    }
     /// JA3S fingerprint, when computed.
-    public var ja3s: String?
+    @inlinable public var ja3s: String? {
+        _read { yield storage.box.value.ja3s }
+        set {
+            storage.makeUnique()
+            storage.box.value.ja3s = newValue
+        }
+    }
     /// JA3S input string.
-    public var ja3sString: String?
+    @inlinable public var ja3sString: String? {
+        _read { yield storage.box.value.ja3sString }
+        set {
+            storage.makeUnique()
+            storage.box.value.ja3sString = newValue
+        }
+    }
+
+    /// The stored facts (the properties above read and change them).
+    @usableFromInline struct Fields: Sendable, Hashable {
+        @usableFromInline var frame: UInt64
+        @usableFromInline var timestamp: Timestamp
+        @usableFromInline var hello: ServerHello
+        @usableFromInline var ja3s: String?
+        @usableFromInline var ja3sString: String?
+
+        @usableFromInline init(frame: UInt64, timestamp: Timestamp, hello: ServerHello) {
+            self.frame = frame
+            self.timestamp = timestamp
+            self.hello = hello
+        }
+    }
 
     /// Creates the record part.
     public init(frame: UInt64, timestamp: Timestamp, hello: ServerHello) {
-        self.frame = frame
-        self.timestamp = timestamp
-        self.hello = hello
+        storage = CopyOnWrite(wrappedValue: Fields(frame: frame, timestamp: timestamp, hello: hello))
     }
 
     /// The record part with its JA3S.
     init(frame: UInt64, timestamp: Timestamp, hello: consuming ServerHello, _ prints: FingerprintCache.Server) {
-        self.frame = frame
-        self.timestamp = timestamp
-        self.hello = hello
-        ja3s = prints.ja3s
-        ja3sString = prints.ja3sString
+        var fields = Fields(frame: frame, timestamp: timestamp, hello: hello)
+        fields.ja3s = prints.ja3s
+        fields.ja3sString = prints.ja3sString
+        storage = CopyOnWrite(wrappedValue: fields)
     }
 
-    /// Records are equal when their facts are (the hello's included, not its box).
-    public static func == (lhs: ServerHelloRecord, rhs: ServerHelloRecord) -> Bool {
-        lhs.frame == rhs.frame && lhs.timestamp == rhs.timestamp
-            && (lhs._hello.sharesBox(with: rhs._hello) || lhs.hello == rhs.hello) && lhs.ja3s == rhs.ja3s
-            && lhs.ja3sString == rhs.ja3sString
-    }
-
-    /// Hashes the facts `==` compares.
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(frame)
-        hasher.combine(timestamp)
-        hasher.combine(hello)
-        hasher.combine(ja3s)
-        hasher.combine(ja3sString)
-    }
 }
 
 /// An alert seen on the wire, with who sent it and when.
@@ -371,7 +409,8 @@ public struct FlowRecord: Sendable, Hashable, CustomDebugStringConvertible {
     }
 
     /// The fields, in a box its copies share until one of them changes a field
-    /// (`CopyOnWrite`, as a hello's record keeps its hello).
+    /// (`CopyOnWrite`, as a hello's record keeps its facts). Records are equal, and hash
+    /// alike, when their fields are (`CopyOnWrite`'s equality: at once for one box).
     @usableFromInline var storage: CopyOnWrite<Fields>
 
     /// The fields, read in place, and changed in place once the box is this record's alone.
@@ -382,14 +421,6 @@ public struct FlowRecord: Sendable, Hashable, CustomDebugStringConvertible {
             yield &storage.box.value
         }
     }
-
-    /// Records are equal when their fields are (the same box, or equal ones).
-    public static func == (lhs: FlowRecord, rhs: FlowRecord) -> Bool {
-        lhs.storage.sharesBox(with: rhs.storage) || lhs.fields == rhs.fields
-    }
-
-    /// Hashes the fields, as `==` compares them.
-    public func hash(into hasher: inout Hasher) { fields.hash(into: &hasher) }
 
     /// The fields, as test failures and debuggers show a record (not its box).
     public var debugDescription: String {

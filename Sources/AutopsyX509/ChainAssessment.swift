@@ -86,51 +86,156 @@ public enum ChainOrder: Sendable, Hashable {
 
 /// Everything the checks say about one chain, judged at one capture time.
 public struct ChainAssessment: Sendable, Hashable {
+    /// The facts, in a box the assessment's copies share until one of them changes a fact
+    /// (`CopyOnWrite`, as `CertificateSummary`): the record, the diagnoses and the report
+    /// each take a copy of a flow's assessment, a dozen strings and lists. Assessments are
+    /// equal, and hash alike, when their facts are.
+    @usableFromInline var storage: CopyOnWrite<Fields>
+
     /// The time the chain was judged at: the capture timestamp of the flow.
-    public var time: Timestamp
+    @inlinable public var time: Timestamp {
+        _read { yield storage.box.value.time }
+        set {
+            storage.makeUnique()
+            storage.box.value.time = newValue
+        }
+    }
     /// The name checked (SNI, or the server IP as text), if any.
-    public var name: String?
+    @inlinable public var name: String? {
+        _read { yield storage.box.value.name }
+        set {
+            storage.makeUnique()
+            storage.box.value.name = newValue
+        }
+    }
     /// One summary per sent certificate, in sent order.
-    public var certificates: [CertificateSummary]
+    @inlinable public var certificates: [CertificateSummary] {
+        _read { yield storage.box.value.certificates }
+        set {
+            storage.makeUnique()
+            storage.box.value.certificates = newValue
+        }
+    }
     /// Per-certificate findings, by position, failures and warnings alike.
-    public var findings: [CertificateFinding]
+    @inlinable public var findings: [CertificateFinding] {
+        _read { yield storage.box.value.findings }
+        set {
+            storage.makeUnique()
+            storage.box.value.findings = newValue
+        }
+    }
     /// How each sent certificate links to its issuer.
-    public var links: [ChainLink]
+    @inlinable public var links: [ChainLink] {
+        _read { yield storage.box.value.links }
+        set {
+            storage.makeUnique()
+            storage.box.value.links = newValue
+        }
+    }
     /// The positions from the leaf up, following issuers among the sent certificates.
-    public var path: [Int]
+    @inlinable public var path: [Int] {
+        _read { yield storage.box.value.path }
+        set {
+            storage.makeUnique()
+            storage.box.value.path = newValue
+        }
+    }
     /// Whether each certificate's issuer is the next one.
-    public var order: ChainOrder
+    @inlinable public var order: ChainOrder {
+        _read { yield storage.box.value.order }
+        set {
+            storage.makeUnique()
+            storage.box.value.order = newValue
+        }
+    }
     /// The issuer name the chain stops at, when the top of the leaf's path is not self-signed,
     /// its issuer was not sent, and no trust anchor has that name: an intermediate (or a root
     /// unknown here) is missing.
-    public var missingIntermediate: String?
+    @inlinable public var missingIntermediate: String? {
+        _read { yield storage.box.value.missingIntermediate }
+        set {
+            storage.makeUnique()
+            storage.box.value.missingIntermediate = newValue
+        }
+    }
     /// The subject of the self-signed certificate the chain ends at, when it is not a trust anchor
     /// (a private or unknown root, or a self-signed leaf).
-    public var untrustedRoot: String?
+    @inlinable public var untrustedRoot: String? {
+        _read { yield storage.box.value.untrustedRoot }
+        set {
+            storage.makeUnique()
+            storage.box.value.untrustedRoot = newValue
+        }
+    }
     /// swift-certificates' `Verifier` with `RFC5280Policy` at the capture time built a chain to a
     /// trust anchor: signatures, basic and name constraints and validity all hold.
-    public var trusted: Bool
+    @inlinable public var trusted: Bool {
+        _read { yield storage.box.value.trusted }
+        set {
+            storage.makeUnique()
+            storage.box.value.trusted = newValue
+        }
+    }
     /// The same, with validity periods not checked: the chain reaches an anchor and only dates
     /// stand in the way (or nothing does).
-    public var trustedIgnoringValidity: Bool
+    @inlinable public var trustedIgnoringValidity: Bool {
+        _read { yield storage.box.value.trustedIgnoringValidity }
+        set {
+            storage.makeUnique()
+            storage.box.value.trustedIgnoringValidity = newValue
+        }
+    }
     /// The subject of the anchor the validated chain ends at.
-    public var anchor: String?
+    @inlinable public var anchor: String? {
+        _read { yield storage.box.value.anchor }
+        set {
+            storage.makeUnique()
+            storage.box.value.anchor = newValue
+        }
+    }
     /// The verifier's words when it did not validate the chain.
-    public var verifierError: String?
+    @inlinable public var verifierError: String? {
+        _read { yield storage.box.value.verifierError }
+        set {
+            storage.makeUnique()
+            storage.box.value.verifierError = newValue
+        }
+    }
     /// How the name matches the leaf; nil without a name or a readable leaf.
-    public var nameMatch: NameMatch?
+    @inlinable public var nameMatch: NameMatch? {
+        _read { yield storage.box.value.nameMatch }
+        set {
+            storage.makeUnique()
+            storage.box.value.nameMatch = newValue
+        }
+    }
+
+    /// The stored facts (the properties above read and change them).
+    @usableFromInline struct Fields: Sendable, Hashable {
+        @usableFromInline var time: Timestamp
+        @usableFromInline var name: String?
+        @usableFromInline var certificates: [CertificateSummary] = []
+        @usableFromInline var findings: [CertificateFinding] = []
+        @usableFromInline var links: [ChainLink] = []
+        @usableFromInline var path: [Int] = []
+        @usableFromInline var order: ChainOrder = .ordered
+        @usableFromInline var missingIntermediate: String?
+        @usableFromInline var untrustedRoot: String?
+        @usableFromInline var trusted = false
+        @usableFromInline var trustedIgnoringValidity = false
+        @usableFromInline var anchor: String?
+        @usableFromInline var verifierError: String?
+        @usableFromInline var nameMatch: NameMatch?
+
+        @usableFromInline init(time: Timestamp, name: String?) {
+            self.time = time
+            self.name = name
+        }
+    }
 
     /// An assessment of an empty chain at `time`, to be filled in (for tests of code that reads one).
     public init(time: Timestamp, name: String?) {
-        self.time = time
-        self.name = name
-        certificates = []
-        findings = []
-        links = []
-        path = []
-        order = .ordered
-        trusted = false
-        trustedIgnoringValidity = false
+        storage = CopyOnWrite(wrappedValue: Fields(time: time, name: name))
     }
 
     /// The findings about one certificate.

@@ -48,8 +48,8 @@ import Testing
         #expect(String(reflecting: record).hasPrefix("FlowRecord(id: 0, sequence: 7, "))
     }
 
-    /// A hello's record shares its hello with its copies; a change to one copy's hello
-    /// stays in that copy, and equality and hashing read the hello, not its box.
+    /// A hello's record shares its facts (the hello among them) with its copies; a change to
+    /// one copy stays in that copy, and equality and hashing read the facts, not their box.
     @Test func aHelloRecordsCopiesShareTheHelloUntilOneChanges() throws {
         let hello = try ClientHello.parse(Wire.clientHelloBody())
         let original = ClientHelloRecord(
@@ -57,7 +57,9 @@ import Testing
         var copy = original
         #expect(copy == original && copy.hashValue == original.hashValue)
         copy.hello.cipherSuites.removeAll()
+        copy.ja4 = "t13d0000_000000000000_000000000000"
         #expect(original.hello.cipherSuites.count == 5 && copy.hello.cipherSuites.isEmpty)
+        #expect(original.ja4 == nil && copy.ja4 != nil)
         #expect(copy != original)
         // Equal hellos in separate boxes are equal records.
         let twin = ClientHelloRecord(
@@ -69,6 +71,8 @@ import Testing
             hello: try ServerHello.parse(Wire.serverHelloBody()))
         let before = server
         server.hello.cipherSuite = CipherSuite(rawValue: 0x1302)
+        server.ja3s = "0"
         #expect(before.hello.cipherSuite.rawValue == 0x1301 && server != before)
+        #expect(before.ja3s == nil && server.ja3s == "0")
     }
 }
