@@ -52,8 +52,10 @@ public struct AnalysisOptions: Sendable {
 public final class Analyzer {
     private let options: AnalysisOptions
     private let workers: [FlowWorker]
-    /// The one worker, when there is no dispatcher (one thread): read per packet.
-    private let single: FlowWorker?
+    /// The one worker, when there is no dispatcher (one thread): read per packet, without a
+    /// reference count (`workers` keeps it alive as long as this analyzer; a strong reference
+    /// was retained and released once a packet).
+    private let single: Unmanaged<FlowWorker>?
     private var queue: EmissionQueue
     /// What finished flows taught about each server, for the diagnosis rules.
     private let context = DiagnosisContext()
@@ -112,7 +114,7 @@ public final class Analyzer {
         serials = Array(repeating: [:], count: shards)
         queue = EmissionQueue(maxWaiting: options.maxWaitingRecords)
         dispatcher = sharded ? ShardDispatcher(workers: workers) : nil
-        single = sharded ? nil : workers.first
+        single = sharded ? nil : workers.first.map { Unmanaged.passUnretained($0) }
     }
 
     /// Reads one capture file to its end. Flows still open at its end are reported then.
@@ -179,10 +181,12 @@ public final class Analyzer {
             if let dispatcher {
                 dispatcher.add(segment, payload: payload, packet: packet, tick: tick)
                 while let round = dispatcher.finishedRound(waiting: false) { merge(round, dispatcher, emit) }
-            } else if let worker = single {
-                if tick { worker.tick(now: packet.timestamp, frame: packet.frame) }
-                worker.ingest(segment, payload: payload, packet: packet)
-                take(worker, emit)
+            } else if let single {
+                single._withUnsafeGuaranteedRef { worker in
+                    if tick { worker.tick(now: packet.timestamp, frame: packet.frame) }
+                    worker.ingest(segment, payload: payload, packet: packet)
+                    take(worker, emit)
+                }
             }
         case .notTCP:
             summary.nonTCPPackets += 1
