@@ -117,7 +117,16 @@ public struct FlowSession: StreamHandler {
             direction == .initiator
             ? initiator.skipInsideRecord(bytes.count) : responder.skipInsideRecord(bytes.count)
         if skipped { return }
-        let state = self.state(direction)
+        // The direction's state without a reference count: the session's own `let` keeps it
+        // alive (a strong reference was retained and released per chunk).
+        Unmanaged.passUnretained(self.state(direction))._withUnsafeGuaranteedRef { state in
+            data(bytes, state, direction, packet)
+        }
+    }
+
+    private mutating func data(
+        _ bytes: Span<UInt8>, _ state: DirectionState, _ direction: StreamDirection, _ packet: PacketInfo
+    ) {
         state.bytes &+= UInt64(bytes.count)
         state.keepSample(bytes)
         switch state.phase {
