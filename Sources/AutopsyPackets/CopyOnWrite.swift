@@ -1,14 +1,15 @@
 /// A value in a box its copies share, copied when one of them changes it (copy on write).
 @propertyWrapper public struct CopyOnWrite<Value: Sendable>: Sendable {
     /// The box: changed only while uniquely referenced, so sharing it between threads is safe.
-    public final class Box: @unchecked Sendable {
+    /// Seen by this package's modules only (`package`), whose accessors read and change it in place.
+    @usableFromInline package final class Box: @unchecked Sendable {
         /// The value: changed in place only while the box is uniquely referenced.
-        public var value: Value
+        @usableFromInline package var value: Value
         @usableFromInline init(_ value: Value) { self.value = value }
     }
 
     /// Changed in place only once `makeUnique` made it this wrapper's alone.
-    public var box: Box
+    @usableFromInline package var box: Box
 
     /// Boxes `wrappedValue`.
     public init(wrappedValue: Value) { box = Box(wrappedValue) }
@@ -25,7 +26,7 @@
     /// Makes the box this wrapper's alone (copied when shared), before its value is changed
     /// in place through `box.value` (what `FlowRecord`'s field accessors do: one accessor per
     /// field, rather than one nested in another, whose frame would not fit its caller's room).
-    @inlinable public mutating func makeUnique() {
+    @inlinable package mutating func makeUnique() {
         if !isKnownUniquelyReferenced(&box) { copyBox() }
     }
 
@@ -37,7 +38,7 @@
     }
 
     /// Whether two wrappers share one box (then their values are equal).
-    @inlinable public func sharesBox(with other: CopyOnWrite) -> Bool { box === other.box }
+    @inlinable package func sharesBox(with other: CopyOnWrite) -> Bool { box === other.box }
 }
 
 /// Wrappers are equal when their values are: at once when they share one box.
