@@ -17,6 +17,7 @@ public struct Endpoint: Sendable, Hashable {
 }
 
 /// The ClientHello facts of the flow record (`shared/spec/flow-record.md`, `client_hello`).
+@dynamicMemberLookup
 public struct ClientHelloRecord: Sendable, Hashable {
     /// The facts, in a box the record's copies share until one of them changes a fact
     /// (`CopyOnWrite`): a hello holds a score of arrays, and the report, the diagnoses and
@@ -24,72 +25,23 @@ public struct ClientHelloRecord: Sendable, Hashable {
     /// per array and string. Records are equal, and hash alike, when their facts are.
     @usableFromInline var storage: CopyOnWrite<Fields>
 
-    /// Frame that completed the message.
-    @inlinable public var frame: UInt64 {
-        _read { yield storage.box.value.frame }
-        set {
-            storage.makeUnique()
-            storage.box.value.frame = newValue
-        }
-    }
-    /// Capture time of that frame.
-    @inlinable public var timestamp: Timestamp {
-        _read { yield storage.box.value.timestamp }
-        set {
-            storage.makeUnique()
-            storage.box.value.timestamp = newValue
-        }
-    }
-    /// Version in the header of the record that carried it.
-    @inlinable public var recordVersion: ProtocolVersion {
-        _read { yield storage.box.value.recordVersion }
-        set {
-            storage.makeUnique()
-            storage.box.value.recordVersion = newValue
-        }
-    }
-    /// The parsed hello.
-    @inlinable public var hello: ClientHello {
-        _read { yield storage.box.value.hello }
-        set {
-            storage.makeUnique()
-            storage.box.value.hello = newValue
-        }
-    }
-    /// JA3 fingerprint (MD5 of `ja3String`), when computed.
-    @inlinable public var ja3: String? {
-        _read { yield storage.box.value.ja3 }
-        set {
-            storage.makeUnique()
-            storage.box.value.ja3 = newValue
-        }
-    }
-    /// JA3 input string.
-    @inlinable public var ja3String: String? {
-        _read { yield storage.box.value.ja3String }
-        set {
-            storage.makeUnique()
-            storage.box.value.ja3String = newValue
-        }
-    }
-    /// JA4 fingerprint, when computed.
-    @inlinable public var ja4: String? {
-        _read { yield storage.box.value.ja4 }
-        set {
-            storage.makeUnique()
-            storage.box.value.ja4 = newValue
-        }
-    }
-
-    /// The stored facts (the properties above read and change them).
-    @usableFromInline struct Fields: Sendable, Hashable {
-        @usableFromInline var frame: UInt64
-        @usableFromInline var timestamp: Timestamp
-        @usableFromInline var recordVersion: ProtocolVersion
-        @usableFromInline var hello: ClientHello
-        @usableFromInline var ja3: String?
-        @usableFromInline var ja3String: String?
-        @usableFromInline var ja4: String?
+    /// What the record says, one property per fact (read and changed as the record's own:
+    /// `record.hello`).
+    public struct Fields: Sendable, Hashable {
+        /// Frame that completed the message.
+        public var frame: UInt64
+        /// Capture time of that frame.
+        public var timestamp: Timestamp
+        /// Version in the header of the record that carried it.
+        public var recordVersion: ProtocolVersion
+        /// The parsed hello.
+        public var hello: ClientHello
+        /// JA3 fingerprint (MD5 of `ja3String`), when computed.
+        public var ja3: String?
+        /// JA3 input string.
+        public var ja3String: String?
+        /// JA4 fingerprint, when computed.
+        public var ja4: String?
 
         @usableFromInline init(frame: UInt64, timestamp: Timestamp, recordVersion: ProtocolVersion, hello: ClientHello)
         {
@@ -97,6 +49,16 @@ public struct ClientHelloRecord: Sendable, Hashable {
             self.timestamp = timestamp
             self.recordVersion = recordVersion
             self.hello = hello
+        }
+    }
+
+    /// A fact by name (`record.hello`): read in place, and changed in place once the box
+    /// is this value's alone (copied first when shared).
+    @inlinable public subscript<Fact>(dynamicMember path: WritableKeyPath<Fields, Fact>) -> Fact {
+        _read { yield storage.box.value[keyPath: path] }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value[keyPath: path]
         }
     }
 
@@ -134,63 +96,39 @@ extension ClientHelloRecord {
 }
 
 /// The ServerHello (or HelloRetryRequest) facts of the flow record.
+@dynamicMemberLookup
 public struct ServerHelloRecord: Sendable, Hashable {
     /// The facts, in a box the record's copies share (as `ClientHelloRecord`'s).
     @usableFromInline var storage: CopyOnWrite<Fields>
 
-    /// Frame that completed the message.
-    @inlinable public var frame: UInt64 {
-        _read { yield storage.box.value.frame }
-        set {
-            storage.makeUnique()
-            storage.box.value.frame = newValue
-        }
-    }
-    /// Capture time of that frame.
-    @inlinable public var timestamp: Timestamp {
-        _read { yield storage.box.value.timestamp }
-        set {
-            storage.makeUnique()
-            storage.box.value.timestamp = newValue
-        }
-    }
-    /// The parsed hello.
-    @inlinable public var hello: ServerHello {
-        _read { yield storage.box.value.hello }
-        set {
-            storage.makeUnique()
-            storage.box.value.hello = newValue
-        }
-    }
-    /// JA3S fingerprint, when computed.
-    @inlinable public var ja3s: String? {
-        _read { yield storage.box.value.ja3s }
-        set {
-            storage.makeUnique()
-            storage.box.value.ja3s = newValue
-        }
-    }
-    /// JA3S input string.
-    @inlinable public var ja3sString: String? {
-        _read { yield storage.box.value.ja3sString }
-        set {
-            storage.makeUnique()
-            storage.box.value.ja3sString = newValue
-        }
-    }
-
-    /// The stored facts (the properties above read and change them).
-    @usableFromInline struct Fields: Sendable, Hashable {
-        @usableFromInline var frame: UInt64
-        @usableFromInline var timestamp: Timestamp
-        @usableFromInline var hello: ServerHello
-        @usableFromInline var ja3s: String?
-        @usableFromInline var ja3sString: String?
+    /// What the record says, one property per fact (read and changed as the record's own:
+    /// `record.ja3s`).
+    public struct Fields: Sendable, Hashable {
+        /// Frame that completed the message.
+        public var frame: UInt64
+        /// Capture time of that frame.
+        public var timestamp: Timestamp
+        /// The parsed hello.
+        public var hello: ServerHello
+        /// JA3S fingerprint, when computed.
+        public var ja3s: String?
+        /// JA3S input string.
+        public var ja3sString: String?
 
         @usableFromInline init(frame: UInt64, timestamp: Timestamp, hello: ServerHello) {
             self.frame = frame
             self.timestamp = timestamp
             self.hello = hello
+        }
+    }
+
+    /// A fact by name (`record.ja3s`): read in place, and changed in place once the box
+    /// is this value's alone (copied first when shared).
+    @inlinable public subscript<Fact>(dynamicMember path: WritableKeyPath<Fields, Fact>) -> Fact {
+        _read { yield storage.box.value[keyPath: path] }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value[keyPath: path]
         }
     }
 

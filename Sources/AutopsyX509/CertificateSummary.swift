@@ -9,6 +9,7 @@ import X509
 ///
 /// A certificate that does not parse still gets a summary: `parseError` says why, `sha256` is
 /// set, the strings are empty, the dates nil and the lists empty.
+@dynamicMemberLookup
 public struct CertificateSummary: Sendable, Hashable {
     /// The facts, in a box the summary's copies share until one of them changes a fact: a
     /// summary holds a dozen strings and lists, and the summaries of the same few
@@ -17,196 +18,66 @@ public struct CertificateSummary: Sendable, Hashable {
     /// alike, when their facts are.
     @usableFromInline var storage: CopyOnWrite<Fields>
 
-    /// Lowercase hex SHA-256 of the DER bytes (Zeek's x509.log `fingerprint`).
-    @inlinable public var sha256: String {
-        _read { yield storage.box.value.sha256 }
-        set {
-            storage.makeUnique()
-            storage.box.value.sha256 = newValue
-        }
-    }
-    /// Why the certificate could not be read; nil when it was.
-    @inlinable public var parseError: String? {
-        _read { yield storage.box.value.parseError }
-        set {
-            storage.makeUnique()
-            storage.box.value.parseError = newValue
-        }
-    }
-    /// The subject as RFC 4514 text, most specific first: `CN=api.example.com,O=Example,C=US`.
-    @inlinable public var subject: String {
-        _read { yield storage.box.value.subject }
-        set {
-            storage.makeUnique()
-            storage.box.value.subject = newValue
-        }
-    }
-    /// The issuer, in the same form.
-    @inlinable public var issuer: String {
-        _read { yield storage.box.value.issuer }
-        set {
-            storage.makeUnique()
-            storage.box.value.issuer = newValue
-        }
-    }
-    /// The subject's most specific common name, if it has one.
-    @inlinable public var commonName: String? {
-        _read { yield storage.box.value.commonName }
-        set {
-            storage.makeUnique()
-            storage.box.value.commonName = newValue
-        }
-    }
-    /// dNSName entries of the subjectAltName extension, in certificate order.
-    @inlinable public var sanDNS: [String] {
-        _read { yield storage.box.value.sanDNS }
-        set {
-            storage.makeUnique()
-            storage.box.value.sanDNS = newValue
-        }
-    }
-    /// iPAddress entries of the subjectAltName extension as text (`192.0.2.1`, `2001:db8::1`).
-    @inlinable public var sanIP: [String] {
-        _read { yield storage.box.value.sanIP }
-        set {
-            storage.makeUnique()
-            storage.box.value.sanIP = newValue
-        }
-    }
-    /// Start of the validity period.
-    @inlinable public var notBefore: Timestamp? {
-        _read { yield storage.box.value.notBefore }
-        set {
-            storage.makeUnique()
-            storage.box.value.notBefore = newValue
-        }
-    }
-    /// End of the validity period (inclusive, RFC 5280 section 4.1.2.5).
-    @inlinable public var notAfter: Timestamp? {
-        _read { yield storage.box.value.notAfter }
-        set {
-            storage.makeUnique()
-            storage.box.value.notAfter = newValue
-        }
-    }
-    /// The serial number in lowercase hex, two digits a byte, without the leading zero bytes of
-    /// its encoding (what OpenSSL's `i2a_ASN1_INTEGER`, and so Zeek, print; zero is `00`). A
-    /// negative serial, which RFC 5280 forbids but the wild has, shows its two's complement bytes.
-    @inlinable public var serial: String {
-        _read { yield storage.box.value.serial }
-        set {
-            storage.makeUnique()
-            storage.box.value.serial = newValue
-        }
-    }
-    /// The X.509 version, 1 to 3.
-    @inlinable public var version: Int {
-        _read { yield storage.box.value.version }
-        set {
-            storage.makeUnique()
-            storage.box.value.version = newValue
-        }
-    }
-    /// The subject key: `RSA 2048`, `EC P-256`, `Ed25519`, `DSA 1024`, or an OID.
-    @inlinable public var publicKey: String {
-        _read { yield storage.box.value.publicKey }
-        set {
-            storage.makeUnique()
-            storage.box.value.publicKey = newValue
-        }
-    }
-    /// The size of the subject key in bits, where it has one.
-    @inlinable public var publicKeyBits: Int? {
-        _read { yield storage.box.value.publicKeyBits }
-        set {
-            storage.makeUnique()
-            storage.box.value.publicKeyBits = newValue
-        }
-    }
-    /// Whether the subject key is RSA (PKCS #1 or PSS), for the weak-key check.
-    @inlinable public var isRSAKey: Bool {
-        _read { yield storage.box.value.isRSAKey }
-        set {
-            storage.makeUnique()
-            storage.box.value.isRSAKey = newValue
-        }
-    }
-    /// The signature algorithm, OpenSSL's name: `sha256WithRSAEncryption`, `ecdsa-with-SHA256`.
-    @inlinable public var signatureAlgorithm: String {
-        _read { yield storage.box.value.signatureAlgorithm }
-        set {
-            storage.makeUnique()
-            storage.box.value.signatureAlgorithm = newValue
-        }
-    }
-    /// Subject equals issuer and the signature verifies with the certificate's own key. When no
-    /// library here can check the signature (MD5, tiny keys), names and key identifiers decide and
-    /// `notes` says so.
-    @inlinable public var selfSigned: Bool {
-        _read { yield storage.box.value.selfSigned }
-        set {
-            storage.makeUnique()
-            storage.box.value.selfSigned = newValue
-        }
-    }
-    /// basicConstraints says cA.
-    @inlinable public var isCA: Bool {
-        _read { yield storage.box.value.isCA }
-        set {
-            storage.makeUnique()
-            storage.box.value.isCA = newValue
-        }
-    }
-    /// subjectKeyIdentifier as lowercase hex.
-    @inlinable public var subjectKeyIdentifier: String? {
-        _read { yield storage.box.value.subjectKeyIdentifier }
-        set {
-            storage.makeUnique()
-            storage.box.value.subjectKeyIdentifier = newValue
-        }
-    }
-    /// The keyIdentifier of authorityKeyIdentifier as lowercase hex.
-    @inlinable public var authorityKeyIdentifier: String? {
-        _read { yield storage.box.value.authorityKeyIdentifier }
-        set {
-            storage.makeUnique()
-            storage.box.value.authorityKeyIdentifier = newValue
-        }
-    }
-    /// Things worth knowing that did not stop the summary: a malformed extension, an algorithm
-    /// swift-certificates does not support (so signatures could not be checked through it).
-    @inlinable public var notes: [String] {
-        _read { yield storage.box.value.notes }
-        set {
-            storage.makeUnique()
-            storage.box.value.notes = newValue
-        }
-    }
-
-    /// The stored facts (the properties above read and change them).
-    @usableFromInline struct Fields: Sendable, Hashable {
-        @usableFromInline var sha256: String
-        @usableFromInline var parseError: String?
-        @usableFromInline var subject: String = ""
-        @usableFromInline var issuer: String = ""
-        @usableFromInline var commonName: String?
-        @usableFromInline var sanDNS: [String] = []
-        @usableFromInline var sanIP: [String] = []
-        @usableFromInline var notBefore: Timestamp?
-        @usableFromInline var notAfter: Timestamp?
-        @usableFromInline var serial: String = ""
-        @usableFromInline var version: Int = 0
-        @usableFromInline var publicKey: String = ""
-        @usableFromInline var publicKeyBits: Int?
-        @usableFromInline var isRSAKey: Bool = false
-        @usableFromInline var signatureAlgorithm: String = ""
-        @usableFromInline var selfSigned: Bool = false
-        @usableFromInline var isCA: Bool = false
-        @usableFromInline var subjectKeyIdentifier: String?
-        @usableFromInline var authorityKeyIdentifier: String?
-        @usableFromInline var notes: [String] = []
+    /// What a summary says, one property per fact (read and changed as the summary's own:
+    /// `summary.subject`).
+    public struct Fields: Sendable, Hashable {
+        /// Lowercase hex SHA-256 of the DER bytes (Zeek's x509.log `fingerprint`).
+        public var sha256: String
+        /// Why the certificate could not be read; nil when it was.
+        public var parseError: String?
+        /// The subject as RFC 4514 text, most specific first: `CN=api.example.com,O=Example,C=US`.
+        public var subject: String = ""
+        /// The issuer, in the same form.
+        public var issuer: String = ""
+        /// The subject's most specific common name, if it has one.
+        public var commonName: String?
+        /// dNSName entries of the subjectAltName extension, in certificate order.
+        public var sanDNS: [String] = []
+        /// iPAddress entries of the subjectAltName extension as text (`192.0.2.1`, `2001:db8::1`).
+        public var sanIP: [String] = []
+        /// Start of the validity period.
+        public var notBefore: Timestamp?
+        /// End of the validity period (inclusive, RFC 5280 section 4.1.2.5).
+        public var notAfter: Timestamp?
+        /// The serial number in lowercase hex, two digits a byte, without the leading zero bytes of
+        /// its encoding (what OpenSSL's `i2a_ASN1_INTEGER`, and so Zeek, print; zero is `00`). A
+        /// negative serial, which RFC 5280 forbids but the wild has, shows its two's complement bytes.
+        public var serial: String = ""
+        /// The X.509 version, 1 to 3.
+        public var version: Int = 0
+        /// The subject key: `RSA 2048`, `EC P-256`, `Ed25519`, `DSA 1024`, or an OID.
+        public var publicKey: String = ""
+        /// The size of the subject key in bits, where it has one.
+        public var publicKeyBits: Int?
+        /// Whether the subject key is RSA (PKCS #1 or PSS), for the weak-key check.
+        public var isRSAKey: Bool = false
+        /// The signature algorithm, OpenSSL's name: `sha256WithRSAEncryption`, `ecdsa-with-SHA256`.
+        public var signatureAlgorithm: String = ""
+        /// Subject equals issuer and the signature verifies with the certificate's own key. When no
+        /// library here can check the signature (MD5, tiny keys), names and key identifiers decide and
+        /// `notes` says so.
+        public var selfSigned: Bool = false
+        /// basicConstraints says cA.
+        public var isCA: Bool = false
+        /// subjectKeyIdentifier as lowercase hex.
+        public var subjectKeyIdentifier: String?
+        /// The keyIdentifier of authorityKeyIdentifier as lowercase hex.
+        public var authorityKeyIdentifier: String?
+        /// Things worth knowing that did not stop the summary: a malformed extension, an algorithm
+        /// swift-certificates does not support (so signatures could not be checked through it).
+        public var notes: [String] = []
 
         @usableFromInline init(sha256: String) { self.sha256 = sha256 }
+    }
+
+    /// A fact by name (`summary.subject`): read in place, and changed in place once the box
+    /// is this value's alone (copied first when shared).
+    @inlinable public subscript<Fact>(dynamicMember path: WritableKeyPath<Fields, Fact>) -> Fact {
+        _read { yield storage.box.value[keyPath: path] }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value[keyPath: path]
+        }
     }
 
     /// A summary holding only the fingerprint and the reason.
@@ -239,9 +110,29 @@ public struct CertificateSummary: Sendable, Hashable {
         }
     }
 
-    /// The summary of a parsed certificate.
+    /// The summary of a parsed certificate: its facts read whole, then boxed once.
     init(_ parsed: ParsedCertificate, sha256: String) {
-        storage = CopyOnWrite(wrappedValue: Fields(sha256: sha256))
+        storage = CopyOnWrite(wrappedValue: Fields(parsed, sha256: sha256))
+    }
+
+    /// Subject == issuer and the certificate's own key made its signature.
+    fileprivate static func isSelfSigned(_ parsed: ParsedCertificate, notes: inout [String]) -> Bool {
+        guard parsed.namesItself else { return false }
+        if let verified = signatureVerifies(parsed, by: parsed) {
+            if !verified { notes.append("names itself as issuer but its own key did not sign it") }
+            return verified
+        }
+        let keyIDs = KeyIdentifiers(parsed)
+        let consistent = keyIDs.authority == nil || keyIDs.subject == nil || keyIDs.authority == keyIDs.subject
+        notes.append("self-signed judged by name and key identifiers only: the signature cannot be checked")
+        return consistent
+    }
+}
+
+extension CertificateSummary.Fields {
+    /// The facts of a parsed certificate.
+    init(_ parsed: ParsedCertificate, sha256: String) {
+        self.init(sha256: sha256)
         subject = NameText.format(parsed.subject)
         issuer = NameText.format(parsed.issuer)
         commonName = NameText.commonName(parsed.subject)
@@ -261,7 +152,7 @@ public struct CertificateSummary: Sendable, Hashable {
         if let reason = parsed.certificateError {
             notes.append("swift-certificates does not load it (\(reason)); signatures checked with swift-crypto")
         }
-        selfSigned = Self.isSelfSigned(parsed, notes: &notes)
+        selfSigned = CertificateSummary.isSelfSigned(parsed, notes: &notes)
     }
 
     private mutating func readExtensions(_ parsed: ParsedCertificate) {
@@ -299,19 +190,6 @@ public struct CertificateSummary: Sendable, Hashable {
                 notes.append("malformed authorityKeyIdentifier: \(ParsedCertificate.reason(error))")
             }
         }
-    }
-
-    /// Subject == issuer and the certificate's own key made its signature.
-    private static func isSelfSigned(_ parsed: ParsedCertificate, notes: inout [String]) -> Bool {
-        guard parsed.namesItself else { return false }
-        if let verified = signatureVerifies(parsed, by: parsed) {
-            if !verified { notes.append("names itself as issuer but its own key did not sign it") }
-            return verified
-        }
-        let keyIDs = KeyIdentifiers(parsed)
-        let consistent = keyIDs.authority == nil || keyIDs.subject == nil || keyIDs.authority == keyIDs.subject
-        notes.append("self-signed judged by name and key identifiers only: the signature cannot be checked")
-        return consistent
     }
 }
 

@@ -85,6 +85,7 @@ public enum ChainOrder: Sendable, Hashable {
 }
 
 /// Everything the checks say about one chain, judged at one capture time.
+@dynamicMemberLookup
 public struct ChainAssessment: Sendable, Hashable {
     /// The facts, in a box the assessment's copies share until one of them changes a fact
     /// (`CopyOnWrite`, as `CertificateSummary`): the record, the diagnoses and the report
@@ -92,140 +93,42 @@ public struct ChainAssessment: Sendable, Hashable {
     /// equal, and hash alike, when their facts are.
     @usableFromInline var storage: CopyOnWrite<Fields>
 
-    /// The time the chain was judged at: the capture timestamp of the flow.
-    @inlinable public var time: Timestamp {
-        _read { yield storage.box.value.time }
-        set {
-            storage.makeUnique()
-            storage.box.value.time = newValue
-        }
-    }
-    /// The name checked (SNI, or the server IP as text), if any.
-    @inlinable public var name: String? {
-        _read { yield storage.box.value.name }
-        set {
-            storage.makeUnique()
-            storage.box.value.name = newValue
-        }
-    }
-    /// One summary per sent certificate, in sent order.
-    @inlinable public var certificates: [CertificateSummary] {
-        _read { yield storage.box.value.certificates }
-        set {
-            storage.makeUnique()
-            storage.box.value.certificates = newValue
-        }
-    }
-    /// Per-certificate findings, by position, failures and warnings alike.
-    @inlinable public var findings: [CertificateFinding] {
-        _read { yield storage.box.value.findings }
-        set {
-            storage.makeUnique()
-            storage.box.value.findings = newValue
-        }
-    }
-    /// How each sent certificate links to its issuer.
-    @inlinable public var links: [ChainLink] {
-        _read { yield storage.box.value.links }
-        set {
-            storage.makeUnique()
-            storage.box.value.links = newValue
-        }
-    }
-    /// The positions from the leaf up, following issuers among the sent certificates.
-    @inlinable public var path: [Int] {
-        _read { yield storage.box.value.path }
-        set {
-            storage.makeUnique()
-            storage.box.value.path = newValue
-        }
-    }
-    /// Whether each certificate's issuer is the next one.
-    @inlinable public var order: ChainOrder {
-        _read { yield storage.box.value.order }
-        set {
-            storage.makeUnique()
-            storage.box.value.order = newValue
-        }
-    }
-    /// The issuer name the chain stops at, when the top of the leaf's path is not self-signed,
-    /// its issuer was not sent, and no trust anchor has that name: an intermediate (or a root
-    /// unknown here) is missing.
-    @inlinable public var missingIntermediate: String? {
-        _read { yield storage.box.value.missingIntermediate }
-        set {
-            storage.makeUnique()
-            storage.box.value.missingIntermediate = newValue
-        }
-    }
-    /// The subject of the self-signed certificate the chain ends at, when it is not a trust anchor
-    /// (a private or unknown root, or a self-signed leaf).
-    @inlinable public var untrustedRoot: String? {
-        _read { yield storage.box.value.untrustedRoot }
-        set {
-            storage.makeUnique()
-            storage.box.value.untrustedRoot = newValue
-        }
-    }
-    /// swift-certificates' `Verifier` with `RFC5280Policy` at the capture time built a chain to a
-    /// trust anchor: signatures, basic and name constraints and validity all hold.
-    @inlinable public var trusted: Bool {
-        _read { yield storage.box.value.trusted }
-        set {
-            storage.makeUnique()
-            storage.box.value.trusted = newValue
-        }
-    }
-    /// The same, with validity periods not checked: the chain reaches an anchor and only dates
-    /// stand in the way (or nothing does).
-    @inlinable public var trustedIgnoringValidity: Bool {
-        _read { yield storage.box.value.trustedIgnoringValidity }
-        set {
-            storage.makeUnique()
-            storage.box.value.trustedIgnoringValidity = newValue
-        }
-    }
-    /// The subject of the anchor the validated chain ends at.
-    @inlinable public var anchor: String? {
-        _read { yield storage.box.value.anchor }
-        set {
-            storage.makeUnique()
-            storage.box.value.anchor = newValue
-        }
-    }
-    /// The verifier's words when it did not validate the chain.
-    @inlinable public var verifierError: String? {
-        _read { yield storage.box.value.verifierError }
-        set {
-            storage.makeUnique()
-            storage.box.value.verifierError = newValue
-        }
-    }
-    /// How the name matches the leaf; nil without a name or a readable leaf.
-    @inlinable public var nameMatch: NameMatch? {
-        _read { yield storage.box.value.nameMatch }
-        set {
-            storage.makeUnique()
-            storage.box.value.nameMatch = newValue
-        }
-    }
-
-    /// The stored facts (the properties above read and change them).
-    @usableFromInline struct Fields: Sendable, Hashable {
-        @usableFromInline var time: Timestamp
-        @usableFromInline var name: String?
-        @usableFromInline var certificates: [CertificateSummary] = []
-        @usableFromInline var findings: [CertificateFinding] = []
-        @usableFromInline var links: [ChainLink] = []
-        @usableFromInline var path: [Int] = []
-        @usableFromInline var order: ChainOrder = .ordered
-        @usableFromInline var missingIntermediate: String?
-        @usableFromInline var untrustedRoot: String?
-        @usableFromInline var trusted = false
-        @usableFromInline var trustedIgnoringValidity = false
-        @usableFromInline var anchor: String?
-        @usableFromInline var verifierError: String?
-        @usableFromInline var nameMatch: NameMatch?
+    /// What an assessment says, one property per fact (read and changed as the assessment's
+    /// own: `assessment.trusted`).
+    public struct Fields: Sendable, Hashable {
+        /// The time the chain was judged at: the capture timestamp of the flow.
+        public var time: Timestamp
+        /// The name checked (SNI, or the server IP as text), if any.
+        public var name: String?
+        /// One summary per sent certificate, in sent order.
+        public var certificates: [CertificateSummary] = []
+        /// Per-certificate findings, by position, failures and warnings alike.
+        public var findings: [CertificateFinding] = []
+        /// How each sent certificate links to its issuer.
+        public var links: [ChainLink] = []
+        /// The positions from the leaf up, following issuers among the sent certificates.
+        public var path: [Int] = []
+        /// Whether each certificate's issuer is the next one.
+        public var order: ChainOrder = .ordered
+        /// The issuer name the chain stops at, when the top of the leaf's path is not self-signed,
+        /// its issuer was not sent, and no trust anchor has that name: an intermediate (or a root
+        /// unknown here) is missing.
+        public var missingIntermediate: String?
+        /// The subject of the self-signed certificate the chain ends at, when it is not a trust anchor
+        /// (a private or unknown root, or a self-signed leaf).
+        public var untrustedRoot: String?
+        /// swift-certificates' `Verifier` with `RFC5280Policy` at the capture time built a chain to a
+        /// trust anchor: signatures, basic and name constraints and validity all hold.
+        public var trusted = false
+        /// The same, with validity periods not checked: the chain reaches an anchor and only dates
+        /// stand in the way (or nothing does).
+        public var trustedIgnoringValidity = false
+        /// The subject of the anchor the validated chain ends at.
+        public var anchor: String?
+        /// The verifier's words when it did not validate the chain.
+        public var verifierError: String?
+        /// How the name matches the leaf; nil without a name or a readable leaf.
+        public var nameMatch: NameMatch?
 
         @usableFromInline init(time: Timestamp, name: String?) {
             self.time = time
@@ -233,9 +136,29 @@ public struct ChainAssessment: Sendable, Hashable {
         }
     }
 
+    /// A fact by name (`assessment.trusted`): read in place, and changed in place once the box
+    /// is this value's alone (copied first when shared).
+    @inlinable public subscript<Fact>(dynamicMember path: WritableKeyPath<Fields, Fact>) -> Fact {
+        _read { yield storage.box.value[keyPath: path] }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value[keyPath: path]
+        }
+    }
+
     /// An assessment of an empty chain at `time`, to be filled in (for tests of code that reads one).
     public init(time: Timestamp, name: String?) {
         storage = CopyOnWrite(wrappedValue: Fields(time: time, name: name))
+    }
+
+    /// Per-certificate findings, by position (`Fields.findings`). Spelled out: the method
+    /// below shares its base name, which would hide the dynamic member.
+    @inlinable public var findings: [CertificateFinding] {
+        _read { yield storage.box.value.findings }
+        _modify {
+            storage.makeUnique()
+            yield &storage.box.value.findings
+        }
     }
 
     /// The findings about one certificate.
