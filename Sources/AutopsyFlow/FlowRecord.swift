@@ -87,11 +87,14 @@ extension ClientHelloRecord {
         } else {
             (ja3String, ja3, ja4) = (JA3.string(hello), JA3.hash(hello), JA4.fingerprint(hello))
         }
-        var fields = Fields(frame: frame, timestamp: timestamp, recordVersion: recordVersion, hello: hello)
-        fields.ja3String = ja3String
-        fields.ja3 = ja3
-        fields.ja4 = ja4
-        storage = CopyOnWrite(wrappedValue: fields)
+        // Boxed first, then filled in where it lies: a local value boxed at its last use was
+        // still copied into the box and destroyed after (every array of the hello retained
+        // and released once).
+        storage = CopyOnWrite(
+            wrappedValue: Fields(frame: frame, timestamp: timestamp, recordVersion: recordVersion, hello: hello))
+        storage.box.value.ja3String = ja3String
+        storage.box.value.ja3 = ja3
+        storage.box.value.ja4 = ja4
     }
 }
 
@@ -139,10 +142,10 @@ public struct ServerHelloRecord: Sendable, Hashable {
 
     /// The record part with its JA3S.
     init(frame: UInt64, timestamp: Timestamp, hello: consuming ServerHello, _ prints: FingerprintCache.Server) {
-        var fields = Fields(frame: frame, timestamp: timestamp, hello: hello)
-        fields.ja3s = prints.ja3s
-        fields.ja3sString = prints.ja3sString
-        storage = CopyOnWrite(wrappedValue: fields)
+        // Boxed first, then filled in where it lies (as `ClientHelloRecord`'s).
+        storage = CopyOnWrite(wrappedValue: Fields(frame: frame, timestamp: timestamp, hello: hello))
+        storage.box.value.ja3s = prints.ja3s
+        storage.box.value.ja3sString = prints.ja3sString
     }
 
 }
