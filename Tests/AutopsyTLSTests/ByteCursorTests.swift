@@ -75,6 +75,72 @@ import Testing
         }
     }
 
+    /// What is read inside a vector: its first `count` bytes one by one, then its length left.
+    private static func readInside(_ vector: inout ByteCursor, _ count: Int) throws(ParseError) -> [Int] {
+        var read: [Int] = []
+        for _ in 0..<count { read.append(Int(try vector.readUInt8("inner"))) }
+        read.append(vector.remaining)
+        return read
+    }
+
+    /// Through the cursor narrowed to a vector (`withVector`), the same bytes, errors and
+    /// offsets as through a sub-cursor (`readVector`), then the cursor stands past the
+    /// vector with its own end (the byte after it is read): for vectors that fit, lie
+    /// about their length or fall outside the allowed range, and reads that stop short of
+    /// the vector's end, reach it, or run past it.
+    @Test func narrowedVectorsReadAsSubCursorsDo() {
+        let wires: [[UInt8]] = [[3, 10, 11, 12, 99], [0, 99], [5, 10, 11], [9, 1, 2, 3, 4, 5, 6, 7, 8, 9, 99], []]
+        for wire in wires {
+            for count in 0...5 {
+                for lengthBytes in [1, 2] {
+                    let bytes = lengthBytes == 2 ? [0] + wire : wire
+                    var viaSub = ByteCursor(bytes)
+                    var narrowed = ByteCursor(bytes)
+                    let expected = Result { () throws(ParseError) -> [Int] in
+                        var vector = try viaSub.readVector(lengthBytes: lengthBytes, allowed: 0...8, "v")
+                        return try Self.readInside(&vector, count)
+                    }
+                    let got = Result { () throws(ParseError) -> [Int] in
+                        try narrowed.withVector(lengthBytes: lengthBytes, allowed: 0...8, "v") {
+                            (vector) throws(ParseError) in
+                            try Self.readInside(&vector, count)
+                        }
+                    }
+                    let label = "\(bytes), \(count) read"
+                    switch (expected, got) {
+                    case (.success(let want), .success(let have)): #expect(want == have, "\(label)")
+                    case (.failure(let want), .failure(let have)): #expect(want == have, "\(label)")
+                    default: Issue.record("\(label): \(expected) against \(got)")
+                    }
+                    #expect(narrowed.offset == viaSub.offset && narrowed.remaining == viaSub.remaining, "\(label)")
+                    #expect((try? narrowed.readUInt8("next")) == (try? viaSub.readUInt8("next")), "\(label)")
+                }
+            }
+        }
+    }
+
+    /// Vectors inside vectors: each narrowing ends where its vector does, and a skipped
+    /// vector is checked as a read one (a lying length consumes nothing).
+    @Test func narrowedVectorsNest() throws {
+        var cursor = ByteCursor([5, 2, 0xaa, 0xbb, 1, 0xcc, 0xdd])
+        let inner = try cursor.withVector(lengthBytes: 1, allowed: 0...9, "outer") { (outer) throws(ParseError) in
+            let first = try outer.withVector(lengthBytes: 1, allowed: 0...9, "a") { $0.readRemaining() }
+            try outer.skipVector(lengthBytes: 1, allowed: 0...9, "b")
+            return (first, outer.remaining)
+        }
+        #expect(inner.0 == [0xaa, 0xbb] && inner.1 == 0)
+        #expect(try cursor.readUInt8("next") == 0xdd)
+        var lying = ByteCursor([0x00, 0x09, 1, 2])
+        #expect(throws: ParseError(kind: .truncated(needed: 9, available: 2), field: "v", offset: 2)) {
+            try lying.skipVector(lengthBytes: 2, allowed: 0...0xffff, "v")
+        }
+        #expect(lying.offset == 0)
+        #expect(throws: ParseError(kind: .lengthOutOfRange(length: 9, allowed: 0...4), field: "v", offset: 0)) {
+            try lying.withVector(lengthBytes: 2, allowed: 0...4, "v") { _ in }
+        }
+        #expect(lying.offset == 0 && lying.remaining == 4)
+    }
+
     @Test func expectEndReportsTrailingBytes() {
         let cursor = ByteCursor([1, 2, 3])
         #expect(throws: ParseError(kind: .trailingBytes(count: 3), field: "s", offset: 0)) { try cursor.expectEnd("s") }

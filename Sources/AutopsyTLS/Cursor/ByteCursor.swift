@@ -2,15 +2,17 @@
 ///
 /// Every read checks the bytes left first and throws a ``ParseError`` instead of
 /// reading past the end; a failed read consumes nothing. Each length-prefixed item is
-/// read through its own sub-cursor (``readVector(lengthPrefix:allowed:_:)``), so a
-/// lying inner length cannot reach into the next field. The storage is shared
-/// copy-on-write: sub-cursors copy nothing.
+/// read through its own sub-cursor (``readVector(lengthBytes:allowed:_:)``) or through this
+/// cursor narrowed to it (``withVector(lengthBytes:allowed:_:_:)``), so a lying inner
+/// length cannot reach into the next field. The storage is shared copy-on-write:
+/// sub-cursors copy nothing.
 public struct ByteCursor: Sendable {
     /// The bytes; only `storage[start..<end]` belongs to this cursor.
     @usableFromInline let storage: [UInt8]
-    /// Invariant: `0 <= base <= start <= end <= storage.count`.
+    /// Invariant: `0 <= base <= start <= end <= storage.count`. `end` moves only while
+    /// `withVector` narrows the cursor, and is put back before it returns or throws.
     @usableFromInline var start: Int
-    @usableFromInline let end: Int
+    @usableFromInline var end: Int
     /// Where offsets count from: a cursor over part of its storage (a message inside a
     /// record) reports offsets from that part's start.
     @usableFromInline let base: Int
@@ -119,6 +121,45 @@ public struct ByteCursor: Sendable {
     @inlinable public mutating func readVector(
         lengthBytes: Int, allowed: ClosedRange<Int>, _ field: StaticString
     ) throws(ParseError) -> ByteCursor {
+        let length = try readVectorLength(lengthBytes: lengthBytes, allowed: allowed, field)
+        let sub = ByteCursor(storage: storage, start: start, end: start + length, base: base)
+        start += length
+        return sub
+    }
+
+    /// Reads a TLS vector's length prefix, as `readVector` does, then runs `read` on this
+    /// same cursor narrowed to the vector's body; afterwards the cursor stands just past
+    /// the vector, whatever `read` consumed, and its end is its own again, also when `read`
+    /// throws. The same reads and errors as through `readVector`'s sub-cursor, without a
+    /// copy of the cursor (each copy retained and released the bytes' storage: about 30 a
+    /// handshake's hellos).
+    @inlinable public mutating func withVector<Result>(
+        lengthBytes: Int, allowed: ClosedRange<Int>, _ field: StaticString,
+        _ read: (inout ByteCursor) throws(ParseError) -> Result
+    ) throws(ParseError) -> Result {
+        let length = try readVectorLength(lengthBytes: lengthBytes, allowed: allowed, field)
+        let outerEnd = end
+        let after = start + length
+        end = after
+        defer {
+            start = after
+            end = outerEnd
+        }
+        return try read(&self)
+    }
+
+    /// Skips a TLS vector (its length prefix, checked as `readVector` checks it, and its body).
+    @inlinable public mutating func skipVector(
+        lengthBytes: Int, allowed: ClosedRange<Int>, _ field: StaticString
+    ) throws(ParseError) {
+        start += try readVectorLength(lengthBytes: lengthBytes, allowed: allowed, field)
+    }
+
+    /// A vector's length, read from its prefix of 1, 2 or 3 bytes and checked against
+    /// `allowed` and the bytes left; a failed check consumes nothing.
+    @inline(__always) @inlinable mutating func readVectorLength(
+        lengthBytes: Int, allowed: ClosedRange<Int>, _ field: StaticString
+    ) throws(ParseError) -> Int {
         let lengthOffset = start
         let length: Int
         switch lengthBytes {
@@ -132,11 +173,12 @@ public struct ByteCursor: Sendable {
                 kind: .lengthOutOfRange(length: length, allowed: allowed), field: field, offset: lengthOffset - base)
         }
         do {
-            return try readCursor(count: length, field)
+            try require(length, field)
         } catch {
             start = lengthOffset
             throw error
         }
+        return length
     }
 
     /// Reads what is left as a new array.

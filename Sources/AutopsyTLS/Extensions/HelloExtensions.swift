@@ -94,15 +94,16 @@ public struct HelloExtensions: Sendable, Hashable {
         result.types.reserveCapacity(min(cursor.remaining / 4, 32))
         while !cursor.isAtEnd {
             let type = ExtensionType(rawValue: try cursor.readUInt16("extension.type"))
-            var body = try cursor.readVector(lengthBytes: 2, allowed: 0...0xffff, "extension.data")
-            if result.types.contains(type) && !type.isGREASE {
-                anomalies.append(Anomaly(.duplicateExtension, detail: type.description))
-            }
-            result.types.append(type)
-            do {
-                try result.decode(type, &body, side: side, lists: lists)
-            } catch {
-                anomalies.append(Anomaly(.malformedExtension, detail: type.description))
+            try cursor.withVector(lengthBytes: 2, allowed: 0...0xffff, "extension.data") { (body) throws(ParseError) in
+                if result.types.contains(type) && !type.isGREASE {
+                    anomalies.append(Anomaly(.duplicateExtension, detail: type.description))
+                }
+                result.types.append(type)
+                do {
+                    try result.decode(type, &body, side: side, lists: lists)
+                } catch {
+                    anomalies.append(Anomaly(.malformedExtension, detail: type.description))
+                }
             }
         }
         if side == .client, let index = result.types.firstIndex(of: .preSharedKey), index != result.types.count - 1 {
@@ -138,23 +139,29 @@ public struct HelloExtensions: Sendable, Hashable {
         case .serverName where side == .client:
             serverNameBytes = try Self.parseServerName(&body)
         case .supportedGroups:
-            var list = try body.readVector(lengthBytes: 2, allowed: 0...0xffff, "supported_groups")
-            supportedGroups = try HelloListCache.read(
-                &list, "supported_groups", lists?.groups, NamedGroup.init(rawValue:))
+            supportedGroups = try body.withVector(lengthBytes: 2, allowed: 0...0xffff, "supported_groups") {
+                (list) throws(ParseError) in
+                try HelloListCache.read(&list, "supported_groups", lists?.groups, NamedGroup.init(rawValue:))
+            }
         case .ecPointFormats:
-            var list = try body.readVector(lengthBytes: 1, allowed: 0...0xff, "ec_point_formats")
-            ecPointFormats = SharedLists.bytes(&list)
+            ecPointFormats = try body.withVector(lengthBytes: 1, allowed: 0...0xff, "ec_point_formats") {
+                SharedLists.bytes(&$0)
+            }
         case .signatureAlgorithms:
-            var list = try body.readVector(lengthBytes: 2, allowed: 0...0xffff, "signature_algorithms")
-            signatureAlgorithms = try HelloListCache.read(
-                &list, "signature_algorithms", lists?.signatures, SignatureScheme.init(rawValue:))
+            signatureAlgorithms = try body.withVector(lengthBytes: 2, allowed: 0...0xffff, "signature_algorithms") {
+                (list) throws(ParseError) in
+                try HelloListCache.read(
+                    &list, "signature_algorithms", lists?.signatures, SignatureScheme.init(rawValue:))
+            }
         case .alpn:
             alpn = try Self.parseALPN(&body)
         case .supportedVersions:
             if side == .client {
-                var list = try body.readVector(lengthBytes: 1, allowed: 0...0xff, "supported_versions")
-                supportedVersions = try HelloListCache.read(
-                    &list, "supported_versions", lists?.versions, ProtocolVersion.init(rawValue:))
+                supportedVersions = try body.withVector(lengthBytes: 1, allowed: 0...0xff, "supported_versions") {
+                    (list) throws(ParseError) in
+                    try HelloListCache.read(
+                        &list, "supported_versions", lists?.versions, ProtocolVersion.init(rawValue:))
+                }
             } else {
                 supportedVersions = SharedLists.list(
                     of: ProtocolVersion(rawValue: try body.readUInt16("supported_versions.selected")))
@@ -162,18 +169,22 @@ public struct HelloExtensions: Sendable, Hashable {
         case .keyShare:
             keyShareGroups = try Self.parseKeyShare(&body, side: side)
         case .pskKeyExchangeModes:
-            var list = try body.readVector(lengthBytes: 1, allowed: 0...0xff, "psk_key_exchange_modes")
-            pskKeyExchangeModes = SharedLists.bytes(&list)
+            pskKeyExchangeModes = try body.withVector(lengthBytes: 1, allowed: 0...0xff, "psk_key_exchange_modes") {
+                SharedLists.bytes(&$0)
+            }
         case .preSharedKey:
             if side == .client {
-                var identities = try body.readVector(lengthBytes: 2, allowed: 7...0xffff, "pre_shared_key.identities")
-                var count = 0
-                while !identities.isAtEnd {
-                    _ = try identities.readVector(lengthBytes: 2, allowed: 1...0xffff, "pre_shared_key.identity")
-                    try identities.skip(count: 4, "pre_shared_key.obfuscated_ticket_age")
-                    count += 1
+                preSharedKeyIdentities = try body.withVector(
+                    lengthBytes: 2, allowed: 7...0xffff, "pre_shared_key.identities"
+                ) { (identities) throws(ParseError) in
+                    var count = 0
+                    while !identities.isAtEnd {
+                        try identities.skipVector(lengthBytes: 2, allowed: 1...0xffff, "pre_shared_key.identity")
+                        try identities.skip(count: 4, "pre_shared_key.obfuscated_ticket_age")
+                        count += 1
+                    }
+                    return count
                 }
-                preSharedKeyIdentities = count
             } else {
                 selectedPSKIdentity = Int(try body.readUInt16("pre_shared_key.selected_identity"))
             }
@@ -191,44 +202,50 @@ public struct HelloExtensions: Sendable, Hashable {
     private static func parseServerName(_ body: inout ByteCursor) throws(ParseError) -> [UInt8]? {
         // An empty server_name is what a server echoes; a client's carries a list (RFC 6066, 3).
         if body.isAtEnd { return nil }
-        var list = try body.readVector(lengthBytes: 2, allowed: 1...0xffff, "server_name_list")
-        var hostName: [UInt8]?
-        while !list.isAtEnd {
-            let nameType = try list.readUInt8("server_name.name_type")
-            var name = try list.readVector(lengthBytes: 2, allowed: 1...0xffff, "server_name.host_name")
-            if nameType == 0 && hostName == nil { hostName = name.readRemaining() }
+        return try body.withVector(lengthBytes: 2, allowed: 1...0xffff, "server_name_list") {
+            (list) throws(ParseError) in
+            var hostName: [UInt8]?
+            while !list.isAtEnd {
+                let nameType = try list.readUInt8("server_name.name_type")
+                try list.withVector(lengthBytes: 2, allowed: 1...0xffff, "server_name.host_name") { name in
+                    if nameType == 0 && hostName == nil { hostName = name.readRemaining() }
+                }
+            }
+            return hostName
         }
-        return hostName
     }
 
     private static func parseALPN(_ body: inout ByteCursor) throws(ParseError) -> [[UInt8]] {
-        var list = try body.readVector(lengthBytes: 2, allowed: 2...0xffff, "protocol_name_list")
-        var names: [[UInt8]] = []
-        while !list.isAtEnd {
-            var name = try list.readVector(lengthBytes: 1, allowed: 1...0xff, "protocol_name")
-            names.append(SharedLists.name(&name))
+        try body.withVector(lengthBytes: 2, allowed: 2...0xffff, "protocol_name_list") { (list) throws(ParseError) in
+            var names: [[UInt8]] = []
+            while !list.isAtEnd {
+                names.append(
+                    try list.withVector(lengthBytes: 1, allowed: 1...0xff, "protocol_name") { SharedLists.name(&$0) })
+            }
+            return names
         }
-        return names
     }
 
     private static func parseKeyShare(_ body: inout ByteCursor, side: HelloSide) throws(ParseError) -> [NamedGroup] {
         switch side {
         case .client:
-            var shares = try body.readVector(lengthBytes: 2, allowed: 0...0xffff, "key_share.client_shares")
-            var groups: [NamedGroup] = []
-            while !shares.isAtEnd {
-                let group = NamedGroup(rawValue: try shares.readUInt16("key_share.group"))
-                _ = try shares.readVector(lengthBytes: 2, allowed: 1...0xffff, "key_share.key_exchange")
-                // A single share (the common case) of a common group is a shared list.
-                if groups.isEmpty && shares.isAtEnd { return SharedLists.list(of: group) }
-                groups.append(group)
+            return try body.withVector(lengthBytes: 2, allowed: 0...0xffff, "key_share.client_shares") {
+                (shares) throws(ParseError) in
+                var groups: [NamedGroup] = []
+                while !shares.isAtEnd {
+                    let group = NamedGroup(rawValue: try shares.readUInt16("key_share.group"))
+                    try shares.skipVector(lengthBytes: 2, allowed: 1...0xffff, "key_share.key_exchange")
+                    // A single share (the common case) of a common group is a shared list.
+                    if groups.isEmpty && shares.isAtEnd { return SharedLists.list(of: group) }
+                    groups.append(group)
+                }
+                return groups
             }
-            return groups
         case .server:
             // ServerHello: one KeyShareEntry; HelloRetryRequest: only the selected group.
             let group = NamedGroup(rawValue: try body.readUInt16("key_share.group"))
             if !body.isAtEnd {
-                _ = try body.readVector(lengthBytes: 2, allowed: 1...0xffff, "key_share.key_exchange")
+                try body.skipVector(lengthBytes: 2, allowed: 1...0xffff, "key_share.key_exchange")
             }
             return SharedLists.list(of: group)
         }

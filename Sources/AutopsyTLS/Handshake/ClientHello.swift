@@ -95,18 +95,23 @@ public struct ClientHello: Sendable, Hashable {
         var cursor = body
         hello.legacyVersion = ProtocolVersion(rawValue: try cursor.readUInt16("legacy_version"))
         hello.random = try cursor.readBytes(count: 32, "random")
-        var sessionID = try cursor.readVector(lengthBytes: 1, allowed: 0...32, "legacy_session_id")
-        hello.sessionID = sessionID.readRemaining()
-        var suites = try cursor.readVector(lengthBytes: 2, allowed: 2...0xfffe, "cipher_suites")
-        hello.cipherSuites = try HelloListCache.read(
-            &suites, "cipher_suites", lists?.cipherSuites, CipherSuite.init(rawValue:))
-        var compression = try cursor.readVector(lengthBytes: 1, allowed: 1...0xff, "legacy_compression_methods")
-        hello.compressionMethods = SharedLists.bytes(&compression)
+        hello.sessionID = try cursor.withVector(lengthBytes: 1, allowed: 0...32, "legacy_session_id") {
+            $0.readRemaining()
+        }
+        hello.cipherSuites = try cursor.withVector(lengthBytes: 2, allowed: 2...0xfffe, "cipher_suites") {
+            (suites) throws(ParseError) in
+            try HelloListCache.read(&suites, "cipher_suites", lists?.cipherSuites, CipherSuite.init(rawValue:))
+        }
+        hello.compressionMethods = try cursor.withVector(
+            lengthBytes: 1, allowed: 1...0xff, "legacy_compression_methods"
+        ) { SharedLists.bytes(&$0) }
         // Extensions are optional before TLS 1.2 (RFC 5246, 7.4.1.2): absent when nothing is left.
         if !cursor.isAtEnd {
-            var extensions = try cursor.readVector(lengthBytes: 2, allowed: 0...0xffff, "extensions")
-            try HelloExtensions.parse(
-                &extensions, side: .client, anomalies: &hello.anomalies, into: &hello.extensions, lists: lists)
+            try cursor.withVector(lengthBytes: 2, allowed: 0...0xffff, "extensions") {
+                (extensions) throws(ParseError) in
+                try HelloExtensions.parse(
+                    &extensions, side: .client, anomalies: &hello.anomalies, into: &hello.extensions, lists: lists)
+            }
         }
         if !cursor.isAtEnd {
             hello.anomalies.append(Anomaly(.trailingBytes, detail: "client_hello"))

@@ -78,17 +78,16 @@ public struct ServerHello: Sendable, Hashable {
             return try parseEarlyDraft(&cursor, version: version)
         }
         let random = try cursor.readBytes(count: 32, "random")
-        var sessionID = try cursor.readVector(lengthBytes: 1, allowed: 0...32, "legacy_session_id_echo")
+        let sessionID = try cursor.withVector(lengthBytes: 1, allowed: 0...32, "legacy_session_id_echo") {
+            $0.readRemaining()
+        }
         let suite = CipherSuite(rawValue: try cursor.readUInt16("cipher_suite"))
         let compression = try cursor.readUInt8("legacy_compression_method")
         var hello = ServerHello(
-            legacyVersion: version, random: random, sessionID: sessionID.readRemaining(), cipherSuite: suite,
+            legacyVersion: version, random: random, sessionID: sessionID, cipherSuite: suite,
             compressionMethod: compression)
         hello.isHelloRetryRequest = random == helloRetryRequestRandom
-        if !cursor.isAtEnd {
-            var extensions = try cursor.readVector(lengthBytes: 2, allowed: 0...0xffff, "extensions")
-            try HelloExtensions.parse(&extensions, side: .server, anomalies: &hello.anomalies, into: &hello.extensions)
-        }
+        try parseExtensions(&cursor, into: &hello)
         if !cursor.isAtEnd {
             hello.anomalies.append(Anomaly(.trailingBytes, detail: "server_hello"))
         }
@@ -105,11 +104,16 @@ public struct ServerHello: Sendable, Hashable {
         let suite = CipherSuite(rawValue: try cursor.readUInt16("cipher_suite"))
         var hello = ServerHello(
             legacyVersion: version, random: random, sessionID: [], cipherSuite: suite, compressionMethod: 0)
-        if !cursor.isAtEnd {
-            var extensions = try cursor.readVector(lengthBytes: 2, allowed: 0...0xffff, "extensions")
+        try parseExtensions(&cursor, into: &hello)
+        return hello
+    }
+
+    /// The extensions block, when anything is left (it is optional before TLS 1.2).
+    private static func parseExtensions(_ cursor: inout ByteCursor, into hello: inout ServerHello) throws(ParseError) {
+        guard !cursor.isAtEnd else { return }
+        try cursor.withVector(lengthBytes: 2, allowed: 0...0xffff, "extensions") { (extensions) throws(ParseError) in
             try HelloExtensions.parse(&extensions, side: .server, anomalies: &hello.anomalies, into: &hello.extensions)
         }
-        return hello
     }
 
     /// Parses an SSL 2.0 SERVER-HELLO (RFC 6101, appendix E.1) from its msg_type byte (4);
