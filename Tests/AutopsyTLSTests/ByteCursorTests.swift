@@ -159,6 +159,28 @@ import Testing
         #expect(cursor.isAtEnd)
     }
 
+    /// Byte strings of 0 to 19 bytes (whole words of eight and the bytes after them) inside
+    /// a larger buffer: equal ones are read, and a change of any byte, or one byte more or
+    /// less, is not; the hash of the bytes left reads nothing and tells equal bytes alike.
+    @Test func remainingBytesAreComparedWhateverTheirLength() {
+        for length in 0...19 {
+            let wire = (0..<length).map { UInt8(truncatingIfNeeded: 0x41 + $0) }
+            var cursor = ByteCursor(storage: [0xAA, 0xBB] + wire + [0xCC], start: 2, end: 2 + length)
+            for place in wire.indices {
+                var changed = wire
+                changed[place] ^= 0x20
+                let read = cursor.readRemaining(ifEqualTo: changed)
+                #expect(!read, "\(length) bytes, byte \(place)")
+            }
+            let longer = cursor.readRemaining(ifEqualTo: wire + [0xCC])
+            let shorter = length > 0 && cursor.readRemaining(ifEqualTo: Array(wire.dropLast()))
+            #expect(!longer && !shorter)
+            #expect(cursor.remainingHash() == ByteCursor(wire).remainingHash() && cursor.remaining == length)
+            let equal = cursor.readRemaining(ifEqualTo: wire)
+            #expect(equal && cursor.isAtEnd)
+        }
+    }
+
     /// The bytes left are read only when they are exactly the 16-bit values given.
     @Test func remainingValuesAreReadOnlyWhenEqual() {
         var cursor = ByteCursor(storage: [9, 0x13, 0x01, 0xc0, 0x2f, 7], start: 1, end: 5)

@@ -112,6 +112,57 @@ import Testing
         #expect(lists.cipherSuites.count <= HelloListCache.capacity)
     }
 
+    /// Where a string's bytes lie: two strings at one place are one buffer.
+    static func storage(_ text: String?) -> UnsafeRawPointer? {
+        text?.utf8.withContiguousStorageIfAvailable { UnsafeRawPointer($0.baseAddress) } ?? nil
+    }
+
+    /// A server name met lately is the kept array and string; another name reads its own.
+    @Test func aServerNameMetLatelyIsTheKeptOne() throws {
+        let lists = HelloListCache()
+        let first = try Self.parse(Wire.clientHelloBody(sni: "shop.example.com"), lists)
+        let second = try Self.parse(Wire.clientHelloBody(sni: "shop.example.com"), lists)
+        let other = try Self.parse(Wire.clientHelloBody(sni: "mail.example.com"), lists)
+        #expect(second == (try Self.parse(Wire.clientHelloBody(sni: "shop.example.com"), nil)))
+        #expect(second.extensions.serverName == "shop.example.com")
+        #expect(Self.storage(second.extensions.serverNameBytes) == Self.storage(first.extensions.serverNameBytes))
+        #expect(Self.storage(second.extensions.serverName) == Self.storage(first.extensions.serverName))
+        #expect(other.extensions.serverName == "mail.example.com")
+        #expect(Self.storage(other.extensions.serverName) != Self.storage(first.extensions.serverName))
+        #expect(lists.names.count == 2)
+    }
+
+    /// Names that fall in one slot take it in turn, each hello reading its own; names that
+    /// are not printable keep their bytes and no text; names too long to keep are read and
+    /// not kept.
+    @Test func namesThatShareASlotLongOnesAndOddOnesReadAsSent() throws {
+        func slot(_ name: String) -> UInt64 {
+            ByteCursor(Array(name.utf8)).remainingHash() & UInt64(RecentNames.slots - 1)
+        }
+        let first = "a0.example.com"
+        var index = 1
+        while slot("a\(index).example.com") != slot(first) { index += 1 }
+        let second = "a\(index).example.com"
+        let lists = HelloListCache()
+        for name in [first, second, first, second, first] {
+            let hello = try Self.parse(Wire.clientHelloBody(sni: name), lists)
+            #expect(hello.extensions.serverName == name && hello.extensions.serverNameBytes == Array(name.utf8))
+        }
+        #expect(lists.names.count == 1)
+        let long = String(repeating: "x", count: RecentNames.longestKept + 1)
+        let hello = try Self.parse(Wire.clientHelloBody(sni: long), lists)
+        #expect(hello.extensions.serverName == long && lists.names.count == 1)
+        var odd = Wire.clientHelloBody(sni: "odd.example.com")
+        let at = try #require(odd.firstIndex(of: UInt8(ascii: "o")))
+        odd[at] = 0x07
+        for _ in 0..<2 {
+            let parsed = try Self.parse(odd, lists)
+            #expect(parsed == (try Self.parse(odd, nil)))
+            #expect(parsed.extensions.serverName == nil && parsed.extensions.serverNameBytes?.first == 0x07)
+            #expect(parsed.anomalies.contains { $0.kind == .nonASCIIName })
+        }
+    }
+
     static func outcome(_ body: [UInt8], _ lists: HelloListCache?) -> Result<ClientHello, ParseError> {
         Result { () throws(ParseError) in try parse(body, lists) }
     }

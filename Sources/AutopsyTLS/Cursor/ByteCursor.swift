@@ -190,9 +190,32 @@ public struct ByteCursor: Sendable {
 
     /// Whether the bytes left are exactly `bytes`; they are consumed when they are.
     @inlinable public mutating func readRemaining(ifEqualTo bytes: [UInt8]) -> Bool {
-        guard end - start == bytes.count, storage[start..<end].elementsEqual(bytes) else { return false }
+        guard end - start == bytes.count, remainingEqual(bytes) else { return false }
         start = end
         return true
+    }
+
+    /// Whether the bytes left are `bytes` (as many, and the same), compared eight at a time.
+    @usableFromInline func remainingEqual(_ bytes: [UInt8]) -> Bool {
+        guard end - start == bytes.count else { return false }
+        return storage.withUnsafeBytes { stored in
+            bytes.withUnsafeBytes { wanted in
+                // The invariant puts `start..<end` inside the storage; checked all the same.
+                guard start >= 0, end <= stored.count else { return false }
+                let count = end - start
+                var offset = 0
+                while count - offset >= 8 {
+                    let left = stored.loadUnaligned(fromByteOffset: start + offset, as: UInt64.self)
+                    guard left == wanted.loadUnaligned(fromByteOffset: offset, as: UInt64.self) else { return false }
+                    offset += 8
+                }
+                while offset < count {
+                    guard stored[start + offset] == wanted[offset] else { return false }
+                    offset += 1
+                }
+                return true
+            }
+        }
     }
 
     /// Whether the bytes left are exactly the big-endian 16-bit values `raw` gives for
@@ -209,6 +232,27 @@ public struct ByteCursor: Sendable {
         }
         start = end
         return true
+    }
+
+    /// A hash of the bytes left (FNV-1a's multiply and xor, on eight bytes a step), for
+    /// tables of recent values read from the wire; reads nothing.
+    func remainingHash() -> UInt64 {
+        storage.withUnsafeBytes { stored in
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            guard start >= 0, end <= stored.count else { return hash }
+            var offset = start
+            // Eight bytes a step, then the last few one by one.
+            while end - offset >= 8 {
+                hash = (hash ^ stored.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0x100_0000_01b3
+                hash ^= hash >> 29
+                offset += 8
+            }
+            while offset < end {
+                hash = (hash ^ UInt64(stored[offset])) &* 0x100_0000_01b3
+                offset += 1
+            }
+            return hash ^ hash >> 32
+        }
     }
 
     /// Looks at the next byte without consuming it.

@@ -14,11 +14,19 @@ public struct HelloExtensions: Sendable, Hashable {
     public var types: [ExtensionType] = []
     /// server_name: the host_name (RFC 6066, 3), as raw bytes.
     public var serverNameBytes: [UInt8]? {
-        didSet { serverName = serverNameBytes.flatMap(Self.printableASCII) }
+        get { storedServerNameBytes }
+        set { setServerName(newValue, text: newValue.flatMap(Self.printableASCII)) }
     }
+    private var storedServerNameBytes: [UInt8]?
     /// The host name from server_name, when it is printable ASCII (made once: reports and
     /// rules read it many times per flow).
     public private(set) var serverName: String?
+
+    /// Sets the name's bytes and their text (`printableASCII` of the bytes) together.
+    mutating func setServerName(_ bytes: [UInt8]?, text: String?) {
+        storedServerNameBytes = bytes
+        serverName = text
+    }
     /// supported_groups (RFC 8446, 4.2.7), GREASE included.
     public var supportedGroups: [NamedGroup]?
     /// ec_point_formats (RFC 8422, 5.1.2).
@@ -137,7 +145,8 @@ public struct HelloExtensions: Sendable, Hashable {
     ) throws(ParseError) {
         switch type {
         case .serverName where side == .client:
-            serverNameBytes = try Self.parseServerName(&body)
+            let name = try Self.parseServerName(&body, lists?.names)
+            setServerName(name?.bytes, text: name?.text)
         case .supportedGroups:
             supportedGroups = try body.withVector(lengthBytes: 2, allowed: 0...0xffff, "supported_groups") {
                 (list) throws(ParseError) in
@@ -199,16 +208,25 @@ public struct HelloExtensions: Sendable, Hashable {
         }
     }
 
-    private static func parseServerName(_ body: inout ByteCursor) throws(ParseError) -> [UInt8]? {
+    /// The first host_name, its bytes and text (through `names`, the recent names, when given).
+    private static func parseServerName(_ body: inout ByteCursor, _ names: RecentNames?) throws(ParseError)
+        -> RecentNames.Name?
+    {
         // An empty server_name is what a server echoes; a client's carries a list (RFC 6066, 3).
         if body.isAtEnd { return nil }
         return try body.withVector(lengthBytes: 2, allowed: 1...0xffff, "server_name_list") {
             (list) throws(ParseError) in
-            var hostName: [UInt8]?
+            var hostName: RecentNames.Name?
             while !list.isAtEnd {
                 let nameType = try list.readUInt8("server_name.name_type")
                 try list.withVector(lengthBytes: 2, allowed: 1...0xffff, "server_name.host_name") { name in
-                    if nameType == 0 && hostName == nil { hostName = name.readRemaining() }
+                    guard nameType == 0 && hostName == nil else { return }
+                    if let names {
+                        hostName = names.read(&name)
+                    } else {
+                        let bytes = name.readRemaining()
+                        hostName = (bytes, printableASCII(bytes))
+                    }
                 }
             }
             return hostName

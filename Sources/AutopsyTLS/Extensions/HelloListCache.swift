@@ -17,6 +17,7 @@ public final class HelloListCache {
     let groups = RecentLists<NamedGroup>()
     let signatures = RecentLists<SignatureScheme>()
     let versions = RecentLists<ProtocolVersion>()
+    let names = RecentNames()
 
     /// An empty cache.
     public init() {}
@@ -65,4 +66,41 @@ final class RecentLists<Element: RawRepresentable> where Element.RawValue == UIn
 
     /// How many lists are kept.
     var count: Int { lists.count }
+}
+
+/// The server names (SNI) of the hellos parsed lately, one per slot of a table indexed by a
+/// hash of the name's bytes (a newer name takes its slot). A capture names thousands of
+/// servers, each in many flows: a name found here is compared with the wire bytes once and
+/// needs no array and no string of its own, and every table keyed on it later (server
+/// profiles, patterns, issuers) finds it equal to the name it holds at once (one buffer)
+/// instead of byte by byte. At most `slots` names of at most `longestKept` bytes (about
+/// 4,096 x 100 bytes with their array and string) whatever the traffic.
+final class RecentNames {
+    static let slots = 8_192
+    /// Longer names (up to 65,535 bytes on the wire) are read and not kept.
+    static let longestKept = 255
+
+    /// A name's bytes and its text (`HelloExtensions.printableASCII`).
+    typealias Name = (bytes: [UInt8], text: String?)
+
+    /// Made on the first name kept.
+    private var entries: [Name?] = []
+
+    /// The name's bytes (all of `cursor`'s bytes left, read as `readRemaining` reads them)
+    /// and its text: the kept ones when this slot holds these bytes.
+    func read(_ cursor: inout ByteCursor) -> Name {
+        let slot = Int(truncatingIfNeeded: cursor.remainingHash() & UInt64(Self.slots - 1))
+        if slot < entries.count, let kept = entries[slot], cursor.readRemaining(ifEqualTo: kept.bytes) {
+            return kept
+        }
+        let bytes = cursor.readRemaining()
+        let name = (bytes, HelloExtensions.printableASCII(bytes))
+        guard bytes.count <= Self.longestKept else { return name }
+        if entries.isEmpty { entries = Array(repeating: nil, count: Self.slots) }
+        if slot < entries.count { entries[slot] = name }
+        return name
+    }
+
+    /// How many names are kept.
+    var count: Int { entries.count { $0 != nil } }
 }
