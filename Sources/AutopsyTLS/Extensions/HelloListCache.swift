@@ -73,12 +73,14 @@ final class RecentLists<Element: RawRepresentable> where Element.RawValue == UIn
 /// servers, each in many flows: a name found here is compared with the wire bytes once and
 /// needs no array and no string of its own, and every table keyed on it later (server
 /// profiles, patterns, issuers) finds it equal to the name it holds at once (one buffer)
-/// instead of byte by byte. At most `slots` names of at most `longestKept` bytes (about
-/// 8,192 x 120 bytes with their array, string and slot: under 1 MB) whatever the traffic.
+/// instead of byte by byte. At most `slots` names of at most `longestKept` bytes, each in
+/// an array and a string of its own and a slot: about 1 MB for names of 30 bytes, at most
+/// about 2 MB whatever the traffic.
 final class RecentNames {
     static let slots = 8_192
-    /// Longer names (up to 65,535 bytes on the wire) are read and not kept.
-    static let longestKept = 255
+    /// Longer names (up to 65,535 bytes on the wire; host names seldom pass 40) are read
+    /// and not kept.
+    static let longestKept = 64
 
     /// A name's bytes and its text (`HelloExtensions.printableASCII`).
     typealias Name = (bytes: [UInt8], text: String?)
