@@ -146,7 +146,7 @@ struct EmissionQueue {
         wait(id, .unreported, emit)
     }
 
-    private mutating func wait(_ id: Int, _ pending: Pending, _ emit: (FlowRecord) -> Void) {
+    private mutating func wait(_ id: Int, _ pending: consuming Pending, _ emit: (FlowRecord) -> Void) {
         waitingBytes += pending.bytes
         place(id, pending)
         drain(emit)
@@ -186,7 +186,7 @@ struct EmissionQueue {
 
     /// Keeps `pending` as the record of `id` (at least `nextID`, not waiting yet), the ring
     /// grown first when `id` lies past its span.
-    private mutating func place(_ id: Int, _ pending: Pending) {
+    private mutating func place(_ id: Int, _ pending: consuming Pending) {
         if id - nextID >= ring.count { grow(toHold: id) }
         let entry: Int32
         if let free = freeEntries.popLast() {
