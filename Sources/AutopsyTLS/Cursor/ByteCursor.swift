@@ -190,7 +190,7 @@ public struct ByteCursor: Sendable {
 
     /// Whether the bytes left are exactly `bytes`; they are consumed when they are.
     @inlinable public mutating func readRemaining(ifEqualTo bytes: [UInt8]) -> Bool {
-        guard end - start == bytes.count, remainingEqual(bytes) else { return false }
+        guard remainingEqual(bytes) else { return false }
         start = end
         return true
     }

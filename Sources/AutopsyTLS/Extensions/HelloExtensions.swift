@@ -221,12 +221,7 @@ public struct HelloExtensions: Sendable, Hashable {
                 let nameType = try list.readUInt8("server_name.name_type")
                 try list.withVector(lengthBytes: 2, allowed: 1...0xffff, "server_name.host_name") { name in
                     guard nameType == 0 && hostName == nil else { return }
-                    if let names {
-                        hostName = names.read(&name)
-                    } else {
-                        let bytes = name.readRemaining()
-                        hostName = (bytes, printableASCII(bytes))
-                    }
+                    hostName = names?.read(&name) ?? RecentNames.unkept(&name)
                 }
             }
             return hostName

@@ -95,12 +95,17 @@ final class RecentNames {
         if slot < entries.count, let kept = entries[slot], cursor.readRemaining(ifEqualTo: kept.bytes) {
             return kept
         }
-        let bytes = cursor.readRemaining()
-        let name = (bytes, HelloExtensions.printableASCII(bytes))
-        guard bytes.count <= Self.longestKept else { return name }
+        let name = Self.unkept(&cursor)
+        guard name.bytes.count <= Self.longestKept else { return name }
         if entries.isEmpty { entries = Array(repeating: nil, count: Self.slots) }
         if slot < entries.count { entries[slot] = name }
         return name
+    }
+
+    /// The name's bytes (all of `cursor`'s bytes left) and its text, read anew.
+    static func unkept(_ cursor: inout ByteCursor) -> Name {
+        let bytes = cursor.readRemaining()
+        return (bytes, HelloExtensions.printableASCII(bytes))
     }
 
     /// How many names are kept.
