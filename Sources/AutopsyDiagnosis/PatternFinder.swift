@@ -596,6 +596,13 @@ public struct PatternFinder {
         return index < values.count ? values[index] : "other"
     }
 
+    /// The counts of one attribute at a server as a text table, as a statement would read
+    /// them (nil for a server not counted).
+    func table(server: ServerAddress, _ attribute: Attribute) -> Tally? {
+        guard let position = servers[server], position < stored.count else { return nil }
+        return table(counts(of: stored[position]), attribute)
+    }
+
     /// A server's counts of one attribute as a text table. Counts spelled alike ("other")
     /// are added up.
     private func table(_ counts: [Count], _ attribute: Attribute) -> Tally {

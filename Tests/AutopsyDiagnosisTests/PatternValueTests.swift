@@ -117,6 +117,45 @@ import Testing
         #expect(pattern.statement.hasPrefix("All 4 failed flows came from 10.0.2.0/24"))
     }
 
+    /// Values that take turns at a server, and values past the cap (counted as "other") that
+    /// take turns with one held: each lands in its own count.
+    @Test func valuesTakingTurnsAreCountedInTheirOwnCounts() throws {
+        var finder = PatternFinder()
+        let hello = try ClientHello.parse(Wire.clientHelloBody())
+        func add(network: UInt32, fails: Bool, second: Int64 = 30) {
+            var record = Self.flow(
+                client: IPAddress(ipv4: 0x0A00_0000 | network << 8 | 5), seconds: second, vlan: [])
+            record.clientHello = ClientHelloRecord(
+                frame: 1, timestamp: record.firstTimestamp, recordVersion: .tls10, hello: hello)
+            record.outcome = fails ? .reset : .established
+            finder.add(record)
+        }
+        // Networks 1 and 2 take turns, in two minutes that take turns too.
+        for index in 0..<10 {
+            add(network: index % 2 == 0 ? 1 : 2, fails: index % 2 == 1, second: Int64(index % 2) * 60)
+        }
+        let server = ServerAddress(ip: IPAddress(ipv4: 0x0A00_0001), port: 443)
+        var networks = try #require(finder.table(server: server, .clientNetwork))
+        #expect(networks.succeeded == ["10.0.1.0/24": 5])
+        #expect(networks.failed == ["10.0.2.0/24": 5])
+        let minutes = try #require(finder.table(server: server, .timeWindow))
+        #expect(minutes.succeeded == ["0": 5] && minutes.failed == ["1": 5])
+        // The cap filled (networks 3 and up), then two networks past it take turns with a
+        // network held: the two count as one "other", the held one as itself.
+        for network in 3...UInt32(PatternFinder.maxValuesPerAttribute) { add(network: network, fails: false) }
+        for index in 0..<12 {
+            add(network: index % 3 == 2 ? 1 : 1_000 + UInt32(index % 3), fails: index % 3 != 2)
+        }
+        networks = try #require(finder.table(server: server, .clientNetwork))
+        #expect(networks.failed == ["10.0.2.0/24": 5, "other": 8])
+        #expect(networks.succeeded["10.0.1.0/24"] == 5 + 4)
+        #expect(networks.succeeded["other"] == nil)
+        #expect(networks.succeeded.count == PatternFinder.maxValuesPerAttribute - 1)
+        // Every other attribute kept one value, counted for all 10 + 254 + 12 flows.
+        let groups = try #require(finder.table(server: server, .groups))
+        #expect(groups.failed.values.reduce(0, +) + groups.succeeded.values.reduce(0, +) == 276)
+    }
+
     /// The same networks at 100 servers (more counts than the index's first table holds):
     /// each server's counts are its own.
     @Test func theSameValuesAtManyServersAreCountedPerServer() throws {
