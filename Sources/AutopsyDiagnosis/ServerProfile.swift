@@ -191,6 +191,11 @@ public final class DiagnosisContext {
     private var acceptedLeaves: Set<String> = []
     /// Subjects of every certificate sent in any chain, for "another flow sent the missing intermediate".
     private var subjectsSent: Set<String> = []
+    /// The subjects and leaves put in the sets above last, tried first: a chain recurs
+    /// across flows as the same summaries (kept by DER), so most are found here by the
+    /// identity of their text, without hashing it and comparing it byte by byte in the set.
+    private var recentSubjects = RecentEntries<String, Void>(capacity: 8)
+    private var recentLeaves = RecentEntries<String, Void>(capacity: 4)
     /// One copy of each server name kept (each flow's record has its own): the profiles of
     /// thousands of servers hold a few names each, mostly the same ones.
     private var names: [String: String] = [:]
@@ -219,10 +224,18 @@ public final class DiagnosisContext {
             if subjectsSent.count < 10_000 {
                 // Each subject read where it lies, not through a copy of its whole summary.
                 let summaries = record.certificateSummaries.span
-                for index in summaries.indices { subjectsSent.insert(summaries[index].subject) }
+                for index in summaries.indices {
+                    let subject = summaries[index].subject
+                    if recentSubjects.value(for: subject) != nil { continue }
+                    subjectsSent.insert(subject)
+                    recentSubjects.insert(subject, ())
+                }
             }
-            if record.outcome == .established || record.outcome == .resumed, acceptedLeaves.count < 10_000 {
+            if record.outcome == .established || record.outcome == .resumed, acceptedLeaves.count < 10_000,
+                recentLeaves.value(for: leaf.sha256) == nil
+            {
                 acceptedLeaves.insert(leaf.sha256)
+                recentLeaves.insert(leaf.sha256, ())
             }
         }
         guard record.outcome == .established || record.outcome == .resumed else { return }

@@ -51,4 +51,34 @@ import Testing
         #expect(!others.contains { $0.issuer == "CN=CA 64" })
         #expect(others.first { $0.issuer == "CN=CA 3" }.map { ($0.flows, $0.trusted) } ?? (0, false) == (2, true))
     }
+
+    /// Chains recur as the same summaries; the subjects and leaves met last are tried before
+    /// the sets: every subject sent and every leaf accepted must still be remembered, also
+    /// those that dropped out of the recent ones long ago, and no other.
+    @Test func subjectsAndLeavesAreRememberedPastTheRecentOnes() {
+        let context = DiagnosisContext()
+        func chain(_ index: Int, outcome: Outcome) -> FlowRecord {
+            var record = Self.flow(name: "host\(index).example", issuer: "CN=Issuer \(index % 3)", trusted: true)
+            var intermediate = CertificateSummary(sha256: "i\(index % 3)", parseError: "")
+            intermediate.parseError = nil
+            intermediate.subject = "CN=Issuer \(index % 3)"
+            var leaf = record.certificateSummaries[0]
+            leaf.sha256 = "leaf\(index)"
+            record.certificateSummaries = [leaf, intermediate]
+            record.outcome = outcome
+            return record
+        }
+        // Twenty chains, each learned three times in turns (the same summaries each time).
+        let chains = (0..<20).map { chain($0, outcome: $0 % 2 == 0 ? .established : .failed) }
+        for _ in 0..<3 { for record in chains { context.learn(record) } }
+        for index in 0..<20 {
+            #expect(context.subjectSent("CN=host\(index).example"))
+            #expect(context.leafAccepted("leaf\(index)") == (index % 2 == 0))
+        }
+        #expect((0..<3).allSatisfy { context.subjectSent("CN=Issuer \($0)") })
+        #expect(!context.subjectSent("CN=Issuer 3") && !context.leafAccepted("i0"))
+        // A failed flow's leaf met again in a success is accepted from then on.
+        context.learn(chain(1, outcome: .resumed))
+        #expect(context.leafAccepted("leaf1"))
+    }
 }
