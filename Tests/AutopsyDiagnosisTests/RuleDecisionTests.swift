@@ -101,6 +101,14 @@ import Testing
         ]
         #expect(answered.version == .tls12)
         #expect(ProtocolVersionMismatchRule().diagnose(answered, context) == nil)
+        // A protocol_version alert after a version both share is still the alert's case,
+        // and it reads the server's profile like any other (not inferred: the alert says it).
+        let alerted = Self.refused(answered, code: 70, stage: "server_hello")
+        let diagnosed = try #require(ProtocolVersionMismatchRule().diagnose(alerted, context))
+        #expect(!diagnosed.inferred)
+        #expect(!diagnosed.evidence.contains { $0.hasPrefix("no handshake to this server succeeded") })
+        let alone = ProtocolVersionMismatchRule().diagnose(alerted, DiagnosisContext())
+        #expect(alone?.evidence.last?.hasPrefix("no handshake to this server succeeded in the capture") == true)
     }
 
     /// A client that closed or reset gave up; one still waiting when the capture ended is

@@ -10,8 +10,6 @@ struct ProtocolVersionMismatchRule: DiagnosisRule {
     func diagnose(_ flow: FlowRecord, _ context: DiagnosisContext) -> Diagnosis? {
         guard let offer = flow.offer else { return nil }
         let alert = flow.failingAlert
-        let profile = context.profile(for: flow)
-        let highest = flow.highestOfferedVersion
         let isVersionAlert = alert?.alert?.description.rawValue == 70
         var unoffered = false
         let chosen = flow.serverHello?.hello.selectedVersion
@@ -24,6 +22,11 @@ struct ProtocolVersionMismatchRule: DiagnosisRule {
         // that version, whatever this server negotiated in other flows (another virtual
         // host, another configuration behind the same address).
         let agreed = chosen != nil && !unoffered
+        // Settled without a version alert: no case below applies (most flows end here,
+        // before the server's profile is looked up).
+        guard !agreed || isVersionAlert else { return nil }
+        let profile = context.profile(for: flow)
+        let highest = flow.highestOfferedVersion
         var belowServer = false
         if !agreed, let profile, let highest, let highestOrdinal = highest.ordinal,
             let lowestAccepted = profile.versions.compactMap(\.ordinal).min(), highestOrdinal < lowestAccepted
