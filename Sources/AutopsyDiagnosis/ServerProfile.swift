@@ -267,6 +267,14 @@ public final class DiagnosisContext {
             .sorted { $0.issuer < $1.issuer }
     }
 
+    /// Whether a leaf for this flow's name came from another issuer than `issuer` in a chain
+    /// that was trusted: `otherIssuers` reduced to its yes or no, without listing them.
+    public func trustedOtherIssuer(for record: FlowRecord, than issuer: String) -> Bool {
+        let name = record.serverName ?? record.server.ip.description
+        guard let table = issuers[name] else { return false }
+        return table.contains { $0.value.trusted && $0.key != issuer }
+    }
+
     /// Counts one more flow of a name's leaf by `issuer`: at most 64 issuers per name.
     private static func count(
         _ issuer: String, trusted: Bool, in table: inout [String: (flows: Int, trusted: Bool)]

@@ -39,6 +39,25 @@ import Testing
         #expect(context.otherIssuers(for: probe, than: "CN=Real CA").map(\.issuer) == ["CN=Proxy CA"])
     }
 
+    /// The yes or no the interception rule decides on agrees with the list it then writes.
+    @Test func aTrustedOtherIssuerIsTheListsYesOrNo() {
+        let context = DiagnosisContext()
+        let probe = Self.flow(name: "10.0.0.2", issuer: "CN=Probe", trusted: false)
+        #expect(!context.trustedOtherIssuer(for: probe, than: "CN=Probe"))
+        context.learn(Self.flow(name: "10.0.0.2", issuer: "CN=Proxy CA", trusted: false))
+        #expect(!context.trustedOtherIssuer(for: probe, than: "CN=Probe"))
+        context.learn(Self.flow(name: "10.0.0.2", issuer: "CN=Real CA", trusted: true))
+        for issuer in ["CN=Probe", "CN=Proxy CA", "CN=Real CA"] {
+            let listed = context.otherIssuers(for: probe, than: issuer).contains { $0.trusted }
+            #expect(context.trustedOtherIssuer(for: probe, than: issuer) == listed)
+        }
+        #expect(!context.trustedOtherIssuer(for: probe, than: "CN=Real CA"))
+        // Another server's issuers are not this one's (without SNI, a name is the address).
+        var elsewhere = Self.flow(name: "10.0.0.9", issuer: "", trusted: false)
+        elsewhere.server = Endpoint(ip: IPAddress(ipv4: 0x0A00_0009), port: 443)
+        #expect(!context.trustedOtherIssuer(for: elsewhere, than: ""))
+    }
+
     @Test func aNameKeepsSixtyFourIssuersAtMost() {
         let context = DiagnosisContext()
         for index in 0..<70 {

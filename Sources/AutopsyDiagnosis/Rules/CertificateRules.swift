@@ -230,10 +230,10 @@ struct TLSInterceptionRule: DiagnosisRule {
         guard let assessment = flow.chainAssessment, let leaf = assessment.certificates.first, leaf.parseError == nil
         else { return nil }
         let product = CertificateSummary.knownInspectionProduct(issuer: leaf.issuer)
-        let others = context.otherIssuers(for: flow, than: leaf.issuer)
-        let trustedOthers = others.filter(\.trusted)
-        let differs = !trustedOthers.isEmpty && !assessment.trusted
+        // Decided before the other issuers are listed: most chains are neither case.
+        let differs = !assessment.trusted && context.trustedOtherIssuer(for: flow, than: leaf.issuer)
         guard product != nil || differs else { return nil }
+        let trustedOthers = context.otherIssuers(for: flow, than: leaf.issuer).filter(\.trusted)
         var lines: [String] = []
         if let chain = flow.chainEvidence { lines.append(chain) }
         if let product { lines.append(line: "the issuer '\(leaf.issuer)' is \(product), a TLS inspection product") }
