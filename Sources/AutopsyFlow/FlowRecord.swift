@@ -305,12 +305,18 @@ public struct FlowRecord: Sendable, Hashable, CustomDebugStringConvertible {
         @usableFromInline var lastTimestamp: Timestamp
         @usableFromInline var firstFrame: UInt64
         @usableFromInline var lastFrame: UInt64
-        @usableFromInline var client: Endpoint
-        @usableFromInline var server: Endpoint
-        @usableFromInline var vlan: [Int]
+        // What every packet reads or counts comes first, next to the box's header (which
+        // each write checks): with a thousand flows open, a flow's record is out of the
+        // caches by its next packet, and each line of it touched is a miss.
         @usableFromInline var outcome: Outcome = .incomplete
         @usableFromInline var established: Bool = false
         @usableFromInline var resumed: Bool = false
+        @usableFromInline var sawTLS: Bool = false
+        @usableFromInline var upgradedFromPlaintext: Bool = false
+        @usableFromInline var tcp: TCPFacts = TCPFacts()
+        @usableFromInline var client: Endpoint
+        @usableFromInline var server: Endpoint
+        @usableFromInline var vlan: [Int]
         @usableFromInline var clientHello: ClientHelloRecord?
         @usableFromInline var retryClientHello: ClientHelloRecord?
         @usableFromInline var helloRetryRequest: ServerHelloRecord?
@@ -327,16 +333,13 @@ public struct FlowRecord: Sendable, Hashable, CustomDebugStringConvertible {
         @usableFromInline var alerts: [AlertRecord] = []
         @usableFromInline var steps: [ExchangeStep] = []
         @usableFromInline var stepsOmitted: Int = 0
-        @usableFromInline var tcp: TCPFacts = TCPFacts()
         @usableFromInline var anomalies: [Anomaly] = []
         @usableFromInline var malformed: [String] = []
         @usableFromInline var malformedRecords: Int = 0
         @usableFromInline var tlsBufferPeakBytes: Int = 0
         @usableFromInline var plaintextSample: [Side: String] = [:]
         @usableFromInline var plaintextSide: Side?
-        @usableFromInline var upgradedFromPlaintext: Bool = false
         @usableFromInline var decidedFrame: UInt64?
-        @usableFromInline var sawTLS: Bool = false
         @usableFromInline var end: String = ""
         @usableFromInline var clientRecordsAfterHandshake: Int = 0
         @usableFromInline var clientBytesAfterHandshake: Int = 0
