@@ -67,8 +67,8 @@ extension FlowTable {
             responderPort: initiatorIsLower ? key.upperPort : key.lowerPort,
             vlan: key.vlan, sawSYN: sawSYN, packet: packet, serial: nextSerial)
         let state = FlowState(
-            key: key, hash: hash, start: start, initiatorIsLower: initiatorIsLower, serial: nextSerial,
-            lastSeen: packet.timestamp)
+            key: key, hash: hash, initiatorIsLower: initiatorIsLower, lastSeen: packet.timestamp, start: start,
+            serial: nextSerial)
         nextSerial += 1
         // A bare SYN opens the flow without a handler (see `materialize`).
         let handler = Self.isBareSYN(segment, segment.payloadLength) ? nil : HandlerBox(makeHandler(start))
