@@ -19,7 +19,14 @@ final class DirectionState {
         case stopped
     }
 
+    // What every chunk of data reads first comes first (the phase, the byte count, whether
+    // the sample is full), then the deframer: a flow's state is out of the caches by its
+    // next packet when a thousand flows are open.
     var phase: Phase = .start
+    /// Payload bytes delivered.
+    var bytes: UInt64 = 0
+    /// How many of `sample`'s bytes are the direction's first ones.
+    var sampleCount = 0
     var deframer: RecordDeframer
     var joiner: HandshakeJoiner
     var alerts = AlertJoiner()
@@ -36,12 +43,9 @@ final class DirectionState {
     var encryptedRecords = 0
     /// Encrypted records seen after this side's change_cipher_spec.
     var encryptedAfterCCS = 0
-    /// Payload bytes delivered.
-    var bytes: UInt64 = 0
     /// The first bytes of the direction (`sampleCount` of them), for not_tls evidence: held
     /// in place, so that no flow allocates for them.
     var sample = InlineArray<48, UInt8>(repeating: 0)
-    var sampleCount = 0
     /// Whether this direction began with something other than TLS.
     var startedPlaintext = false
     /// Bytes of plaintext before TLS began (or all of them, when it never did).
