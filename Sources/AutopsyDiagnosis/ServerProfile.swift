@@ -262,17 +262,22 @@ public final class DiagnosisContext {
     public func otherIssuers(for record: FlowRecord, than issuer: String) -> [(
         issuer: String, flows: Int, trusted: Bool
     )] {
-        let name = record.serverName ?? record.server.ip.description
-        return (issuers[name] ?? [:]).filter { $0.key != issuer }.map { ($0.key, $0.value.flows, $0.value.trusted) }
-            .sorted { $0.issuer < $1.issuer }
+        (issuers[Self.issuerName(of: record)] ?? [:]).filter { $0.key != issuer }.map {
+            ($0.key, $0.value.flows, $0.value.trusted)
+        }
+        .sorted { $0.issuer < $1.issuer }
     }
 
     /// Whether a leaf for this flow's name came from another issuer than `issuer` in a chain
     /// that was trusted: `otherIssuers` reduced to its yes or no, without listing them.
     public func trustedOtherIssuer(for record: FlowRecord, than issuer: String) -> Bool {
-        let name = record.serverName ?? record.server.ip.description
-        guard let table = issuers[name] else { return false }
+        guard let table = issuers[Self.issuerName(of: record)] else { return false }
         return table.contains { $0.value.trusted && $0.key != issuer }
+    }
+
+    /// The name a flow's issuers are kept under: its SNI, else its server's address.
+    private static func issuerName(of record: FlowRecord) -> String {
+        record.serverName ?? record.server.ip.description
     }
 
     /// Counts one more flow of a name's leaf by `issuer`: at most 64 issuers per name.
