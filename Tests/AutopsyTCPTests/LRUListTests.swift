@@ -26,6 +26,13 @@ import Testing
         }
     }
 
+    /// Eight links to a cache line: every packet reads its flow's link and writes its
+    /// neighbours', at places no cache holds when a thousand flows are open.
+    @Test func aLinkIsEightBytes() {
+        #expect(MemoryLayout<LRUList.Link>.stride == 8)
+        #expect(!LRUList.Link().isLinked)
+    }
+
     @Test func slotsOutsideTheListAreIgnored() {
         var list = LRUList()
         list.reserveSlots(3)
