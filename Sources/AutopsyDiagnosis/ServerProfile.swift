@@ -225,17 +225,11 @@ public final class DiagnosisContext {
                 // Each subject read where it lies, not through a copy of its whole summary.
                 let summaries = record.certificateSummaries.span
                 for index in summaries.indices {
-                    let subject = summaries[index].subject
-                    if recentSubjects.value(for: subject) != nil { continue }
-                    subjectsSent.insert(subject)
-                    recentSubjects.insert(subject, ())
+                    Self.insert(summaries[index].subject, into: &subjectsSent, recent: &recentSubjects)
                 }
             }
-            if record.outcome == .established || record.outcome == .resumed, acceptedLeaves.count < 10_000,
-                recentLeaves.value(for: leaf.sha256) == nil
-            {
-                acceptedLeaves.insert(leaf.sha256)
-                recentLeaves.insert(leaf.sha256, ())
+            if record.outcome == .established || record.outcome == .resumed, acceptedLeaves.count < 10_000 {
+                Self.insert(leaf.sha256, into: &acceptedLeaves, recent: &recentLeaves)
             }
         }
         guard record.outcome == .established || record.outcome == .resumed else { return }
@@ -266,6 +260,13 @@ public final class DiagnosisContext {
             ($0.key, $0.value.flows, $0.value.trusted)
         }
         .sorted { $0.issuer < $1.issuer }
+    }
+
+    /// Puts `text` in `set` unless `recent` (the texts put there last) has it already.
+    private static func insert(_ text: String, into set: inout Set<String>, recent: inout RecentEntries<String, Void>) {
+        if recent.value(for: text) != nil { return }
+        set.insert(text)
+        recent.insert(text, ())
     }
 
     /// Whether a leaf for this flow's name came from another issuer than `issuer` in a chain
