@@ -15,6 +15,8 @@ struct FlowState {
     var initiatorIsLower: Bool
     /// Capture time of the latest packet.
     var lastSeen: Timestamp
+    /// The table's stamp of the latest packet (`FlowTable.clock`): the order of last use.
+    var stamp: UInt64
     /// Position in the table's list of flows with buffered data, or -1.
     var bufferingPosition = -1
     /// How the flow began.

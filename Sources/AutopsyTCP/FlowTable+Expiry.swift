@@ -11,7 +11,7 @@ extension FlowTable {
     /// capture has been quiet for a while. Cost: proportional to the flows it finishes
     /// plus the flows holding buffered data.
     public mutating func expire(now: Timestamp, finished: (consuming Handler, FlowEnd, FlowStart) -> Void) {
-        while let oldest = recency.leastRecent,
+        while let oldest = leastRecentFlow(),
             now.nanoseconds(since: flows[oldest].lastSeen) >= limits.idleTimeoutNanoseconds,
             finish(oldest, .idle, tombstone: false, finished: finished)
         {

@@ -52,7 +52,7 @@ extension FlowTable {
         _ segment: TCPSegment, key: FlowKey, hash: UInt64, senderIsLower: Bool, packet: PacketInfo,
         finished: (consuming Handler, FlowEnd, FlowStart) -> Void
     ) -> Int {
-        while index.count >= max(1, min(limits.maxFlows, FlowIndex.maxSlots)), let victim = recency.leastRecent,
+        while index.count >= max(1, min(limits.maxFlows, FlowIndex.maxSlots)), let victim = leastRecentFlow(),
             finish(victim, .evicted, tombstone: true, finished: finished)
         {
             counters.maxFlowsEvictions += 1
@@ -67,8 +67,8 @@ extension FlowTable {
             responderPort: initiatorIsLower ? key.upperPort : key.lowerPort,
             vlan: key.vlan, sawSYN: sawSYN, packet: packet, serial: nextSerial)
         let state = FlowState(
-            key: key, hash: hash, initiatorIsLower: initiatorIsLower, lastSeen: packet.timestamp, start: start,
-            serial: nextSerial)
+            key: key, hash: hash, initiatorIsLower: initiatorIsLower, lastSeen: packet.timestamp, stamp: clock,
+            start: start, serial: nextSerial)
         nextSerial += 1
         // A bare SYN opens the flow without a handler (see `materialize`).
         let handler = Self.isBareSYN(segment, segment.payloadLength) ? nil : HandlerBox(makeHandler(start))
@@ -86,11 +86,20 @@ extension FlowTable {
             recency.reserveSlots(flows.count)
         }
         index.insert(slot: slot, hash: hash)
+        recency.insert(slot, stamp: clock)
         onCreate?(start)
         counters.flowsCreated += 1
         counters.flowsTrackedPeak = max(counters.flowsTrackedPeak, index.count)
         if !sawSYN { counters.flowsWithoutSYN += 1 }
         return slot
+    }
+
+    /// The live flow seen least recently (the lowest stamp), if any.
+    mutating func leastRecentFlow() -> Int? {
+        // The heap reads the stamps from a copy of the slab (one reference), not through
+        // `self`, which the heap's own mutation holds.
+        let states = flows
+        return recency.leastRecent { slot in slot < states.count ? states[slot].stamp : 0 }
     }
 
     /// Takes a flow out of the table: delivers what it buffered (after gaps), frees its

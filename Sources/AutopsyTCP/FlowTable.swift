@@ -15,8 +15,8 @@ import AutopsyPackets
 /// ended and how it began; buffered data is always delivered (after a gap) first.
 ///
 /// Memory: flows live in a slab (parallel arrays indexed by a `FlowIndex` from key to
-/// slot) with an intrusive least-recently-seen list, so an in-order segment of a
-/// known flow costs one hash lookup and no allocation. Buffered bytes are charged with
+/// slot), ordered by last use in a `RecencyHeap` that a packet updates with one store in
+/// its slot, so an in-order segment of a known flow costs one hash lookup and no allocation. Buffered bytes are charged with
 /// `bufferedSegmentOverhead` per segment and bounded per direction and in total.
 ///
 /// A flow opened by a bare SYN gets its handler only when a second packet comes (or when
@@ -42,8 +42,10 @@ public struct FlowTable<Handler: StreamHandler> {
     var halves: [HalfStream] = []
     /// Slots to reuse, most recently freed last.
     var freeSlots: [Int] = []
-    /// Live flows, most recently seen first.
-    var recency = LRUList()
+    /// Live flows by the stamp of their latest packet (least recently seen first).
+    var recency = RecencyHeap()
+    /// The stamp of the latest segment: one more for each segment ingested.
+    var clock: UInt64 = 0
     /// Slots of flows with something buffered (their `bufferingPosition` points back here).
     var buffering: [Int] = []
     /// Closed and evicted connections whose trailing packets are absorbed.
@@ -89,6 +91,7 @@ public struct FlowTable<Handler: StreamHandler> {
         finished: (consuming Handler, FlowEnd, FlowStart) -> Void
     ) {
         counters.segments += 1
+        clock &+= 1
         let now = packet.timestamp
         if now.seconds > lastSweepSecond {
             lastSweepSecond = now.seconds
@@ -101,7 +104,7 @@ public struct FlowTable<Handler: StreamHandler> {
                 payloadLength: payload.count, packet: packet, finished: finished)
         else { return }
         if flows[slot].lastSeen < now { flows[slot].lastSeen = now }
-        recency.moveToFront(slot)
+        flows[slot].stamp = clock
         let direction = flows[slot].direction(senderIsLower: senderIsLower)
         if segment.flags.contains(.rst) {
             reset(slot, from: direction, segment: segment, packet: packet, finished: finished)
