@@ -73,6 +73,7 @@ let package = Package(
                 "AutopsyEngine", "AutopsyFlow", "AutopsyReport", "AutopsyTCP", "AutopsyDiagnosis", "AutopsyX509",
                 "CAllocator", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: crossModule,
             // jemalloc (Debian's libjemalloc-dev), which then serves every allocation of the
             // process, libpcap's and libc's included.
             linkerSettings: [.linkedLibrary("jemalloc")]),

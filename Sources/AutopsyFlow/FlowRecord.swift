@@ -900,16 +900,23 @@ public struct JSONRuns: Sendable, Hashable {
     /// Calls `body` with each run of the text in order (own bytes and shared runs
     /// alternating; empty runs left out). An offset past the own bytes counts as their end.
     public func forEachRun(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        own.withUnsafeBufferPointer { ownBytes in
-            var start = 0
-            for run in shared {
-                let end = min(max(run.offset, start), ownBytes.count)
-                if end > start { body(UnsafeBufferPointer(rebasing: ownBytes[start..<end])) }
-                run.bytes.withUnsafeBufferPointer { if !$0.isEmpty { body($0) } }
-                start = end
-            }
-            if start < ownBytes.count { body(UnsafeBufferPointer(rebasing: ownBytes[start...])) }
+        forEachPiece { array, range, _ in
+            array.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
         }
+    }
+
+    /// Calls `body` with each run of the text in order, as the array that holds it, its
+    /// range there and whether it is a part of `own` (else a whole shared run); empty runs
+    /// left out. A caller may so keep the own bytes where they lie instead of copying them.
+    public func forEachPiece(_ body: (_ array: [UInt8], _ range: Range<Int>, _ isOwn: Bool) -> Void) {
+        var start = 0
+        for run in shared {
+            let end = min(max(run.offset, start), own.count)
+            if end > start { body(own, start..<end, true) }
+            if !run.bytes.isEmpty { body(run.bytes, 0..<run.bytes.count, false) }
+            start = end
+        }
+        if start < own.count { body(own, start..<own.count, true) }
     }
 
     /// The whole text in one array.

@@ -40,6 +40,17 @@ import Testing
             pieces += 1
         }
         #expect(pieces <= 2 * shared.count + 1)
+        // The same runs as arrays and ranges: own parts from `own`, shared runs whole.
+        var joined: [UInt8] = []
+        var ownBytes = 0
+        runs.forEachPiece { array, range, isOwn in
+            #expect(!range.isEmpty)
+            #expect(isOwn ? array == runs.own : range == 0..<array.count)
+            if isOwn { ownBytes += range.count }
+            joined += array[range]
+        }
+        #expect(String(decoding: joined, as: UTF8.self) == expected)
+        #expect(ownBytes == own.utf8.count)
     }
 
     @Test func equalityIsTheTextsWhateverTheSplit() {
