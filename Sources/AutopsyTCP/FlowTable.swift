@@ -114,11 +114,18 @@ public struct FlowTable<Handler: StreamHandler> {
         let costBefore = halves[half].pendingCost
         // The opening SYN of a flow goes to no handler yet (see `materialize`).
         let opening = handlers[slot] == nil && Self.isBareSYN(segment, payload.count) && !halves[half].started
-        let box = opening ? noHandler : materialize(slot)
-        halves[half].receive(
-            segment, payload: payload, packet: packet, limit: limits.outOfOrderBytesPerDirection,
-            decidedLimit: limits.outOfOrderBytesAfterDecision,
-            handler: &box.handler, direction: direction, counters: &counters)
+        // The box without a reference count: `handlers` (or `noHandler`) keeps it alive, and
+        // nothing the reassembly calls touches the table (a strong reference was retained and
+        // released per packet).
+        if !opening && handlers[slot] == nil { _ = materializeNew(slot) }
+        let held = opening ? Unmanaged.passUnretained(noHandler) : handlers[slot].map { Unmanaged.passUnretained($0) }
+        guard let held else { return }
+        held._withUnsafeGuaranteedRef { box in
+            halves[half].receive(
+                segment, payload: payload, packet: packet, limit: limits.outOfOrderBytesPerDirection,
+                decidedLimit: limits.outOfOrderBytesAfterDecision,
+                handler: &box.handler, direction: direction, counters: &counters)
+        }
         account(slot, costChange: halves[half].pendingCost - costBefore)
         if halves[2 * slot].finDelivered && halves[2 * slot + 1].finDelivered {
             counters.flowsClosed += 1
