@@ -16,8 +16,9 @@ import AutopsyPackets
 ///
 /// Memory: flows live in a slab (parallel arrays indexed by a `FlowIndex` from key to
 /// slot), ordered by last use in a `RecencyHeap` that a packet updates with one store in
-/// its slot, so an in-order segment of a known flow costs one hash lookup and no allocation. Buffered bytes are charged with
-/// `bufferedSegmentOverhead` per segment and bounded per direction and in total.
+/// its slot, so an in-order segment of a known flow costs one hash lookup and no
+/// allocation. Buffered bytes are charged with `bufferedSegmentOverhead` per segment and
+/// bounded per direction and in total.
 ///
 /// A flow opened by a bare SYN gets its handler only when a second packet comes (or when
 /// it finishes): the handler is then given that SYN first, as if it had been there all
