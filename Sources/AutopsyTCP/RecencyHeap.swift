@@ -91,8 +91,8 @@ struct RecencyHeap {
     }
 
     /// Moves the entry at `start` up while its parent's key is larger, else down while a
-    /// child's is smaller; every entry moved has its slot's position updated. The links
-    /// are written through spans (one uniqueness check of each array for the whole walk).
+    /// child's is smaller; every entry moved has its slot's position updated. Both arrays
+    /// are written through spans (one uniqueness check of each for the whole walk).
     private mutating func restore(_ start: Int) {
         Self.restore(start, &entries, &positions)
     }

@@ -39,6 +39,8 @@ final class OutputStream {
     private var pieces: [Piece] = []
     /// The arrays pieces lie in, kept until they are written.
     private var kept: [[UInt8]] = []
+    /// Gatherings written so far (`flush` calls).
+    private var gatherings = 0
     /// The kept arrays' bytes while they are borrowed for a write.
     private let borrowed = UnsafeMutablePointer<UnsafeRawBufferPointer>.allocate(capacity: OutputStream.maxKept)
     private let vectors = UnsafeMutablePointer<iovec>.allocate(capacity: OutputStream.maxPieces)
@@ -74,8 +76,9 @@ final class OutputStream {
     func writeFlow(_ record: FlowRecord) {
         // A line rendered ahead goes out from where it lies; another is written here.
         if let line = record.renderedJSON?.line {
-            // The index of the line's own bytes in `kept`, once kept.
+            // The index of the line's own bytes in `kept`, and the gathering that kept them.
             var own = -1
+            var ownGathering = gatherings
             line.forEachPiece { array, range, isOwn in
                 guard range.count >= Self.referenceThreshold else {
                     array.withUnsafeBytes { put(UnsafeRawBufferPointer(rebasing: $0[range])) }
@@ -83,10 +86,11 @@ final class OutputStream {
                 }
                 // Room for this piece, the block's before it and the array, or all is written.
                 if pieces.count + 2 > Self.maxPieces || kept.count == Self.maxKept { flush() }
-                // The own bytes are kept once a line (again if everything was written since).
-                if !isOwn || own < 0 || own >= kept.count {
+                // The own bytes are kept once a gathering: again when everything was written
+                // since (the index named another gathering's array).
+                if !isOwn || own < 0 || ownGathering != gatherings {
                     kept.append(array)
-                    if isOwn { own = kept.count - 1 }
+                    if isOwn { (own, ownGathering) = (kept.count - 1, gatherings) }
                 }
                 sealBlock()
                 pieces.append(
@@ -129,6 +133,7 @@ final class OutputStream {
         if !pieces.isEmpty { borrow(0) }
         pieces.removeAll(keepingCapacity: true)
         kept.removeAll(keepingCapacity: true)
+        gatherings &+= 1
         count = 0
         blockStart = 0
     }

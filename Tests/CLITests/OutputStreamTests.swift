@@ -100,6 +100,21 @@ import Testing
         #expect(Self.firstDifference(sink.written, expected) == nil)
     }
 
+    /// One line with more runs kept by reference than one gathering holds: written out in
+    /// the middle of the line, its own bytes are kept again, not taken for another array.
+    @Test func aLineLongerThanOneGatheringKeepsItsOwnBytes() {
+        let sink = Sink(most: Int.max)
+        let stream = OutputStream { sink.write($0, $1) }
+        let own = (0..<300 * 700).map { UInt8(ascii: "a") + UInt8($0 / 300 % 26) }
+        // Two runs between each two parts of the own bytes: a gathering fills up at a shared run.
+        let shared = (1..<700).flatMap { [(300 * $0, Self.bytes(300, $0 + 5)), (300 * $0, Self.bytes(400, $0 + 9))] }
+        let line = JSONRuns(own: own, shared: shared.map { JSONRuns.Shared(offset: $0.0, bytes: $0.1) })
+        stream.writeFlow(Self.record(own, shared))
+        stream.flush()
+        #expect(Self.firstDifference(sink.written, line.bytes + [UInt8(ascii: "\n")]) == nil)
+        #expect(sink.calls > 2)
+    }
+
     @Test func anInterruptedWriteIsResumed() {
         let sink = Sink(most: 10_000)
         sink.interruptEvery = 3
