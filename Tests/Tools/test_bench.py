@@ -69,6 +69,32 @@ class BenchTests(unittest.TestCase):
         other = bench.failure_message(RuntimeError("/bin/tlsautopsy exited with 1: no"), tshark)
         self.assertEqual(other, "bench: /bin/tlsautopsy exited with 1: no")
 
+    def test_captures_are_generated_with_their_arguments_once(self):
+        shared = Path(tempfile.mkdtemp())
+        (shared / "bench").mkdir()
+        calls = shared / "calls"
+        # A stand-in generator: notes its arguments, writes a capture and the summary of them.
+        (shared / "bench" / "make-bench-pcap.py").write_text(
+            "import json, sys\n"
+            f"open({str(calls)!r}, 'a').write(' '.join(sys.argv[1:]) + '\\n')\n"
+            "argv = sys.argv[1:]\n"
+            "value = lambda flag: argv[argv.index(flag) + 1]\n"
+            "open(value('--out'), 'wb').write(b'pcap')\n"
+            "args = {'flows': int(value('--flows')), 'app_bytes_per_flow': int(value('--app-bytes-per-flow')),\n"
+            "        'seed': int(value('--seed')), 'concurrency': int(value('--concurrency'))\n"
+            "        if '--concurrency' in argv else 1000}\n"
+            "json.dump({'args': args, 'bytes': 4}, open(value('--summary-json'), 'w'))\n")
+        directory = str(shared / "out")
+        path, summary = bench.generate("open1", str(shared), directory)
+        self.assertEqual(summary["args"]["concurrency"], 1)
+        bench.generate("open1", str(shared), directory)
+        bench.generate("open1000", str(shared), directory)
+        made = calls.read_text().splitlines()
+        self.assertEqual(len(made), 2)
+        self.assertIn("--flows 50000 --app-bytes-per-flow 0 --seed 2 --concurrency 1 --out", made[0])
+        self.assertIn("--concurrency 1000 --out", made[1])
+        self.assertTrue(path.endswith("open1.pcap"))
+
 
 if __name__ == "__main__":
     unittest.main()
