@@ -54,7 +54,7 @@ import Testing
     @Test func aHelloDifferingOnlyInWhatFingerprintsIgnoreSharesThem() throws {
         let base = try Self.base()
         var other = base
-        other.random = [UInt8](repeating: 0x77, count: 32)
+        other.random = ShortBytes(prefixOf: [UInt8](repeating: 0x77, count: 32))
         other.sessionID = []
         other.extensions.serverNameBytes = Array("other.example".utf8)
         let cache = FingerprintCache()

@@ -102,6 +102,25 @@ public struct ByteCursor: Sendable {
         return bytes
     }
 
+    /// Reads `count` bytes, at most `ShortBytes.capacity`, held in place (a hello's random
+    /// and session id: no array of their own).
+    public mutating func readShortBytes(count: Int, _ field: StaticString) throws(ParseError) -> ShortBytes {
+        guard count <= ShortBytes.capacity else {
+            throw ParseError(
+                kind: .lengthOutOfRange(length: count, allowed: 0...ShortBytes.capacity), field: field,
+                offset: start - base)
+        }
+        try require(count, field)
+        // The invariant puts `start..<end` inside the storage; checked all the same.
+        let bytes = storage.withUnsafeBytes { stored in
+            start + count <= stored.count
+                ? ShortBytes(prefixOf: UnsafeRawBufferPointer(rebasing: stored[start..<(start + count)]))
+                : ShortBytes()
+        }
+        start += count
+        return bytes
+    }
+
     /// Skips `count` bytes.
     @inlinable public mutating func skip(count: Int, _ field: StaticString) throws(ParseError) {
         try require(count, field)

@@ -14,10 +14,10 @@
 public struct ClientHello: Sendable, Hashable {
     /// `legacy_version` (the highest version before TLS 1.3's supported_versions).
     public var legacyVersion: ProtocolVersion
-    /// The 32-byte random (SSL 2.0: the challenge).
-    public var random: [UInt8]
-    /// The legacy session id (resumption by id before TLS 1.3).
-    public var sessionID: [UInt8]
+    /// The 32-byte random (SSL 2.0: the challenge, 16 to 32 bytes), held in place.
+    public var random: ShortBytes
+    /// The legacy session id (resumption by id before TLS 1.3; 0 to 32 bytes), held in place.
+    public var sessionID: ShortBytes
     /// Offered cipher suites in wire order, GREASE included.
     public var cipherSuites: [CipherSuite] = []
     /// SSL 2.0 cipher kinds offered in an SSL 2.0 CLIENT-HELLO (3-byte codes whose first byte is not 0).
@@ -34,7 +34,7 @@ public struct ClientHello: Sendable, Hashable {
     public var anomalies: [Anomaly] = []
 
     /// Creates an empty hello with the given fixed fields.
-    public init(legacyVersion: ProtocolVersion, random: [UInt8], sessionID: [UInt8]) {
+    public init(legacyVersion: ProtocolVersion, random: ShortBytes, sessionID: ShortBytes) {
         self.legacyVersion = legacyVersion
         self.random = random
         self.sessionID = sessionID
@@ -94,9 +94,9 @@ public struct ClientHello: Sendable, Hashable {
     ) throws(ParseError) {
         var cursor = body
         hello.legacyVersion = ProtocolVersion(rawValue: try cursor.readUInt16("legacy_version"))
-        hello.random = try cursor.readBytes(count: 32, "random")
+        hello.random = try cursor.readShortBytes(count: 32, "random")
         hello.sessionID = try cursor.withVector(lengthBytes: 1, allowed: 0...32, "legacy_session_id") {
-            $0.readRemaining()
+            (id) throws(ParseError) in try id.readShortBytes(count: id.remaining, "legacy_session_id")
         }
         hello.cipherSuites = try cursor.withVector(lengthBytes: 2, allowed: 2...0xfffe, "cipher_suites") {
             (suites) throws(ParseError) in
@@ -149,8 +149,8 @@ public struct ClientHello: Sendable, Hashable {
                 offset: 7)
         }
         var specs = try cursor.readCursor(count: specsLength, "sslv2.cipher_specs")
-        let sessionID = try cursor.readBytes(count: sessionLength, "sslv2.session_id")
-        let challenge = try cursor.readBytes(count: challengeLength, "sslv2.challenge")
+        let sessionID = try cursor.readShortBytes(count: sessionLength, "sslv2.session_id")
+        let challenge = try cursor.readShortBytes(count: challengeLength, "sslv2.challenge")
         try cursor.expectEnd("sslv2.client_hello")
         var hello = ClientHello(legacyVersion: version, random: challenge, sessionID: sessionID)
         hello.isSSLv2Compatible = true

@@ -15,10 +15,10 @@
 public struct ServerHello: Sendable, Hashable {
     /// `legacy_version` (the negotiated version before TLS 1.3).
     public var legacyVersion: ProtocolVersion
-    /// The 32-byte random.
-    public var random: [UInt8]
-    /// The session id echoed or assigned.
-    public var sessionID: [UInt8]
+    /// The 32-byte random (SSL 2.0: the connection id, its first 32 bytes), held in place.
+    public var random: ShortBytes
+    /// The session id echoed or assigned (0 to 32 bytes), held in place.
+    public var sessionID: ShortBytes
     /// The chosen cipher suite.
     public var cipherSuite: CipherSuite
     /// The chosen compression method.
@@ -33,14 +33,14 @@ public struct ServerHello: Sendable, Hashable {
     public var anomalies: [Anomaly] = []
 
     /// The special random that marks a HelloRetryRequest (RFC 8446, 4.1.3).
-    public static let helloRetryRequestRandom: [UInt8] = [
+    public static let helloRetryRequestRandom: ShortBytes = [
         0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
         0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
     ]
 
     /// Creates a hello with the given fixed fields.
     public init(
-        legacyVersion: ProtocolVersion, random: [UInt8], sessionID: [UInt8], cipherSuite: CipherSuite,
+        legacyVersion: ProtocolVersion, random: ShortBytes, sessionID: ShortBytes, cipherSuite: CipherSuite,
         compressionMethod: UInt8
     ) {
         self.legacyVersion = legacyVersion
@@ -77,9 +77,9 @@ public struct ServerHello: Sendable, Hashable {
         if version.rawValue >> 8 == 0x7f && version.rawValue & 0xff < 22 {
             return try parseEarlyDraft(&cursor, version: version)
         }
-        let random = try cursor.readBytes(count: 32, "random")
+        let random = try cursor.readShortBytes(count: 32, "random")
         let sessionID = try cursor.withVector(lengthBytes: 1, allowed: 0...32, "legacy_session_id_echo") {
-            $0.readRemaining()
+            (id) throws(ParseError) in try id.readShortBytes(count: id.remaining, "legacy_session_id_echo")
         }
         let suite = CipherSuite(rawValue: try cursor.readUInt16("cipher_suite"))
         let compression = try cursor.readUInt8("legacy_compression_method")
@@ -100,7 +100,7 @@ public struct ServerHello: Sendable, Hashable {
     private static func parseEarlyDraft(_ cursor: inout ByteCursor, version: ProtocolVersion) throws(ParseError)
         -> ServerHello
     {
-        let random = try cursor.readBytes(count: 32, "random")
+        let random = try cursor.readShortBytes(count: 32, "random")
         let suite = CipherSuite(rawValue: try cursor.readUInt16("cipher_suite"))
         var hello = ServerHello(
             legacyVersion: version, random: random, sessionID: [], cipherSuite: suite, compressionMethod: 0)
@@ -140,7 +140,10 @@ public struct ServerHello: Sendable, Hashable {
         let connectionIDLength = Int(try cursor.readUInt16("sslv2.connection_id_length"))
         let certificate = try cursor.readBytes(count: certificateLength, "sslv2.certificate")
         var specs = try cursor.readCursor(count: specsLength, "sslv2.cipher_specs")
-        let connectionID = try cursor.readBytes(count: connectionIDLength, "sslv2.connection_id")
+        // 16 to 32 bytes (RFC 6101, E.1); a longer one is read whole and its first 32 kept.
+        var connection = try cursor.readCursor(count: connectionIDLength, "sslv2.connection_id")
+        let connectionID = try connection.readShortBytes(
+            count: min(connection.remaining, ShortBytes.capacity), "sslv2.connection_id")
         var first: UInt32 = 0
         if specs.remaining >= 3 {
             first =

@@ -1,0 +1,54 @@
+import Testing
+
+@testable import AutopsyTLS
+
+@Suite struct ShortBytesTests {
+    /// Every length from 0 to 32, from an array and from raw bytes (read eight at a time):
+    /// the same bytes back, equal (and hashing alike) exactly when the bytes are.
+    @Test func holdsUpToThirtyTwoBytes() {
+        var generator = SystemRandomNumberGenerator()
+        for count in 0...ShortBytes.capacity {
+            let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let held = ShortBytes(prefixOf: bytes)
+            let read = bytes.withUnsafeBytes { ShortBytes(prefixOf: $0) }
+            #expect(Array(held) == bytes && held.count == count && held.isEmpty == (count == 0))
+            #expect(read == held && read.hashValue == held.hashValue, "\(count) bytes")
+            if count > 0 {
+                var changed = bytes
+                changed[count - 1] ^= 0x80
+                #expect(ShortBytes(prefixOf: changed) != held)
+                // A shorter prefix is another value, even when the byte dropped is zero.
+                #expect(ShortBytes(prefixOf: bytes.dropLast()) != held)
+            }
+        }
+        #expect(ShortBytes(prefixOf: [0, 0]) != ShortBytes(prefixOf: [0]))
+        #expect(ShortBytes() == [])
+    }
+
+    /// More than 32 bytes: the first 32 are kept, from either source.
+    @Test func keepsTheFirstThirtyTwoOfMore() {
+        let bytes = (0..<40).map { UInt8($0) }
+        let held = ShortBytes(prefixOf: bytes)
+        #expect(Array(held) == Array(bytes[..<32]))
+        #expect(bytes.withUnsafeBytes { ShortBytes(prefixOf: $0) } == held)
+    }
+
+    /// The cursor reads them like `readBytes`, and refuses more than 32 or more than is left,
+    /// consuming nothing.
+    @Test func aCursorReadsThemInPlace() throws {
+        let bytes = (0..<40).map { UInt8($0) }
+        var cursor = ByteCursor(bytes, range: 3..<40)
+        #expect(try Array(cursor.readShortBytes(count: 5, "a")) == [3, 4, 5, 6, 7])
+        #expect(try Array(cursor.readShortBytes(count: 0, "b")) == [])
+        #expect(cursor.offset == 5)
+        #expect(throws: ParseError(kind: .lengthOutOfRange(length: 33, allowed: 0...32), field: "c", offset: 5)) {
+            try cursor.readShortBytes(count: 33, "c")
+        }
+        #expect(try cursor.readShortBytes(count: 30, "d").last == 37)
+        #expect(throws: ParseError(kind: .truncated(needed: 3, available: 2), field: "e", offset: 35)) {
+            try cursor.readShortBytes(count: 3, "e")
+        }
+        #expect(throws: ParseError.self) { try cursor.readShortBytes(count: -1, "f") }
+        #expect(cursor.remaining == 2)
+    }
+}
