@@ -21,7 +21,7 @@ extension FlowSession {
                 try ClientHello.parse(message.cursor, into: &hello, lists: fingerprints?.lists)
                 clientHello(consume hello, side: side, recordVersion: header.version, packet)
             case .serverHello:
-                let hello = try ServerHello.parse(message.cursor)
+                let hello = try ServerHello.parse(message.cursor, lists: fingerprints?.lists)
                 serverHello(hello, state, side: side, packet)
             case .certificate:
                 let tls13 = record.version?.isTLS13OrDraft ?? false

@@ -38,7 +38,47 @@ import Testing
             Self.storage(second.extensions.signatureAlgorithms)
                 == Self.storage(first.extensions.signatureAlgorithms))
         #expect(Self.storage(second.extensions.supportedVersions) == Self.storage(first.extensions.supportedVersions))
-        #expect(lists.count == 4)
+        #expect(Self.storage(second.extensions.types) == Self.storage(first.extensions.types))
+        #expect(lists.count == 5)
+    }
+
+    /// Extension types: hellos that send the same ones in the same order hold one kept
+    /// list; another order is another list; each reads its own types whatever came between,
+    /// and the list being read into is never one a hello holds. ServerHellos alike.
+    @Test func helloExtensionTypesAreSharedInWireOrder() throws {
+        let lists = HelloListCache()
+        func hello(_ types: [Int]) throws -> ClientHello {
+            let extensions = types.flatMap { Wire.ext($0, []) }
+            let body =
+                Wire.u16(0x0303) + [UInt8](repeating: 0x11, count: 32) + Wire.vec8([]) + Wire.vec16(Wire.u16(0x1301))
+                + Wire.vec8([0]) + Wire.vec16(extensions)
+            return try Self.parse(body, lists)
+        }
+        let first = try hello([0x0017, 0x0023, 0xff01])
+        let other = try hello([0x0023, 0x0017, 0xff01])
+        let again = try hello([0x0017, 0x0023, 0xff01])
+        #expect(first.extensions.types.map(\.rawValue) == [0x0017, 0x0023, 0xff01])
+        #expect(other.extensions.types.map(\.rawValue) == [0x0023, 0x0017, 0xff01])
+        #expect(Self.storage(again.extensions.types) == Self.storage(first.extensions.types))
+        #expect(Self.storage(other.extensions.types) != Self.storage(first.extensions.types))
+        #expect(Self.storage(lists.typeScratch) != Self.storage(first.extensions.types))
+        #expect(Self.storage(lists.typeScratch) != Self.storage(other.extensions.types))
+        // A duplicate is still an anomaly, and no extensions at all an empty list.
+        #expect(try hello([0x0017, 0x0017]).anomalies.contains { $0.kind == .duplicateExtension })
+        #expect(try hello([]).extensions.types.isEmpty)
+        // Bounded like the other kinds.
+        for index in 0..<(HelloListCache.capacity * 2) { _ = try hello([0x0017, 0x0100 + index]) }
+        #expect(lists.extensionTypes.count == HelloListCache.capacity)
+        #expect(first.extensions.types.map(\.rawValue) == [0x0017, 0x0023, 0xff01])
+
+        let serverExtensions = Wire.ext(0x002b, Wire.u16(0x0304)) + Wire.ext(0x0033, Wire.u16(0x001d) + Wire.vec16([1]))
+        let server =
+            Wire.u16(0x0303) + [UInt8](repeating: 0x44, count: 32) + Wire.vec8([]) + Wire.u16(0x1301) + Wire.u8(0)
+            + Wire.vec16(serverExtensions)
+        let serverFirst = try ServerHello.parse(ByteCursor(server), lists: lists)
+        let serverAgain = try ServerHello.parse(ByteCursor(server), lists: lists)
+        #expect(serverFirst == (try ServerHello.parse(server)))
+        #expect(Self.storage(serverAgain.extensions.types) == Self.storage(serverFirst.extensions.types))
     }
 
     /// A stack that draws a new GREASE value per connection offers lists that differ in one

@@ -45,17 +45,24 @@ import Testing
     }
 
     /// A list of one-byte values holds what `readRemaining` reads, shared or not.
-    @Test(arguments: [[], [0], [1], [2], [0xff], [0, 1], [1, 0, 2]] as [[UInt8]])
+    @Test(arguments: [[], [0], [1], [2], [0xff], [0, 1], [1, 0, 2], [0, 1, 2], [0, 1, 2, 3]] as [[UInt8]])
     func byteListsReadAsTheirBytes(_ list: [UInt8]) {
         // The list inside a longer buffer, after a byte that is not its own.
         var cursor = ByteCursor(storage: [9] + list + [7], start: 1, end: 1 + list.count)
         let read = SharedLists.bytes(&cursor)
         #expect(read == list)
         #expect(cursor.isAtEnd)
+        // The common lists are the shared arrays themselves (no allocation of their own).
+        for shared in [SharedLists.zero, SharedLists.one, SharedLists.zeroOneTwo] where shared == list {
+            let same = read.withUnsafeBufferPointer { mine in
+                shared.withUnsafeBufferPointer { $0.baseAddress == mine.baseAddress }
+            }
+            #expect(same)
+        }
     }
 
     @Test func sharedListsHoldWhatTheyAreNamedFor() {
-        #expect(SharedLists.zero == [0] && SharedLists.one == [1])
+        #expect(SharedLists.zero == [0] && SharedLists.one == [1] && SharedLists.zeroOneTwo == [0, 1, 2])
         #expect(SharedLists.list(of: ProtocolVersion.tls13) == [.tls13])
         #expect(SharedLists.list(of: ProtocolVersion.tls12) == [.tls12])
         for group in [NamedGroup.x25519, .secp256r1, .secp384r1, .x25519MLKEM768, NamedGroup(rawValue: 0x0019)] {

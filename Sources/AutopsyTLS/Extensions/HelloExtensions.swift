@@ -97,22 +97,35 @@ public struct HelloExtensions: Sendable, Hashable {
         _ cursor: inout ByteCursor, side: HelloSide, anomalies: inout [Anomaly], into result: inout HelloExtensions,
         lists: HelloListCache? = nil
     ) throws(ParseError) {
-        // Room for every extension the block can hold (4 bytes each at least), up to 32:
-        // one allocation where appending one by one would grow the list several times.
-        result.types.reserveCapacity(min(cursor.remaining / 4, 32))
+        // The types are read into the cache's scratch list when there is a cache, then the kept
+        // list with the same types is the hello's (no allocation); else into a list of their
+        // own, with room for every extension the block can hold (4 bytes each at least) up to 32.
+        var types: [ExtensionType] = []
+        if let lists {
+            swap(&types, &lists.typeScratch)
+            types.removeAll(keepingCapacity: true)
+        } else {
+            types.reserveCapacity(min(cursor.remaining / 4, 32))
+        }
         while !cursor.isAtEnd {
             let type = ExtensionType(rawValue: try cursor.readUInt16("extension.type"))
             try cursor.withVector(lengthBytes: 2, allowed: 0...0xffff, "extension.data") { (body) throws(ParseError) in
-                if result.types.contains(type) && !type.isGREASE {
+                if types.contains(type) && !type.isGREASE {
                     anomalies.append(Anomaly(.duplicateExtension, detail: type.description))
                 }
-                result.types.append(type)
+                types.append(type)
                 do {
                     try result.decode(type, &body, side: side, lists: lists)
                 } catch {
                     anomalies.append(Anomaly(.malformedExtension, detail: type.description))
                 }
             }
+        }
+        if let lists {
+            result.types = lists.extensionTypes.share(types)
+            swap(&types, &lists.typeScratch)
+        } else {
+            result.types = types
         }
         if side == .client, let index = result.types.firstIndex(of: .preSharedKey), index != result.types.count - 1 {
             anomalies.append(Anomaly(.preSharedKeyNotLast))

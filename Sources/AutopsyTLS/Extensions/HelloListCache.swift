@@ -17,13 +17,20 @@ public final class HelloListCache {
     let groups = RecentLists<NamedGroup>()
     let signatures = RecentLists<SignatureScheme>()
     let versions = RecentLists<ProtocolVersion>()
+    /// A hello's extension types in wire order (a stack sends the same ones in the same order).
+    let extensionTypes = RecentLists<ExtensionType>()
     let names = RecentNames()
+    /// Where a hello's extension types are read before `extensionTypes` shares them: its
+    /// room is kept from hello to hello.
+    var typeScratch: [ExtensionType] = []
 
     /// An empty cache.
     public init() {}
 
     /// How many lists are kept, of all kinds.
-    public var count: Int { cipherSuites.count + groups.count + signatures.count + versions.count }
+    public var count: Int {
+        cipherSuites.count + groups.count + signatures.count + versions.count + extensionTypes.count
+    }
 
     /// The 16-bit values left in `cursor` (`readUInt16List`), through `kept` when there is a cache.
     static func read<Element>(
@@ -55,13 +62,38 @@ final class RecentLists<Element: RawRepresentable> where Element.RawValue == UIn
             if cursor.readRemaining(ifEqualTo: list, { $0.rawValue }) { return list }
         }
         let list = try cursor.readUInt16List(field, make)
+        keep(list)
+        return list
+    }
+
+    /// The kept list holding the values of `values` (compared by raw value), else a copy of
+    /// them in an array of their own, kept: never `values`' own storage, which its owner
+    /// reuses.
+    func share(_ values: [Element]) -> [Element] {
+        let count = values.count
+        guard count > 0, count <= HelloListCache.longestKept else { return Self.copy(values) }
+        for list in lists where list.count == count {
+            if list.elementsEqual(values, by: { $0.rawValue == $1.rawValue }) { return list }
+        }
+        let list = Self.copy(values)
+        keep(list)
+        return list
+    }
+
+    private func keep(_ list: [Element]) {
         if lists.count < HelloListCache.capacity {
             lists.append(list)
         } else {
             lists[next] = list
             next = (next + 1) % HelloListCache.capacity
         }
-        return list
+    }
+
+    /// `values` in new storage of their exact count.
+    private static func copy(_ values: [Element]) -> [Element] {
+        [Element](unsafeUninitializedCapacity: values.count) { buffer, initialized in
+            initialized = buffer.initialize(fromContentsOf: values)
+        }
     }
 
     /// How many lists are kept.

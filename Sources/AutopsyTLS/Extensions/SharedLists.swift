@@ -1,10 +1,12 @@
 /// Lists that nearly every hello holds alike, stored once and shared by every hello that
-/// holds them: a one-byte list of 0 or 1 (compression methods, point formats, PSK modes), a
+/// holds them: a one-byte list of 0 or 1 (compression methods, point formats, PSK modes),
+/// OpenSSL's three point formats (0, 1, 2: uncompressed and both compressed forms), a
 /// server's one selected version, a key share of one common group, the ALPN names of HTTP.
 /// Each would otherwise be an array allocated (and freed) per hello.
 enum SharedLists {
     static let zero: [UInt8] = [0]
     static let one: [UInt8] = [1]
+    static let zeroOneTwo: [UInt8] = [0, 1, 2]
     static let tls13: [ProtocolVersion] = [.tls13]
     static let tls12: [ProtocolVersion] = [.tls12]
     static let x25519: [NamedGroup] = [.x25519]
@@ -38,6 +40,7 @@ enum SharedLists {
     static func bytes(_ cursor: inout ByteCursor) -> [UInt8] {
         if cursor.readRemaining(ifEqualTo: zero) { return zero }
         if cursor.readRemaining(ifEqualTo: one) { return one }
+        if cursor.readRemaining(ifEqualTo: zeroOneTwo) { return zeroOneTwo }
         return cursor.readRemaining()
     }
 

@@ -70,12 +70,13 @@ public struct ServerHello: Sendable, Hashable {
         try parse(ByteCursor(body))
     }
 
-    /// The same, read from a cursor over the body (a message read in place).
-    public static func parse(_ body: ByteCursor) throws(ParseError) -> ServerHello {
+    /// The same, read from a cursor over the body (a message read in place). With `lists`,
+    /// the extension types are the kept list of a recent hello that had the same.
+    public static func parse(_ body: ByteCursor, lists: HelloListCache? = nil) throws(ParseError) -> ServerHello {
         var cursor = body
         let version = ProtocolVersion(rawValue: try cursor.readUInt16("legacy_version"))
         if version.rawValue >> 8 == 0x7f && version.rawValue & 0xff < 22 {
-            return try parseEarlyDraft(&cursor, version: version)
+            return try parseEarlyDraft(&cursor, version: version, lists: lists)
         }
         let random = try cursor.readShortBytes(count: 32, "random")
         let sessionID = try cursor.withVector(lengthBytes: 1, allowed: 0...32, "legacy_session_id_echo") {
@@ -87,7 +88,7 @@ public struct ServerHello: Sendable, Hashable {
             legacyVersion: version, random: random, sessionID: sessionID, cipherSuite: suite,
             compressionMethod: compression)
         hello.isHelloRetryRequest = random == helloRetryRequestRandom
-        try parseExtensions(&cursor, into: &hello)
+        try parseExtensions(&cursor, into: &hello, lists: lists)
         if !cursor.isAtEnd {
             hello.anomalies.append(Anomaly(.trailingBytes, detail: "server_hello"))
         }
@@ -97,22 +98,25 @@ public struct ServerHello: Sendable, Hashable {
     /// TLS 1.3 drafts before 22 had no session id or compression method, and put the
     /// version in the header (draft-ietf-tls-tls13-21, 4.1.3):
     /// `ProtocolVersion version; Random random; CipherSuite cipher_suite; Extension extensions<6..2^16-1>;`
-    private static func parseEarlyDraft(_ cursor: inout ByteCursor, version: ProtocolVersion) throws(ParseError)
-        -> ServerHello
-    {
+    private static func parseEarlyDraft(
+        _ cursor: inout ByteCursor, version: ProtocolVersion, lists: HelloListCache?
+    ) throws(ParseError) -> ServerHello {
         let random = try cursor.readShortBytes(count: 32, "random")
         let suite = CipherSuite(rawValue: try cursor.readUInt16("cipher_suite"))
         var hello = ServerHello(
             legacyVersion: version, random: random, sessionID: [], cipherSuite: suite, compressionMethod: 0)
-        try parseExtensions(&cursor, into: &hello)
+        try parseExtensions(&cursor, into: &hello, lists: lists)
         return hello
     }
 
     /// The extensions block, when anything is left (it is optional before TLS 1.2).
-    private static func parseExtensions(_ cursor: inout ByteCursor, into hello: inout ServerHello) throws(ParseError) {
+    private static func parseExtensions(
+        _ cursor: inout ByteCursor, into hello: inout ServerHello, lists: HelloListCache?
+    ) throws(ParseError) {
         guard !cursor.isAtEnd else { return }
         try cursor.withVector(lengthBytes: 2, allowed: 0...0xffff, "extensions") { (extensions) throws(ParseError) in
-            try HelloExtensions.parse(&extensions, side: .server, anomalies: &hello.anomalies, into: &hello.extensions)
+            try HelloExtensions.parse(
+                &extensions, side: .server, anomalies: &hello.anomalies, into: &hello.extensions, lists: lists)
         }
     }
 
