@@ -258,9 +258,16 @@ public struct FlowSession: StreamHandler {
         _ state: DirectionState, _ bytes: Span<UInt8>, _ direction: StreamDirection, _ packet: PacketInfo,
         isFirstChunk: Bool
     ) {
-        // Fed where it lies: `handle` reads and changes the rest of the state, never the deframer.
-        state.deframer.feed(bytes) { deframed in
-            handle(deframed, state, direction, packet)
+        // Fed where it lies: `handle` reads and changes the rest of the state, never the
+        // deframer, nor the thread's record scratch.
+        if let fingerprints {
+            state.deframer.feed(bytes, scratch: &fingerprints.recordScratch) { deframed in
+                handle(deframed, state, direction, packet)
+            }
+        } else {
+            state.deframer.feed(bytes) { deframed in
+                handle(deframed, state, direction, packet)
+            }
         }
         if state.deframer.sawValidHeader { record.sawTLS = true }
         if let error = state.deframer.error, state.phase == .tls {

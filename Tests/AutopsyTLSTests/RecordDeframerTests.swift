@@ -35,6 +35,53 @@ import Testing
         return (seen, deframer.error)
     }
 
+    /// Fed with a scratch array, as a session feeds: bodies that arrive whole in a chunk are
+    /// handed out in the scratch's storage, reused from record to record while the sink keeps
+    /// nothing; a body the sink keeps keeps its bytes when the next records come (the
+    /// scratch moves to new storage); split bodies are gathered as before. Whatever the
+    /// chunking, the records are those `deframe` gives.
+    @Test func bodiesWholeInAChunkComeInTheReusedScratch() {
+        // Longest first: the scratch's room suffices for the others.
+        let records = (0..<6).map { Wire.record(22, [UInt8](repeating: UInt8(0x10 + $0), count: 80 - 7 * $0)) }
+        let stream = records.flatMap { $0 }
+        let expected = Self.deframe([stream]).records
+        var places: [UnsafeRawPointer?] = []
+        var kept: [[UInt8]] = []
+        for chunking in [stream.count, 1, 45, 100] {
+            var deframer = RecordDeframer()
+            var scratch: [UInt8] = []
+            var seen: [Seen] = []
+            places.removeAll()
+            kept.removeAll()
+            for start in stride(from: 0, to: stream.count, by: chunking) {
+                let chunk = Array(stream[start..<min(start + chunking, stream.count)])
+                deframer.feed(chunk.span, scratch: &scratch) { record in
+                    // A copy of the body is noted (noting the body itself would keep it).
+                    seen.append(
+                        Seen(
+                            type: record.header.contentType.rawValue, length: record.header.length,
+                            body: record.body?.map { $0 }, offset: record.streamOffset))
+                    places.append(record.body?.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) })
+                    // The third record's body is kept beyond the sink.
+                    if seen.count == 3, let body = record.body { kept.append(body) }
+                    return .plaintext
+                }
+            }
+            #expect(seen == expected, "chunks of \(chunking)")
+            #expect(kept == [[UInt8](repeating: 0x12, count: 66)], "chunks of \(chunking)")
+            if chunking == stream.count {
+                // One storage for the first three; the fourth onwards in another (the third's
+                // is kept), again one for all of them.
+                #expect(places[0] == places[1] && places[1] == places[2])
+                #expect(places[3] != places[2] && places[3] == places[4] && places[4] == places[5])
+            }
+            if chunking == 1 {
+                // Every body split over chunks: each gathered in an array of its own, none in the scratch.
+                #expect(scratch.isEmpty && scratch.capacity == 0)
+            }
+        }
+    }
+
     @Test func blastAndDripFeedGiveTheSameRecords() {
         let blast = Self.deframe([Self.stream])
         #expect(blast.error == nil)

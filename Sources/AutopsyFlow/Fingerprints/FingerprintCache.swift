@@ -95,6 +95,11 @@ public final class FingerprintCache {
     /// hello offering a list met lately holds the same array, so the shapes here (and the
     /// rendered lists and pattern values keyed on them) compare by identity.
     public let lists = HelloListCache()
+    /// Where the record bodies that arrive whole in one chunk are handed out
+    /// (`RecordDeframer.feed(_:scratch:_:)`), by every session of this cache's thread: one
+    /// array's storage reused record after record, warm in the caches, instead of an array
+    /// of its own per record.
+    public var recordScratch: [UInt8] = []
     private var clients: [ClientShape: Client] = [:]
     private var servers: [ServerShape: Server] = [:]
     /// The shapes met last, tried before the tables.

@@ -80,6 +80,19 @@ public struct RecordDeframer: Sendable {
     /// Feeds the next bytes of the stream. `sink` is called for each completed record and
     /// returns the mode for the records after it.
     public mutating func feed(_ bytes: Span<UInt8>, _ sink: (DeframedRecord) -> DeframerMode) {
+        var scratch: [UInt8] = []
+        feed(bytes, scratch: &scratch, sink)
+    }
+
+    /// Feeds the next bytes of the stream, as `feed(_:_:)` does. A body that lies whole in
+    /// `bytes` is handed out in `scratch`, whose storage is reused from record to record
+    /// (by every deframer its owner feeds) while nothing keeps a body after `sink` returns;
+    /// a body kept (a handshake message waiting for its end) leaves `scratch` to new
+    /// storage, as copy-on-write does. Only a body split over chunks is gathered in an array
+    /// of its own.
+    public mutating func feed(
+        _ bytes: Span<UInt8>, scratch: inout [UInt8], _ sink: (DeframedRecord) -> DeframerMode
+    ) {
         var index = 0
         let count = bytes.count
         while index < count {
@@ -106,7 +119,17 @@ public struct RecordDeframer: Sendable {
                 startBodyIfHeaderComplete(sink)
             case .body(let header, let remaining, let keep, let isSSLv2, let startOffset):
                 let take = min(remaining, count - index)
+                if keep && take == remaining && body.isEmpty {
+                    scratch.removeAll(keepingCapacity: true)
+                    bytes.extracting(index..<(index + take)).withUnsafeBufferPointer { scratch.append(contentsOf: $0) }
+                    index += take
+                    streamOffset &+= UInt64(take)
+                    finishRecord(header, keep: true, isSSLv2: isSSLv2, startOffset: startOffset, in: scratch, sink)
+                    continue
+                }
                 if keep {
+                    // The body's first piece of several: room for all of it at once.
+                    if body.isEmpty { body.reserveCapacity(remaining) }
                     bytes.extracting(index..<(index + take)).withUnsafeBufferPointer { body.append(contentsOf: $0) }
                 }
                 index += take
@@ -196,7 +219,6 @@ public struct RecordDeframer: Sendable {
             return
         }
         body = []
-        if wanted { body.reserveCapacity(length) }
         beginBody(header, remaining: length, keep: wanted, isSSLv2: false, startOffset: startOffset, sink)
     }
 
@@ -235,12 +257,21 @@ public struct RecordDeframer: Sendable {
     private mutating func finishRecord(
         _ header: RecordHeader, keep: Bool, isSSLv2: Bool, startOffset: UInt64, _ sink: (DeframedRecord) -> DeframerMode
     ) {
+        let gathered = body
+        body = []
+        finishRecord(header, keep: keep, isSSLv2: isSSLv2, startOffset: startOffset, in: gathered, sink)
+    }
+
+    /// Hands out the record whose body (when kept) is `bodyBytes`.
+    private mutating func finishRecord(
+        _ header: RecordHeader, keep: Bool, isSSLv2: Bool, startOffset: UInt64, in bodyBytes: [UInt8],
+        _ sink: (DeframedRecord) -> DeframerMode
+    ) {
         state = .header
         recordCount += 1
-        peakBodyBytes = max(peakBodyBytes, body.count)
+        peakBodyBytes = max(peakBodyBytes, bodyBytes.count)
         let record = DeframedRecord(
-            header: header, body: keep ? body : nil, isSSLv2: isSSLv2, streamOffset: startOffset)
-        body = []
+            header: header, body: keep ? bodyBytes : nil, isSSLv2: isSSLv2, streamOffset: startOffset)
         mode = sink(record)
     }
 
