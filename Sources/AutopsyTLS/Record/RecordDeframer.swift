@@ -218,7 +218,9 @@ public struct RecordDeframer: Sendable {
                     offset: Int(truncatingIfNeeded: startOffset) + 3))
             return
         }
-        body = []
+        // Empty here (every record's end empties it): an empty array assigned anyway was a
+        // release, a call a record.
+        if !body.isEmpty { body = [] }
         beginBody(header, remaining: length, keep: wanted, isSSLv2: false, startOffset: startOffset, sink)
     }
 
@@ -257,8 +259,9 @@ public struct RecordDeframer: Sendable {
     private mutating func finishRecord(
         _ header: RecordHeader, keep: Bool, isSSLv2: Bool, startOffset: UInt64, _ sink: (DeframedRecord) -> DeframerMode
     ) {
-        let gathered = body
-        body = []
+        // Moved out, the deframer's left empty: no reference counted.
+        var gathered: [UInt8] = []
+        swap(&gathered, &body)
         finishRecord(header, keep: keep, isSSLv2: isSSLv2, startOffset: startOffset, in: gathered, sink)
     }
 
