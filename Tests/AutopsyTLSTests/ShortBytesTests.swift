@@ -33,6 +33,19 @@ import Testing
         #expect(bytes.withUnsafeBytes { ShortBytes(prefixOf: $0) } == held)
     }
 
+    /// An SSL 2.0 SERVER-HELLO's connection id (16 to 32 bytes by RFC 6101) is its random:
+    /// a longer one is read whole, its first 32 bytes kept, and the hello still parses.
+    @Test(arguments: [16, 32, 40])
+    func anSSLv2ConnectionIDIsTheRandom(_ length: Int) throws {
+        let connection = (0..<length).map { UInt8($0 + 1) }
+        // msg_type 4, session id hit, certificate type, version, then the three lengths.
+        let message: [UInt8] =
+            [4, 0, 1, 0x00, 0x02, 0x00, 0x00, 0x00, 0x03, 0x00, UInt8(length)] + [0x01, 0x00, 0x80] + connection
+        let parsed = try ServerHello.parseSSLv2(message)
+        #expect(Array(parsed.hello.random) == Array(connection.prefix(32)))
+        #expect(parsed.hello.sslv2CipherKind == 0x01_0080 && parsed.certificate == nil)
+    }
+
     /// The cursor reads them like `readBytes`, and refuses more than 32 or more than is left,
     /// consuming nothing.
     @Test func aCursorReadsThemInPlace() throws {

@@ -120,6 +120,7 @@ public struct RecordDeframer: Sendable {
             case .body(let header, let remaining, let keep, let isSSLv2, let startOffset):
                 let take = min(remaining, count - index)
                 if keep && take == remaining && body.isEmpty {
+                    // The whole body is in this chunk: handed out in the scratch (no array of its own).
                     scratch.removeAll(keepingCapacity: true)
                     bytes.extracting(index..<(index + take)).withUnsafeBufferPointer { scratch.append(contentsOf: $0) }
                     index += take
