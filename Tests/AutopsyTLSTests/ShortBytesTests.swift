@@ -25,6 +25,15 @@ import Testing
         #expect(ShortBytes() == [])
     }
 
+    /// A position outside `0..<count` reads 0 instead of trapping, however far out.
+    @Test func positionsOutsideTheBytesReadZero() {
+        let held = ShortBytes(prefixOf: [UInt8](repeating: 0xab, count: 32))
+        let short: ShortBytes = [0xff, 0xee]
+        for position in [-1, Int.min, 32, 33, 40, Int.max] { #expect(held[position] == 0, "\(position)") }
+        for position in [2, 3, 8, 31, 100] { #expect(short[position] == 0, "\(position)") }
+        #expect(held[31] == 0xab && short[1] == 0xee)
+    }
+
     /// More than 32 bytes: the first 32 are kept, from either source.
     @Test func keepsTheFirstThirtyTwoOfMore() {
         let bytes = (0..<40).map { UInt8($0) }

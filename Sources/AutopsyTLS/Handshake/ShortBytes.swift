@@ -73,9 +73,10 @@ extension ShortBytes: RandomAccessCollection {
     /// Past the last byte: the count.
     public var endIndex: Int { Int(length) }
 
-    /// The byte at `position` (`0..<count`; another position traps, as an array's does).
+    /// The byte at `position` (`0..<count`). Another position reads 0, as the bytes past
+    /// `count` are, rather than trapping: these bytes come from the network.
     public subscript(position: Int) -> UInt8 {
-        precondition(position >= 0 && position < Int(length), "ShortBytes: index out of range")
+        guard position >= 0 && position < Int(length) else { return 0 }
         return UInt8(truncatingIfNeeded: word(position >> 3) >> UInt64((position & 7) * 8))
     }
 }
