@@ -51,6 +51,17 @@ struct CountIndex {
         }
     }
 
+    /// The pool place named by the entry at the home of `hash` when its tag agrees, else -1:
+    /// one load and no probe, so that a caller can load the homes of several keys together
+    /// (each a likely cache miss) before it checks any; `find` gives the same place when the
+    /// count there is the one looked for.
+    @inline(__always)
+    func candidate(hash: UInt64) -> Int {
+        guard count > 0 else { return -1 }
+        let entry = entries[home(hash)]
+        return entry != 0 && entry >> 20 == Self.tag(hash) ? Int(entry & 0xf_ffff) - 1 : -1
+    }
+
     /// Whether one more count needs a larger table (`grow`) first.
     var isFull: Bool { (count + 1) * 4 > entries.count * 3 }
 

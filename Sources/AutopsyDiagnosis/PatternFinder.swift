@@ -289,8 +289,21 @@ public struct PatternFinder {
         -> InlineArray<11, Int>
     {
         var positions = InlineArray<11, Int>(repeating: -1)
-        // New values are made in attribute order.
+        // The index and the pool are megabytes each: a lookup is two likely cache misses, one
+        // after the other. Eleven of them in turn waited for twenty-two misses; in passes,
+        // the homes of all keys are loaded first, then the counts they name, each pass's loads
+        // independent of one another (the processor overlaps them). Only a key whose home did
+        // not name its count is probed further, in the last pass.
+        var candidates = InlineArray<11, Int>(repeating: -1)
         for code in 0..<keys.count {
+            candidates[code] = countIndex.candidate(hash: CountIndex.hash(server: server, key: keys[code]))
+        }
+        for code in 0..<keys.count {
+            let found = candidates[code]
+            if found >= 0 && isCount(found, of: keys[code], server: server) { positions[code] = found }
+        }
+        // New values are made in attribute order.
+        for code in 0..<keys.count where positions[code] < 0 {
             var key = keys[code]
             if let found = find(server: server, key: key) {
                 positions[code] = found
@@ -312,9 +325,13 @@ public struct PatternFinder {
     /// The pool place of a server's count of `key`, if it has one.
     @inline(__always)
     private func find(server: Int, key: UInt32) -> Int? {
-        countIndex.find(hash: CountIndex.hash(server: server, key: key)) { found in
-            found < pool.count && pool[found].key == key && owner(of: found) == server
-        }
+        countIndex.find(hash: CountIndex.hash(server: server, key: key)) { isCount($0, of: key, server: server) }
+    }
+
+    /// Whether pool place `found` holds the server's count of `key`.
+    @inline(__always)
+    private func isCount(_ found: Int, of key: UInt32, server: Int) -> Bool {
+        found < pool.count && pool[found].key == key && owner(of: found) == server
     }
 
     /// The place in `stored` of the server whose chunk holds pool place `found`.

@@ -46,6 +46,37 @@ import Testing
         #expect(pool.find(server: 5, key: 0x00ff_ffff) == nil)
     }
 
+    /// `candidate` names the place at a key's home only: the place `find` gives when the count
+    /// there is the key's, -1 on an empty table or when the home's tag does not agree, and
+    /// never a place that was not indexed.
+    @Test func aCandidateIsTheHomePlaceFindGivesOrNothing() {
+        #expect(CountIndex().candidate(hash: CountIndex.hash(server: 0, key: 0)) == -1)
+        var pool = Pool()
+        for server in 0..<300 {
+            for value in 0..<20 { pool.add(server: server, key: UInt32(value % 11) << 24 | UInt32(value)) }
+        }
+        var atHome = 0
+        for server in 0..<300 {
+            for value in 0..<20 {
+                let key = UInt32(value % 11) << 24 | UInt32(value)
+                let candidate = pool.index.candidate(hash: CountIndex.hash(server: server, key: key))
+                #expect(candidate >= -1 && candidate < pool.held.count)
+                guard candidate >= 0 else { continue }
+                if pool.held[candidate] == (server, key) {
+                    atHome += 1
+                    #expect(pool.find(server: server, key: key) == candidate)
+                }
+            }
+        }
+        // At most three quarters full: most keys lie at their home.
+        #expect(atHome > 3_000)
+        // A key never indexed: whatever its home names is another count (its check fails).
+        for server in 300..<400 {
+            let candidate = pool.index.candidate(hash: CountIndex.hash(server: server, key: 7))
+            #expect(candidate == -1 || pool.held[candidate].server != server)
+        }
+    }
+
     @Test func anEmptyOrFullTableIndexesNothingUntilItGrows() {
         var index = CountIndex()
         #expect(index.find(hash: CountIndex.hash(server: 0, key: 0)) { _ in true } == nil)
