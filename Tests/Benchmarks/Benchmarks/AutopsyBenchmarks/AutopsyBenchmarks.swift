@@ -90,11 +90,14 @@ final class OpenFlow {
 }
 
 let benchmarks: @Sendable () -> Void = {
-    // Malloc counts are exact and held strictly; wall clock gets 100 % at p90 (a doubling is a
-    // regression): on this shared 2-core VM the same build swings by up to 75 % between runs.
+    // Malloc counts are exact and held strictly; wall clock gets 150 % at p90 (2.5 times the
+    // recorded time is a regression): on this shared 2-core VM the same build, minutes apart,
+    // measured the certificate message parse at a p90 of 291, 521, 581 and 641 ns (2026-12-06,
+    // 16:05), 2.4 times its recorded 271 ns at worst; wall time is `make bench`'s to judge.
+    let wallClockTolerance = BenchmarkThresholds(relative: [.p90: 150.0])
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .mallocCountTotal], warmupIterations: 10, maxDuration: .seconds(3),
-        thresholds: [.mallocCountTotal: .strict, .wallClock: BenchmarkThresholds(relative: [.p90: 100.0])])
+        thresholds: [.mallocCountTotal: .strict, .wallClock: wallClockTolerance])
 
     let clientHello = fixture("Fixtures/fuzz-seeds/client-hello/demo-dir0-msg0-type1")
     Benchmark("ClientHelloParse") { benchmark in
@@ -137,7 +140,7 @@ let benchmarks: @Sendable () -> Void = {
     let engine = Benchmark.Configuration(
         thresholds: [
             .mallocCountTotal: BenchmarkThresholds(relative: [.p90: 1.0]),
-            .wallClock: BenchmarkThresholds(relative: [.p90: 100.0]),
+            .wallClock: wallClockTolerance,
         ])
     Benchmark("EngineDemoCapture", configuration: engine) { benchmark in
         for _ in benchmark.scaledIterations {
