@@ -93,7 +93,7 @@ let package = Package(
             ]),
         .target(name: "AutopsyTestSupport", path: "Tests/AutopsyTestSupport"),
         .testTarget(name: "AutopsyFlowTests", dependencies: ["AutopsyFlow", "AutopsyEngine", "AutopsyTestSupport"]),
-        .testTarget(name: "AutopsyReportTests", dependencies: ["AutopsyReport", "AutopsyFlow"]),
+        .testTarget(name: "AutopsyReportTests", dependencies: ["AutopsyReport", "AutopsyFlow", "AutopsyTLS"]),
         .testTarget(
             name: "AutopsyDiagnosisTests",
             dependencies: ["AutopsyDiagnosis", "AutopsyEngine", "AutopsyFlow", "AutopsyTestSupport"]),

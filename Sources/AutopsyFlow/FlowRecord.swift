@@ -180,9 +180,9 @@ public struct ExchangeStep: Sendable, Hashable {
     public var timestamp: Timestamp
     /// Who sent it.
     public var from: Side
-    /// What it was: a handshake type name (`client_hello`), `change_cipher_spec`,
-    /// `alert`, `encrypted_alert`, `encrypted_handshake`, `application_data`.
-    public var kind: String
+    /// What it was: a handshake message (`client_hello`), `change_cipher_spec`, `alert`,
+    /// `encrypted_alert`, `encrypted_handshake`, `application_data` (`kind.name` is its text).
+    public var kind: StepKind
     /// Its size in bytes (message body, or record body for encrypted records).
     public var length: Int
 }

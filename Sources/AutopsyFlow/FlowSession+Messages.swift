@@ -10,9 +10,9 @@ extension FlowSession {
     ) {
         if message.type == .clientHello && !record.hasClientHello { makeClient(direction) }
         let side = side(of: direction)
-        let name = message.type.name ?? "handshake_\(message.type.rawValue)"
-        addStep(side, name, message.length, packet)
-        lastHandshakeStep = name
+        let kind = StepKind.handshake(message.type)
+        addStep(side, kind, message.length, packet)
+        lastHandshakeStep = kind
         if message.type != .clientHello && message.type != .serverHello { state.sentHandshakeAfterHello = true }
         do {
             switch message.type {
@@ -49,7 +49,7 @@ extension FlowSession {
             }
         } catch {
             record.malformedRecords += 1
-            noteMalformed("frame \(packet.frame): \(side.rawValue) \(name) \(error)")
+            noteMalformed("frame \(packet.frame): \(side.rawValue) \(kind.name) \(error)")
         }
     }
 
@@ -104,7 +104,7 @@ extension FlowSession {
         guard let body = deframed.body, let type = body.first else {
             // An encrypted SSL 2.0 record: once the server sends one after the
             // CLIENT-MASTER-KEY, both sides have keys.
-            addStep(side, "sslv2_encrypted", deframed.header.length, packet)
+            addStep(side, .sslv2Encrypted, deframed.header.length, packet)
             if side == .server && record.sslv2MasterKeySent { decide(.established, packet) }
             return
         }
@@ -113,15 +113,15 @@ extension FlowSession {
             case 1 where !record.hasClientHello:
                 makeClient(direction)
                 let hello = try ClientHello.parseSSLv2(body)
-                addStep(.client, "client_hello", body.count, packet)
-                lastHandshakeStep = "client_hello"
+                addStep(.client, .handshake(.clientHello), body.count, packet)
+                lastHandshakeStep = .handshake(.clientHello)
                 record.clientHello = ClientHelloRecord(
                     frame: packet.frame, timestamp: packet.timestamp, recordVersion: .ssl2, hello: hello,
                     fingerprints: fingerprints)
             case 4 where !record.hasServerHello:
                 let parsed = try ServerHello.parseSSLv2(body)
-                addStep(side, "server_hello", body.count, packet)
-                lastHandshakeStep = "server_hello"
+                addStep(side, .handshake(.serverHello), body.count, packet)
+                lastHandshakeStep = .handshake(.serverHello)
                 record.serverHello = ServerHelloRecord(
                     frame: packet.frame, timestamp: packet.timestamp, hello: parsed.hello)
                 record.sslv2CipherKind = parsed.hello.sslv2CipherKind
@@ -137,10 +137,10 @@ extension FlowSession {
                 let low = try cursor.readUInt16("sslv2.cipher_kind")
                 record.sslv2CipherKind = UInt32(high) << 16 | UInt32(low)
                 record.sslv2MasterKeySent = true
-                addStep(side, "client_master_key", body.count, packet)
-                lastHandshakeStep = "client_master_key"
+                addStep(side, .clientMasterKey, body.count, packet)
+                lastHandshakeStep = .clientMasterKey
             default:
-                addStep(side, "sslv2_message_\(type)", body.count, packet)
+                addStep(side, .sslv2Message(type), body.count, packet)
             }
         } catch {
             record.malformedRecords += 1

@@ -26,7 +26,7 @@ public struct FlowSession: StreamHandler {
     let responder: DirectionState
     var initiatorIsClient = true
     let limits: Limits
-    var lastHandshakeStep = "none"
+    var lastHandshakeStep: StepKind?
     var helloRetrySeen = false
     /// Whether the client's first encrypted record after a TLS 1.3 ServerHello was alert-sized.
     public internal(set) var tls13ClientAlertSized = false
@@ -322,7 +322,7 @@ public struct FlowSession: StreamHandler {
                 : deframed.header.contentType == .alert ? body.count == 2 : false
             if !clear {
                 state.encrypted = true
-                let kind = deframed.header.contentType == .alert ? "encrypted_alert" : "encrypted_handshake"
+                let kind: StepKind = deframed.header.contentType == .alert ? .encryptedAlert : .encryptedHandshake
                 if deframed.header.contentType == .alert {
                     addAlert(nil, encryptedLength: deframed.header.length, side: side, packet)
                 }
@@ -338,7 +338,7 @@ public struct FlowSession: StreamHandler {
             if let body = deframed.body {
                 joinHandshake(body, state, direction, deframed.header, packet)
             } else {
-                encryptedRecord(state, side: side, kind: "encrypted_handshake", length: deframed.header.length, packet)
+                encryptedRecord(state, side: side, kind: .encryptedHandshake, length: deframed.header.length, packet)
             }
         case .alert:
             if let body = deframed.body {
@@ -347,11 +347,11 @@ public struct FlowSession: StreamHandler {
                 state.alerts = joiner
             } else {
                 addAlert(nil, encryptedLength: deframed.header.length, side: side, packet)
-                encryptedRecord(state, side: side, kind: "encrypted_alert", length: deframed.header.length, packet)
+                encryptedRecord(state, side: side, kind: .encryptedAlert, length: deframed.header.length, packet)
             }
         case .changeCipherSpec:
             state.sawCCS = true
-            addStep(side, "change_cipher_spec", deframed.header.length, packet)
+            addStep(side, .changeCipherSpec, deframed.header.length, packet)
             // TLS 1.3 sends a dummy change_cipher_spec for middleboxes; the records after it
             // are application_data anyway, and a second ClientHello after an HRR is still clear.
             // Before TLS 1.3 a change_cipher_spec comes after the ServerHello (and, from the
@@ -366,7 +366,7 @@ public struct FlowSession: StreamHandler {
         case .applicationData:
             applicationData(state, side: side, length: deframed.header.length, packet)
         default:
-            addStep(side, "record_\(deframed.header.contentType.rawValue)", deframed.header.length, packet)
+            addStep(side, .record(deframed.header.contentType.rawValue), deframed.header.length, packet)
         }
         return state.encrypted ? .encrypted : .plaintext
     }
@@ -388,27 +388,27 @@ public struct FlowSession: StreamHandler {
         }
         if isTLS13 && record.hasServerHello {
             if side == .server {
-                addStep(side, state.encryptedRecords == 1 ? "encrypted_handshake" : "encrypted_record", length, packet)
+                addStep(side, state.encryptedRecords == 1 ? .encryptedHandshake : .encryptedRecord, length, packet)
             } else {
                 // The client's first record after the ServerHello is its Finished (4 + 32 or 48
                 // bytes + type + 16-byte tag = 53 or 69) or, if it rejects the server, an
                 // alert (2 + 1 + 16 = 19 bytes).
                 let alertSized = length <= 24
-                addStep(side, alertSized ? "encrypted_alert_sized_record" : "encrypted_handshake", length, packet)
+                addStep(side, alertSized ? .encryptedAlertSizedRecord : .encryptedHandshake, length, packet)
                 if alertSized { tls13ClientAlertSized = true }
                 decide(alertSized ? .failed : .established, packet)
             }
         } else {
-            addStep(side, "application_data", length, packet)
+            addStep(side, .applicationData, length, packet)
         }
     }
 
     mutating func encryptedRecord(
-        _ state: DirectionState, side: Side, kind: String, length: Int, _ packet: PacketInfo
+        _ state: DirectionState, side: Side, kind: StepKind, length: Int, _ packet: PacketInfo
     ) {
         state.encryptedRecords += 1
         if state.sawCCS { state.encryptedAfterCCS += 1 }
-        if !isDecided && kind != "encrypted_alert" { addStep(side, kind, length, packet) }
+        if !isDecided && kind != .encryptedAlert { addStep(side, kind, length, packet) }
     }
 
     mutating func joinHandshake(
@@ -450,7 +450,7 @@ public struct FlowSession: StreamHandler {
 
     // MARK: Steps, alerts, decision
 
-    mutating func addStep(_ side: Side, _ kind: String, _ length: Int, _ packet: PacketInfo) {
+    mutating func addStep(_ side: Side, _ kind: StepKind, _ length: Int, _ packet: PacketInfo) {
         guard record.steps.count < Self.maxSteps else {
             record.stepsOmitted += 1
             return
@@ -463,13 +463,13 @@ public struct FlowSession: StreamHandler {
 
     mutating func addAlert(_ alert: AlertMessage?, encryptedLength: Int?, side: Side, _ packet: PacketInfo) {
         guard record.alerts.count < Self.maxAlerts else { return }
-        let stage = isDecided ? "after_handshake" : lastHandshakeStep
+        let stage = isDecided ? "after_handshake" : (lastHandshakeStep?.name ?? "none")
         record.alerts.append(
             AlertRecord(
                 frame: packet.frame, timestamp: packet.timestamp, from: side, alert: alert,
                 encryptedLength: encryptedLength, stage: stage))
         guard !isDecided else { return }
-        addStep(side, alert == nil ? "encrypted_alert" : "alert", encryptedLength ?? 2, packet)
+        addStep(side, alert == nil ? .encryptedAlert : .alert, encryptedLength ?? 2, packet)
         if alert?.level == .fatal || (alert == nil && record.hasClientHello) {
             decide(.failed, packet)
         }

@@ -412,7 +412,7 @@ public enum FlowJSON {
         json.beginArray("messages")
         // A fixed shape, up to 64 times a flow: written in runs rather than field by field
         // (the same bytes as beginObject, int, time, string, string, int, endObject).
-        // Each step read where it lies: a copy would retain and release its kind's text.
+        // Each step read where it lies.
         record.steps.withUnsafeBufferPointer { steps in
             for index in steps.indices { step(&json, steps[index]) }
         }
@@ -424,7 +424,7 @@ public enum FlowJSON {
     @inline(__always)
     private static func step(_ json: inout JSONWriter, _ step: borrowing ExchangeStep) {
         json.message(
-            frame: step.frame, time: step.timestamp, fromClient: step.from == .client, type: step.kind,
+            frame: step.frame, time: step.timestamp, fromClient: step.from == .client, kind: step.kind,
             length: step.length)
     }
 }

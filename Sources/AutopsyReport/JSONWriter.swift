@@ -376,6 +376,22 @@ public struct JSONWriter: ~Copyable {
     /// room reserved once for all but the type (a flow has up to 64 of them, and each of those
     /// calls checked the room and counted on its own).
     public mutating func message(frame: UInt64, time: Timestamp, fromClient: Bool, type: String, length: Int) {
+        messageHead(frame: frame, time: time, fromClient: fromClient)
+        appendQuoted(type)
+        messageTail(length: length)
+    }
+
+    /// `message` for a step of the exchange: its kind's name (letters, digits and underscores
+    /// only, see `StepKind.name`) copied without looking for bytes to escape.
+    public mutating func message(frame: UInt64, time: Timestamp, fromClient: Bool, kind: StepKind, length: Int) {
+        messageHead(frame: frame, time: time, fromClient: fromClient)
+        Self.withUTF8(of: kind.name) { putQuoted($0, then: nil) }
+        messageTail(length: length)
+    }
+
+    /// A `messages` element up to its type's value.
+    @inline(__always)
+    private mutating func messageHead(frame: UInt64, time: Timestamp, fromClient: Bool) {
         prefix(nil)
         // The frame's 20 digits at most, the time's text, and the literals around them.
         reserve(Self.timeTextCapacity + 80)
@@ -386,7 +402,11 @@ public struct JSONWriter: ~Copyable {
         Self.copy(timeText, to: base + count, count: timeTextCount)
         count += timeTextCount
         putReserved(fromClient ? ",\"from\":\"client\",\"type\":" : ",\"from\":\"server\",\"type\":")
-        appendQuoted(type)
+    }
+
+    /// A `messages` element from its length on.
+    @inline(__always)
+    private mutating func messageTail(length: Int) {
         // ",\"length\":", a sign and 19 digits, and the brace.
         reserve(32)
         putReserved(",\"length\":")

@@ -64,7 +64,7 @@ public struct Ladder {
 
     /// The key fields of a message.
     private func describe(_ step: ExchangeStep, _ record: FlowRecord) -> String {
-        switch step.kind {
+        switch step.kind.name {
         case "client_hello":
             guard let hello = record.clientHello?.frame == step.frame ? record.clientHello : record.retryClientHello
             else { return "ClientHello" }
@@ -90,10 +90,10 @@ public struct Ladder {
         case "encrypted_alert_sized_record":
             return "encrypted record, \(step.length) bytes (alert-sized)"
         case "encrypted_handshake", "encrypted_record", "application_data", "encrypted_alert":
-            return "\(step.kind.replacingUnderscores), \(step.length) bytes"
+            return "\(step.kind.name.replacingUnderscores), \(step.length) bytes"
         default:
             // Handshake messages by their RFC names: server_hello_done -> ServerHelloDone.
-            return step.kind.split(separator: "_").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+            return step.kind.name.split(separator: "_").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
         }
     }
 }

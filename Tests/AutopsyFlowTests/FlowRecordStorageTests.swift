@@ -23,7 +23,8 @@ import Testing
         copy.outcome = .reset
         copy.tcp.retransmissions += 2
         copy.steps.append(
-            ExchangeStep(frame: 9, timestamp: copy.firstTimestamp, from: .client, kind: "client_hello", length: 1))
+            ExchangeStep(
+                frame: 9, timestamp: copy.firstTimestamp, from: .client, kind: .handshake(.clientHello), length: 1))
         copy.swapEndpoints()
         #expect(original == before)
         #expect(original.outcome == .incomplete && original.tcp.retransmissions == 0 && original.steps.isEmpty)

@@ -1,5 +1,6 @@
 import AutopsyFlow
 import AutopsyPackets
+import AutopsyTLS
 import Testing
 
 @testable import AutopsyReport
@@ -75,6 +76,35 @@ import Testing
                 Message(frame: UInt64(index), time: time, fromClient: index % 2 == 0, type: type, length: index * 7))
         }
         #expect(Self.array(messages, fused: true) == Self.array(messages, fused: false))
+    }
+
+    /// Every kind of step there is: the element written from the kind (its name copied
+    /// without an escape check) is the element written piece by piece from its name, which
+    /// `rawString` escapes where needed; so no name needs an escape.
+    @Test func everyStepKindAsItsName() {
+        var kinds: [StepKind] = [
+            .changeCipherSpec, .alert, .encryptedAlert, .encryptedHandshake, .encryptedRecord,
+            .encryptedAlertSizedRecord, .applicationData, .sslv2Encrypted, .clientMasterKey,
+        ]
+        for value in UInt8.min...UInt8.max {
+            kinds += [.handshake(HandshakeType(rawValue: value)), .sslv2Message(value), .record(value)]
+        }
+        var fused = JSONWriter()
+        var pieces = JSONWriter()
+        let time = Timestamp(seconds: 1_704_067_200, nanoseconds: 10_138_000)
+        for (index, kind) in kinds.enumerated() {
+            fused.message(frame: UInt64(index), time: time, fromClient: index % 3 == 0, kind: kind, length: index)
+            let message = Message(
+                frame: UInt64(index), time: time, fromClient: index % 3 == 0, type: kind.name, length: index)
+            Self.pieceByPiece(message, into: &pieces)
+        }
+        #expect(fused.text == pieces.text)
+        #expect(Set(kinds.map(\.name)).count == kinds.count)
+        #expect(StepKind.handshake(.clientHello).name == "client_hello")
+        #expect(StepKind.handshake(HandshakeType(rawValue: 99)).name == "handshake_99")
+        #expect(StepKind.record(99).name == "record_99")
+        #expect(StepKind.sslv2Message(7).name == "sslv2_message_7")
+        #expect(StepKind.encryptedAlertSizedRecord.name == "encrypted_alert_sized_record")
     }
 }
 

@@ -29,7 +29,7 @@ struct CertificateRejectedRule: DiagnosisRule {
                 check: flow.opensslCheck("-showcerts"))
         }
         guard flow.version?.isTLS13OrDraft == true,
-            let step = flow.steps.first(where: { $0.kind == "encrypted_alert_sized_record" })
+            let step = flow.steps.first(where: { $0.kind == .encryptedAlertSizedRecord })
         else { return nil }
         var evidence: [String] = []
         if let serverHello = flow.serverHello {
