@@ -17,6 +17,17 @@ import Testing
             vlan: vlan)
     }
 
+    /// A flow with a ClientHello from host `host` of 10.x.y.0/24 (x.y is `network`) to
+    /// 192.0.2.`server`:443, at second 30, reset when it `fails`.
+    static func flow(network: UInt32, host: UInt32, server: Int, fails: Bool, hello: ClientHello) -> FlowRecord {
+        var record = flow(client: IPAddress(ipv4: 0x0A00_0000 | network << 8 | host), seconds: 30, vlan: [])
+        record.server = Endpoint(ip: IPAddress(ipv4: 0xC000_0200 | UInt32(server)), port: 443)
+        record.clientHello = ClientHelloRecord(
+            frame: 1, timestamp: record.firstTimestamp, recordVersion: .tls10, hello: hello)
+        record.outcome = fails ? .reset : .established
+        return record
+    }
+
     @Test("client networks are /24s and /48s: hosts of one site share one")
     func clientNetworks() {
         let code = UInt8(PatternFinder.Attribute.allCases.firstIndex(of: .clientNetwork) ?? 0)
@@ -156,6 +167,47 @@ import Testing
         #expect(groups.failed.values.reduce(0, +) + groups.succeeded.values.reduce(0, +) == 276)
     }
 
+    /// Values found among a server's recent counts (two that take turns), values that push
+    /// each other out of them (three in turn), and values past the cap that go to "other"
+    /// and take turns with a held one, at two servers whose flows interleave: every count is
+    /// exactly what the flows make it.
+    @Test func recentCountsGiveWhatTheIndexGives() throws {
+        var finder = PatternFinder()
+        let hello = try ClientHello.parse(Wire.clientHelloBody())
+        var expected: [Int: [String: (failed: Int, succeeded: Int)]] = [0: [:], 1: [:]]
+        func add(server: Int, network: UInt32, fails: Bool, countedAs: String? = nil) {
+            finder.add(Self.flow(network: network, host: 5, server: server, fails: fails, hello: hello))
+            let name = countedAs ?? "10.\(network >> 8).\(network & 0xff).0/24"
+            var count = expected[server]?[name] ?? (0, 0)
+            if fails { count.failed += 1 } else { count.succeeded += 1 }
+            expected[server]?[name] = count
+        }
+        for index in 0..<40 {
+            // Two networks in turn at server 0, three at server 1.
+            add(server: 0, network: UInt32(1 + index % 2), fails: index % 4 == 1)
+            add(server: 1, network: UInt32(1 + index % 3), fails: index % 5 == 2)
+        }
+        // Server 0's cap filled, then a network past it takes turns with a held one.
+        for network in 3...UInt32(PatternFinder.maxValuesPerAttribute) {
+            add(server: 0, network: network, fails: false)
+        }
+        for index in 0..<20 {
+            let past = index % 2 == 0
+            add(server: 0, network: past ? 2_000 : 1, fails: past, countedAs: past ? "other" : nil)
+        }
+        for server in 0..<2 {
+            let address = ServerAddress(ip: IPAddress(ipv4: 0xC000_0200 | UInt32(server)), port: 443)
+            let networks = try #require(finder.table(server: address, .clientNetwork))
+            let table = try #require(expected[server])
+            #expect(networks.failed == table.compactMapValues { $0.failed > 0 ? $0.failed : nil })
+            #expect(networks.succeeded == table.compactMapValues { $0.succeeded > 0 ? $0.succeeded : nil })
+            // One value of the other attributes, counted for every flow of the server.
+            let groups = try #require(finder.table(server: address, .groups))
+            let flows = table.values.reduce(0) { $0 + $1.failed + $1.succeeded }
+            #expect(groups.failed.values.reduce(0, +) + groups.succeeded.values.reduce(0, +) == flows)
+        }
+    }
+
     /// The same networks at 100 servers (more counts than the index's first table holds):
     /// each server's counts are its own.
     @Test func theSameValuesAtManyServersAreCountedPerServer() throws {
@@ -167,12 +219,7 @@ import Testing
             for index in 0..<5 {
                 let fails = index >= 3
                 let network: UInt32 = fails == (server % 10 != 0) ? 2 : 1
-                var record = Self.flow(client: IPAddress(ipv4: 0x0A00_0000 | network << 8 | 9), seconds: 30, vlan: [])
-                record.server = Endpoint(ip: IPAddress(ipv4: 0xC000_0200 | UInt32(server)), port: 443)
-                record.clientHello = ClientHelloRecord(
-                    frame: 1, timestamp: record.firstTimestamp, recordVersion: .tls10, hello: hello)
-                record.outcome = fails ? .reset : .established
-                finder.add(record)
+                finder.add(Self.flow(network: network, host: 9, server: server, fails: fails, hello: hello))
             }
         }
         // Two networks and one value of each of the other ten attributes, per server.
