@@ -100,6 +100,9 @@ import Testing
         }
         #expect(fused.text == pieces.text)
         #expect(Set(kinds.map(\.name)).count == kinds.count)
+        // Lower-case letters, digits and underscores only, as `StepKind` promises.
+        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789_".utf8)
+        #expect(kinds.allSatisfy { !$0.name.isEmpty && $0.name.utf8.allSatisfy(allowed.contains) })
         #expect(StepKind.handshake(.clientHello).name == "client_hello")
         #expect(StepKind.handshake(HandshakeType(rawValue: 99)).name == "handshake_99")
         #expect(StepKind.record(99).name == "record_99")
