@@ -64,8 +64,8 @@ public struct Ladder {
 
     /// The key fields of a message.
     private func describe(_ step: ExchangeStep, _ record: FlowRecord) -> String {
-        switch step.kind.name {
-        case "client_hello":
+        switch step.kind {
+        case .handshake(.clientHello):
             guard let hello = record.clientHello?.frame == step.frame ? record.clientHello : record.retryClientHello
             else { return "ClientHello" }
             let versions = hello.hello.offeredVersions.map(\.description)
@@ -73,23 +73,23 @@ public struct Ladder {
             if let name = hello.hello.extensions.serverName { fields.append("SNI \(name)") }
             fields.append("\(hello.hello.cipherSuites.filter { !$0.isGREASE }.count) suites")
             return "ClientHello (\(fields.joined(separator: "; ")))"
-        case "server_hello":
+        case .handshake(.serverHello):
             if let retry = record.helloRetryRequest, retry.frame == step.frame, record.serverHello?.frame != step.frame
             {
                 return "HelloRetryRequest (\(retry.hello.keyShareGroup?.description ?? "group"))"
             }
             guard let hello = record.serverHello?.hello else { return "ServerHello" }
             return "ServerHello (\(hello.selectedVersion), \(hello.cipherSuite))"
-        case "certificate":
+        case .handshake(.certificate):
             let count =
                 step.from == .server ? record.certificateSummaries.count : record.clientCertificateSummaries.count
             return "Certificate (\(counted(count, "cert")))"
-        case "alert":
+        case .alert:
             let alert = record.alerts.first { $0.frame == step.frame && $0.from == step.from }?.alert
             return alert.map { "Alert \($0.description.description) (\($0.level.description))" } ?? "Alert"
-        case "encrypted_alert_sized_record":
+        case .encryptedAlertSizedRecord:
             return "encrypted record, \(step.length) bytes (alert-sized)"
-        case "encrypted_handshake", "encrypted_record", "application_data", "encrypted_alert":
+        case .encryptedHandshake, .encryptedRecord, .applicationData, .encryptedAlert:
             return "\(step.kind.name.replacingUnderscores), \(step.length) bytes"
         default:
             // Handshake messages by their RFC names: server_hello_done -> ServerHelloDone.
