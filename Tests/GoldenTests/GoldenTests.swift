@@ -21,12 +21,13 @@ import Testing
     }
 
     /// NDJSON and text report of one capture, with repository paths made relative.
-    static func render(_ capture: URL, threads: Int = 1, renderJSON: Bool = false) throws -> (
-        json: String, text: String
-    ) {
+    static func render(_ capture: URL, threads: Int = 1, renderJSON: Bool = false, eventBatch: Int? = nil) throws
+        -> (json: String, text: String)
+    {
         var options = GoldenOptions.analysis
         options.threads = threads
         options.renderJSON = renderJSON
+        options.eventBatch = eventBatch
         let analyzer = Analyzer(options: options)
         var json = ""
         var report = OnCallReport(style: Style(enabled: false))
@@ -65,6 +66,35 @@ import Testing
             #expect(Self.withoutShardPeaks(sharded.json) == Self.withoutShardPeaks(one.json), "\(threads) threads")
             #expect(sharded.text == one.text, "\(threads) threads")
         }
+    }
+
+    /// With one thread, the worker's events are handled in batches (of
+    /// `Analyzer.offlineEventBatch`, more than most fixtures hold, so those are handled at
+    /// their end): handled after every packet, or in batches of 2 or 3 events (cut
+    /// anywhere: between a flow's creation and its end, inside a sweep), every capture
+    /// gives the same output.
+    @Test(arguments: captures)
+    func batchedEventsMatchEventsHandledPerPacket(_ capture: URL) throws {
+        let batched = try Self.render(capture)
+        for batch in [1, 2, 3] {
+            let other = try Self.render(capture, eventBatch: batch)
+            // The first line that differs, not the whole texts (comparing those for the
+            // failure message takes minutes).
+            #expect(Self.firstDifference(other.json, batched.json) == nil, "batches of \(batch)")
+            #expect(Self.firstDifference(other.text, batched.text) == nil, "batches of \(batch)")
+        }
+    }
+
+    /// The first line where two texts differ, numbered, with both versions (nil: none).
+    static func firstDifference(_ one: String, _ other: String) -> String? {
+        let lines = one.split(separator: "\n", omittingEmptySubsequences: false)
+        let others = other.split(separator: "\n", omittingEmptySubsequences: false)
+        for number in 0..<max(lines.count, others.count) {
+            let line = number < lines.count ? String(lines[number]) : "(none)"
+            let otherLine = number < others.count ? String(others[number]) : "(none)"
+            if line != otherLine { return "line \(number + 1): \(line.prefix(300)) | \(otherLine.prefix(300))" }
+        }
+        return nil
     }
 
     /// Lines rendered as `analyze --format json` renders them (with one thread whole, with
