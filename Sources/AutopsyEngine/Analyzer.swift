@@ -141,6 +141,7 @@ public final class Analyzer {
         dispatcher = sharded ? ShardDispatcher(workers: workers) : nil
         single = sharded ? nil : workers.first.map { Unmanaged.passUnretained($0) }
         eventBatch = max(1, options.eventBatch ?? (options.streaming ? 1 : Self.offlineEventBatch))
+        if eventBatch > 1 && !options.streaming { workers.first?.leavesJudging = !sharded }
     }
 
     /// Reads one capture file to its end. Flows still open at its end are reported then.
@@ -359,6 +360,7 @@ public final class Analyzer {
                 if !options.streaming { concluded.append(Concluded(id: record.id, record: nil, queued: true)) }
                 return
             }
+            if workers[shard].leavesJudging { workers[shard].judgeCertificates(&record) }
             context.learn(record)
             diagnose(&record)
             concluded.append(Concluded(id: record.id, record: record, queued: !options.streaming))

@@ -59,6 +59,11 @@ final class FlowWorker {
     private let renderJSON: Bool
     /// Rendered parts reused from flow to flow.
     private let fragments = JSONFragments()
+    /// Whether the certificates of a finished flow are left for the merger to judge
+    /// (`judgeCertificates`), with the other work of a flow's end, in its batch: set by
+    /// the analyzer for the single worker of an offline run. A shard judges them itself,
+    /// on its own thread.
+    var leavesJudging = false
 
     init(limits: Limits, decisions: DecisionSink?, checker: CertificateChecker, renderJSON: Bool = false) {
         self.decisions = decisions
@@ -151,7 +156,7 @@ final class FlowWorker {
         // once (a record holds dozens of references).
         let box = FlowEvent.RecordBox(
             session.finish(end) { record in
-                if reportable {
+                if reportable && !self.leavesJudging {
                     self.judgeCertificates(&record)
                     if self.renderJSON { record.renderedJSON = self.fragments.render(record) }
                 }
@@ -165,7 +170,7 @@ final class FlowWorker {
 
     /// Summarizes the certificates and judges the server's chain at the capture time, once
     /// the flow has ended: off the packet path, and cached per chain, name and day.
-    private func judgeCertificates(_ record: inout FlowRecord) {
+    func judgeCertificates(_ record: inout FlowRecord) {
         record.certificateSummaries = record.serverCertificates.map(summarize)
         record.clientCertificateSummaries = record.clientCertificates.map(summarize)
         if !record.serverCertificates.isEmpty {
