@@ -38,6 +38,10 @@ public struct AnalysisOptions: Sendable {
     /// `eventBatch`); nil: `Analyzer.offlineEventBatch`, or 1 when `streaming`. The output
     /// is the same whatever the batch.
     public var eventBatch: Int?
+    /// Bytes the records of a batch may hold from their handshakes
+    /// (`FlowRecord.heldBytesEstimate`) before it is handled, whatever its count of events;
+    /// nil: `Analyzer.offlineBatchBytes`.
+    public var eventBatchBytes: Int?
 
     /// The defaults.
     public init() {}
@@ -100,6 +104,15 @@ public final class Analyzer {
     /// its phases (`handOn`), `hs200k` took 13 % less time than with one packet's events at
     /// a time; batches of 64 to 4,096 events took the same time, within the noise.
     public static let offlineEventBatch = 256
+    /// A batch is handled before its records hold more than this from their handshakes
+    /// (a record of a hostile handshake can hold hundreds of kilobytes); `hs200k`'s batches
+    /// hold about 0.4 MB.
+    public static let offlineBatchBytes = 4 << 20
+    private let eventBatchBytes: Int
+    /// The most that the records of one batch held when it was handled (what `eventBatchBytes` bounds).
+    private(set) var peakBatchBytes = 0
+    /// Batches handled.
+    private(set) var batchesHandled = 0
     /// Renders whole lines (`renderJSON`), reused record after record.
     /// The writer of lines. The parts a line shares with other lines (a hello's lists,
     /// certificates) stay shared: a line waiting in the emission queue holds its own bytes.
@@ -141,6 +154,7 @@ public final class Analyzer {
         dispatcher = sharded ? ShardDispatcher(workers: workers) : nil
         single = sharded ? nil : workers.first.map { Unmanaged.passUnretained($0) }
         eventBatch = max(1, options.eventBatch ?? (options.streaming ? 1 : Self.offlineEventBatch))
+        eventBatchBytes = max(0, options.eventBatchBytes ?? Self.offlineBatchBytes)
         if eventBatch > 1 && !options.streaming { workers.first?.leavesJudging = !sharded }
     }
 
@@ -294,9 +308,14 @@ public final class Analyzer {
     /// Takes the single worker's events once it holds a batch of them (`eventBatch`), or
     /// whatever it holds when `all`.
     private func take(_ worker: FlowWorker, _ emit: (FlowRecord) -> Void, all: Bool = false) {
-        guard !worker.events.isEmpty, all || worker.events.count >= eventBatch else { return }
+        guard !worker.events.isEmpty,
+            all || worker.events.count >= eventBatch || worker.heldBytes >= eventBatchBytes
+        else { return }
         // Swapped out, not copied: both arrays keep their buffers from packet to packet.
         swap(&scratch, &worker.events)
+        peakBatchBytes = max(peakBatchBytes, worker.heldBytes)
+        batchesHandled += 1
+        worker.heldBytes = 0
         // Events carry their records boxed: reading one where it lies copies no record.
         if scratch.count == 1 {
             handle(scratch[0], shard: 0)

@@ -51,6 +51,10 @@ final class FlowWorker {
     private var recentSummaries: [(der: [UInt8], summary: CertificateSummary)] = []
     /// Events produced and not yet taken by the merger.
     var events: [FlowEvent] = []
+    /// What the records in `events` hold from their handshakes (`heldBytesEstimate`),
+    /// counted when the events wait for a batch (`leavesJudging`): the merger takes them
+    /// before this passes its bound, and sets it back to 0.
+    var heldBytes = 0
     private var frame: UInt64 = 0
     private var phase: UInt8 = 1
     private var order: UInt64 = 0
@@ -162,6 +166,7 @@ final class FlowWorker {
                 }
                 local = record.sequence - 1
                 lastFrame = record.lastFrame
+                if self.leavesJudging { self.heldBytes &+= record.heldBytesEstimate }
             })
         // In a sweep the table finishes flows least recently seen first: by last frame.
         let minor = phase == 0 ? lastFrame : (phase == 2 ? local : nextOrder())

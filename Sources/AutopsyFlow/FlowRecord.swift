@@ -588,6 +588,23 @@ public struct FlowRecord: Sendable, Hashable, CustomDebugStringConvertible {
             yield &storage.box.value.steps
         }
     }
+    /// An upper estimate of the bytes a record holds from its handshake: the plaintext
+    /// handshake messages its steps list (the hellos, the certificates and the rest were
+    /// parsed from them) plus the certificates' DER, counted again. What a finished record
+    /// awaiting its batch (``FlowWorker``) is bounded by: hostile handshakes can make it
+    /// hundreds of kilobytes.
+    public var heldBytesEstimate: Int {
+        var total = 0
+        for step in storage.box.value.steps {
+            switch step.kind.tag {
+            case .handshake, .clientMasterKey, .sslv2Message: total &+= max(step.length, 0)
+            default: break
+            }
+        }
+        for der in storage.box.value.serverCertificates { total &+= der.count }
+        for der in storage.box.value.clientCertificates { total &+= der.count }
+        return total
+    }
     /// Steps left out once the bound was reached.
     @inlinable public var stepsOmitted: Int {
         _read { yield storage.box.value.stepsOmitted }

@@ -40,6 +40,27 @@ import Testing
         #expect(copy == original && copy.hashValue == original.hashValue)
     }
 
+    /// What a record holds from its handshake, over-estimated: its plaintext handshake
+    /// messages (SSL 2.0's too) and, again, its certificates' DER; encrypted records,
+    /// alerts and application data not at all.
+    @Test func heldBytesCountTheHandshakeAndTheCertificates() {
+        var record = Self.record()
+        #expect(record.heldBytesEstimate == 0)
+        let kinds: [(StepKind, Int)] = [
+            (.handshake(.clientHello), 517), (.handshake(.certificate), 3_000), (.clientMasterKey, 40),
+            (.sslv2Message(7), 5), (.changeCipherSpec, 1), (.alert, 2), (.encryptedHandshake, 4_000),
+            (.applicationData, 60_000), (.record(99), 70), (.handshake(.clientHello), -1),
+        ]
+        for (kind, length) in kinds {
+            record.steps.append(
+                ExchangeStep(frame: 1, timestamp: record.firstTimestamp, from: .client, kind: kind, length: length))
+        }
+        #expect(record.heldBytesEstimate == 517 + 3_000 + 40 + 5)
+        record.serverCertificates = [[UInt8](repeating: 1, count: 1_200), [UInt8](repeating: 2, count: 900)]
+        record.clientCertificates = [[UInt8](repeating: 3, count: 700)]
+        #expect(record.heldBytesEstimate == 517 + 3_000 + 40 + 5 + 1_200 + 900 + 700)
+    }
+
     @Test func theInitializerSetsTheFirstAndLastAlike() {
         let record = Self.record()
         #expect(record.lastTimestamp == record.firstTimestamp && record.lastFrame == 3)

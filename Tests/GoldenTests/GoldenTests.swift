@@ -72,7 +72,8 @@ import Testing
     /// `Analyzer.offlineEventBatch`, more than most fixtures hold, so those are handled at
     /// their end): handled after every packet, or in batches of 2 or 3 events (cut
     /// anywhere: between a flow's creation and its end, inside a sweep), every capture
-    /// gives the same output.
+    /// gives the same output. (In batches of 1 the worker judges a flow's certificates as
+    /// the flow ends; in larger ones the merger does, in the batch.)
     @Test(arguments: captures)
     func batchedEventsMatchEventsHandledPerPacket(_ capture: URL) throws {
         let batched = try Self.render(capture)
