@@ -100,13 +100,14 @@ public final class Analyzer {
     /// other's on every flow. The order is the same, so the output is too; a live capture
     /// (`streaming`) hands each record on at once.
     private let eventBatch: Int
-    /// The batch of an offline run: 256 events (about 85 flows on `hs200k`). Handled with
-    /// its phases (`handOn`), `hs200k` took 13 % less time than with one packet's events at
-    /// a time; batches of 64 to 4,096 events took the same time, within the noise.
+    /// The batch of an offline run: 256 events (on `hs200k`, 128 flows begun and 128
+    /// ended). Handled with its phases (`handOn`), `hs200k` took 13 % less time than with one
+    /// packet's events at a time; batches of 64 to 4,096 events took the same time, within
+    /// the noise.
     public static let offlineEventBatch = 256
     /// A batch is handled before its records hold more than this from their handshakes
     /// (a record of a hostile handshake can hold hundreds of kilobytes); `hs200k`'s batches
-    /// hold about 0.4 MB.
+    /// hold about 0.2 MB (1.6 KB a record).
     public static let offlineBatchBytes = 4 << 20
     private let eventBatchBytes: Int
     /// The most that the records of one batch held when it was handled (what `eventBatchBytes` bounds).
