@@ -81,6 +81,9 @@ public final class Analyzer {
     private var trimSchedule = TrimSchedule()
     /// The threads of a sharded run (nil with one thread).
     private let dispatcher: ShardDispatcher?
+    /// The dispatcher as the packet path reads it: without a reference count per packet
+    /// (`dispatcher` keeps it alive as long as this analyzer).
+    private let feeder: Unmanaged<ShardDispatcher>?
     /// A flow's end, handled but for the phases of `handOn`.
     private struct Concluded {
         var id: Int
@@ -153,6 +156,7 @@ public final class Analyzer {
         serials = Array(repeating: [:], count: shards)
         queue = EmissionQueue(maxWaiting: options.maxWaitingRecords)
         dispatcher = sharded ? ShardDispatcher(workers: workers) : nil
+        feeder = dispatcher.map { Unmanaged.passUnretained($0) }
         single = sharded ? nil : workers.first.map { Unmanaged.passUnretained($0) }
         eventBatch = max(1, options.eventBatch ?? (options.streaming ? 1 : Self.offlineEventBatch))
         eventBatchBytes = max(0, options.eventBatchBytes ?? Self.offlineBatchBytes)
@@ -220,9 +224,11 @@ public final class Analyzer {
             let tick = header.timestamp.seconds > lastSweepSecond
             if tick { lastSweepSecond = header.timestamp.seconds }
             if trimSchedule.packet(tick: tick) { autopsy_release_free_memory() }
-            if let dispatcher {
-                dispatcher.add(segment, payload: payload, packet: packet, tick: tick)
-                while let round = dispatcher.finishedRound(waiting: false) { merge(round, dispatcher, emit) }
+            if let feeder {
+                feeder._withUnsafeGuaranteedRef { dispatcher in
+                    dispatcher.add(segment, payload: payload, packet: packet, tick: tick)
+                    while let round = dispatcher.finishedRound(waiting: false) { merge(round, dispatcher, emit) }
+                }
             } else if let single {
                 single._withUnsafeGuaranteedRef { worker in
                     if tick { worker.tick(now: packet.timestamp, frame: packet.frame) }
