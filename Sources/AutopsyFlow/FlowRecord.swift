@@ -588,11 +588,11 @@ public struct FlowRecord: Sendable, Hashable, CustomDebugStringConvertible {
             yield &storage.box.value.steps
         }
     }
-    /// An upper estimate of the bytes a record holds from its handshake: the plaintext
-    /// handshake messages its steps list (the hellos, the certificates and the rest were
-    /// parsed from them) plus the certificates' DER, counted again. What a finished record
-    /// awaiting its batch (``FlowWorker``) is bounded by: hostile handshakes can make it
-    /// hundreds of kilobytes.
+    /// The bytes a record holds from its handshake, estimated on the high side: the
+    /// plaintext handshake messages its steps list (the hellos, the certificates and the
+    /// rest were parsed from them; at most `FlowSession.maxSteps` steps) plus the
+    /// certificates' DER, counted again. What the finished records awaiting their batch
+    /// (`FlowWorker`) are bounded by: hostile handshakes can make one hundreds of kilobytes.
     public var heldBytesEstimate: Int {
         var total = 0
         for step in storage.box.value.steps {
