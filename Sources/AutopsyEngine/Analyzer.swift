@@ -89,8 +89,6 @@ public final class Analyzer {
         var id: Int
         /// Nil: a flow left out of the report (it still takes its place in the order).
         var record: FlowRecord?
-        /// Through the emission queue (offline), or emitted at once (live).
-        var queued: Bool
     }
     /// The flows' ends of the batch of events being handled.
     private var concluded: [Concluded] = []
@@ -375,7 +373,7 @@ public final class Analyzer {
             record.id = Int(serial) + 1
             context.learn(record)
             diagnose(&record)
-            concluded.append(Concluded(id: record.id, record: record, queued: false))
+            concluded.append(Concluded(id: record.id, record: record))
         case .finished(let box, let reportable, let local):
             guard var record = box.record.take() else { return }
             let serial = runSerial(local, of: shard, forgetting: true)
@@ -383,13 +381,13 @@ public final class Analyzer {
             record.sequence = serial + 1
             record.id = Int(serial) + 1
             guard reportable else {
-                if !options.streaming { concluded.append(Concluded(id: record.id, record: nil, queued: true)) }
+                if !options.streaming { concluded.append(Concluded(id: record.id, record: nil)) }
                 return
             }
             if workers[shard].leavesJudging { workers[shard].judgeCertificates(&record) }
             context.learn(record)
             diagnose(&record)
-            concluded.append(Concluded(id: record.id, record: record, queued: !options.streaming))
+            concluded.append(Concluded(id: record.id, record: record))
         }
     }
 
@@ -424,10 +422,12 @@ public final class Analyzer {
                 concluded[index].record = record
             }
         }
+        // Live (`streaming`), each record goes out at once (a flow left out of the report is
+        // not recorded then); offline, through the emission queue, in the order flows began.
         for index in concluded.indices {
             let id = concluded[index].id
             if let record = concluded[index].record.take() {
-                if concluded[index].queued { queue.finished(id, record, emit: emit) } else { emit(record) }
+                if options.streaming { emit(record) } else { queue.finished(id, record, emit: emit) }
             } else {
                 queue.finishedUnreported(id, emit: emit)
             }
