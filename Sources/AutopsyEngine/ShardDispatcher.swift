@@ -84,13 +84,22 @@ final class ShardDispatcher {
     static let payloadSlack = 64 << 10
 
     private let shards: [Shard]
-    private var current: Round
+    /// The round being filled, held here rather than in a `Round`: each packet appends to
+    /// the dispatcher's own arrays, where appending through the round and its batch (two
+    /// objects) took and dropped references to both on every packet. `submit` swaps them
+    /// into a spare round, whose emptied arrays (their room kept) are filled next.
+    private var payloads: [UInt8] = []
+    /// Per shard: its share of the round being filled.
+    private var items: [[Batch.Item]]
+    /// Packets in the round being filled.
+    private var packets = 0
     private var inFlight: [Round] = []
     private var spare: [Round] = []
 
     init(workers: [FlowWorker]) {
         shards = workers.enumerated().map { Shard(worker: $0.element, index: $0.offset) }
-        current = Round(shards: workers.count)
+        items = Array(repeating: [], count: workers.count)
+        payloads.reserveCapacity(Self.roundBytes + Self.payloadSlack)
     }
 
     /// The shard of a segment: a hash of its address pair that is the same in both directions
@@ -108,34 +117,36 @@ final class ShardDispatcher {
 
     /// Adds one segment to its shard's batch; `tick` puts a sweep before it on every shard.
     func add(_ segment: TCPSegment, payload: Span<UInt8>, packet: PacketInfo, tick: Bool) {
+        let own = Self.shard(of: segment, among: shards.count)
         if tick {
             // Every shard sweeps at the same point; the segment's own shard does it with the segment.
-            let own = Self.shard(of: segment, among: shards.count)
-            for (index, batch) in current.batches.enumerated() where index != own {
-                batch.items.append(
-                    Batch.Item(segment: segment, packet: packet, start: 0, count: -1, tick: true))
+            for index in items.indices where index != own {
+                items[index].append(Batch.Item(segment: segment, packet: packet, start: 0, count: -1, tick: true))
             }
         }
-        let start = current.payloads.count
-        payload.withUnsafeBufferPointer { current.payloads.append(contentsOf: $0) }
-        // Appended through the round's array in place: a `let batch` retained and released
-        // the batch on every packet.
-        current.batches[Self.shard(of: segment, among: shards.count)].items.append(
-            Batch.Item(segment: segment, packet: packet, start: start, count: payload.count, tick: tick))
-        current.packets += 1
-        if current.packets >= Self.roundPackets || current.payloads.count >= Self.roundBytes { submit() }
+        let start = payloads.count
+        payload.withUnsafeBufferPointer { payloads.append(contentsOf: $0) }
+        items[own].append(Batch.Item(segment: segment, packet: packet, start: start, count: payload.count, tick: tick))
+        packets += 1
+        if packets >= Self.roundPackets || payloads.count >= Self.roundBytes { submit() }
     }
 
-    /// Hands the current round to the shards (nothing when it is empty).
+    /// Hands the round being filled to the shards (nothing when it is empty).
     func submit() {
-        guard current.packets > 0 || current.batches.contains(where: { !$0.items.isEmpty }) else { return }
-        let round = current
+        guard packets > 0 || items.contains(where: { !$0.isEmpty }) else { return }
+        let round = spare.popLast() ?? Round(shards: shards.count)
+        // The filled arrays go to the round; its empty ones (room kept) are filled next.
+        swap(&round.payloads, &payloads)
+        for index in shards.indices where index < round.batches.count && index < items.count {
+            swap(&round.batches[index].items, &items[index])
+        }
+        round.packets = packets
+        packets = 0
         for (index, shard) in shards.enumerated() {
             let batch = round.batches[index]
             shard.queue.async(group: round.group) { shard.run(batch, of: round) }
         }
         inFlight.append(round)
-        current = spare.popLast() ?? Round(shards: shards.count)
     }
 
     /// The oldest round once all its shards are done (its batches hold their events); nil
