@@ -91,11 +91,11 @@ final class OpenFlow {
 
 let benchmarks: @Sendable () -> Void = {
     // Malloc counts are exact and held strictly. Wall clock only fails at 10 times the recorded
-    // p90 (an accidentally quadratic path, say): on this shared 2-core VM the build the
-    // thresholds were recorded from (0987ce1: the certificate message parse at a p90 of 271 ns)
-    // measured 291 to 641 ns at 16:05 on 2026-12-06, and 841 ns (its fastest sample 631 ns) at
-    // 23:57, 3.1 times the record with the same code. Wall time is `make bench`'s to judge,
-    // with the tool and the libpcap loop alternated in the same minutes.
+    // p90 (an accidentally quadratic path, say): on this shared 2-core VM one build measured
+    // the certificate message parse at a p90 of 291 to 641 ns, minutes apart (16:05 on
+    // 2026-12-06), and the build the thresholds were recorded from (0987ce1, 271 ns) measured
+    // 841 ns, its fastest sample 631 ns (23:57): 3.1 times the record with the same code. Wall
+    // time is `make bench`'s to judge, with the tool and the libpcap loop alternated.
     let wallClockTolerance = BenchmarkThresholds(relative: [.p90: 900.0])
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .mallocCountTotal], warmupIterations: 10, maxDuration: .seconds(3),
