@@ -252,8 +252,9 @@ public final class Analyzer {
         for worker in workers {
             onWorker(worker) { worker in
                 worker.expire(now: now, frame: frame)
-                events.append(worker.events)
-                worker.events.removeAll()
+                var expired: [FlowEvent] = []
+                worker.takeEvents(into: &expired)
+                events.append(expired)
             }
         }
         merge(events, emit)
@@ -268,8 +269,8 @@ public final class Analyzer {
             onWorker(worker) { worker in
                 worker.finishAll()
                 // The open flows finish in order of creation over all shards.
-                var finished = worker.events
-                worker.events.removeAll()
+                var finished: [FlowEvent] = []
+                worker.takeEvents(into: &finished)
                 for index in finished.indices {
                     if case .finished(_, _, let local) = finished[index].kind {
                         finished[index].minor = runSerial(local, of: shard)
@@ -316,11 +317,10 @@ public final class Analyzer {
         guard !worker.events.isEmpty,
             all || worker.events.count >= eventBatch || worker.heldBytes >= eventBatchBytes
         else { return }
-        // Swapped out, not copied: both arrays keep their buffers from packet to packet.
-        swap(&scratch, &worker.events)
         peakBatchBytes = max(peakBatchBytes, worker.heldBytes)
         batchesHandled += 1
-        worker.heldBytes = 0
+        // Swapped out, not copied: both arrays keep their buffers from packet to packet.
+        worker.takeEvents(into: &scratch)
         // Events carry their records boxed: reading one where it lies copies no record.
         if scratch.count == 1 {
             handle(scratch[0], shard: 0)

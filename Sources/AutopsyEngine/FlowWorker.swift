@@ -51,10 +51,9 @@ final class FlowWorker {
     private var recentSummaries: [(der: [UInt8], summary: CertificateSummary)] = []
     /// Events produced and not yet taken by the merger.
     var events: [FlowEvent] = []
-    /// What the records in `events` hold from their handshakes (`heldBytesEstimate`),
-    /// counted when the events wait for a batch (`leavesJudging`): the merger takes them
-    /// before this passes its bound, and sets it back to 0.
-    var heldBytes = 0
+    /// What the records in `events` hold from their handshakes (`heldBytesEstimate`): the
+    /// merger takes the events (`takeEvents`) before this passes its bound.
+    private(set) var heldBytes = 0
     private var frame: UInt64 = 0
     private var phase: UInt8 = 1
     private var order: UInt64 = 0
@@ -130,6 +129,7 @@ final class FlowWorker {
             judgeCertificates(&record)
             if renderJSON { record.renderedJSON = fragments.render(record) }
             let local = record.sequence - 1
+            heldBytes &+= record.heldBytesEstimate
             append(.decided(FlowEvent.RecordBox(record), local: local), minor: nextOrder())
         }
     }
@@ -141,6 +141,14 @@ final class FlowWorker {
         table.finishAll { session, flowEnd, _ in
             self.finished(session, flowEnd)
         }
+    }
+
+    /// Hands over the events produced since they were last taken, swapped with `taken`
+    /// (empty: both arrays keep their buffers), and forgets what their records held.
+    func takeEvents(into taken: inout [FlowEvent]) {
+        swap(&taken, &events)
+        events.removeAll(keepingCapacity: true)
+        heldBytes = 0
     }
 
     private func nextOrder() -> UInt64 {
@@ -166,7 +174,7 @@ final class FlowWorker {
                 }
                 local = record.sequence - 1
                 lastFrame = record.lastFrame
-                if self.leavesJudging { self.heldBytes &+= record.heldBytesEstimate }
+                self.heldBytes &+= record.heldBytesEstimate
             })
         // In a sweep the table finishes flows least recently seen first: by last frame.
         let minor = phase == 0 ? lastFrame : (phase == 2 ? local : nextOrder())

@@ -69,8 +69,7 @@ final class ShardDispatcher {
                     item.segment, payload: bytes.extracting(item.start..<(item.start + item.count)), packet: item.packet
                 )
             }
-            swap(&batch.events, &worker.events)
-            worker.events.removeAll(keepingCapacity: true)
+            worker.takeEvents(into: &batch.events)
         }
     }
 

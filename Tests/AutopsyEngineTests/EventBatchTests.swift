@@ -13,9 +13,12 @@ import Testing
     static let demo = TestPaths.fixtures.appendingPathComponent("captures/demo/demo.pcap").path
 
     /// The lines, the largest estimate of one record, and the analyzer after the run.
-    static func run(eventBatch: Int?, bytes: Int?) throws -> (lines: [String], largest: Int, analyzer: Analyzer) {
+    static func run(eventBatch: Int?, bytes: Int?, streaming: Bool = false) throws -> (
+        lines: [String], largest: Int, analyzer: Analyzer
+    ) {
         var options = AnalysisOptions()
         options.systemTrust = false
+        options.streaming = streaming
         options.eventBatch = eventBatch
         options.eventBatchBytes = bytes
         let analyzer = Analyzer(options: options)
@@ -44,6 +47,19 @@ import Testing
         #expect(whole.analyzer.peakBatchBytes < Analyzer.offlineBatchBytes)
         #expect(whole.lines == bounded.lines)
         let perPacket = try Self.run(eventBatch: 1, bytes: nil)
+        #expect(perPacket.lines == bounded.lines)
+    }
+
+    /// Live (`streaming`) a record is reported at its handshake's decision, and the worker
+    /// judges its certificates; batches asked for there are bounded in bytes all the same
+    /// (the worker counts what every record it hands on holds, not only those it leaves
+    /// the merger to judge).
+    @Test func aLiveBatchIsBoundedInBytesToo() throws {
+        let bound = 5_000
+        let bounded = try Self.run(eventBatch: 1_000_000, bytes: bound, streaming: true)
+        #expect(bounded.analyzer.batchesHandled > 2)
+        #expect(bounded.analyzer.peakBatchBytes >= bound)
+        let perPacket = try Self.run(eventBatch: nil, bytes: nil, streaming: true)
         #expect(perPacket.lines == bounded.lines)
     }
 }
