@@ -216,11 +216,13 @@ public struct PatternFinder {
         var tally = Stored()
         swap(&tally, &stored[position])
         if failed { tally.failed &+= 1 } else { tally.succeeded &+= 1 }
-        let name = flow.serverName.map { valueID($0) } ?? Self.noName
+        // The first flow's name is numbered; a later one is compared with its text, and once
+        // two differ no name is looked at again (numbering each flow's name hashed it, in a
+        // table of thousands, to learn what the comparison tells).
         if !tally.sawName {
             tally.sawName = true
-            tally.name = name
-        } else if tally.name != name {
+            tally.name = flow.serverName.map { valueID($0) } ?? Self.noName
+        } else if !tally.namesDiffer, !isName(tally.name, flow.serverName) {
             tally.namesDiffer = true
         }
         // The flow's value of each attribute, then where the server counts them.
@@ -600,6 +602,12 @@ public struct PatternFinder {
         default:
             return "other"
         }
+    }
+
+    /// Whether `name` (a flow's SNI, nil for none) is the one numbered `number` (`noName`: none).
+    private func isName(_ number: UInt32, _ name: String?) -> Bool {
+        guard let name else { return number == Self.noName }
+        return number != Self.noName && Int(number) < values.count && values[Int(number)] == name
     }
 
     /// The number of a value in the table of values.
