@@ -159,6 +159,7 @@ public final class Analyzer {
         eventBatch = max(1, options.eventBatch ?? (options.streaming ? 1 : Self.offlineEventBatch))
         eventBatchBytes = max(0, options.eventBatchBytes ?? Self.offlineBatchBytes)
         if eventBatch > 1 && !options.streaming { workers.first?.leavesJudging = !sharded }
+        if eventBatch > 1 && !sharded { workers.first?.countsHeldBytes = true }
     }
 
     /// Reads one capture file to its end. Flows still open at its end are reported then.

@@ -51,9 +51,14 @@ final class FlowWorker {
     private var recentSummaries: [(der: [UInt8], summary: CertificateSummary)] = []
     /// Events produced and not yet taken by the merger.
     var events: [FlowEvent] = []
-    /// What the records in `events` hold from their handshakes (`heldBytesEstimate`): the
-    /// merger takes the events (`takeEvents`) before this passes its bound.
+    /// What the records in `events` hold from their handshakes (`heldBytesEstimate`), when
+    /// `countsHeldBytes`: the merger takes the events (`takeEvents`) before this passes its
+    /// bound.
     private(set) var heldBytes = 0
+    /// Whether `heldBytes` is counted: set by the analyzer for the single worker whose events
+    /// it takes in batches (offline or live). A shard's events go out with each round, and
+    /// one taken per packet holds at most a packet's records: neither reads the count.
+    var countsHeldBytes = false
     private var frame: UInt64 = 0
     private var phase: UInt8 = 1
     private var order: UInt64 = 0
@@ -129,7 +134,7 @@ final class FlowWorker {
             judgeCertificates(&record)
             if renderJSON { record.renderedJSON = fragments.render(record) }
             let local = record.sequence - 1
-            heldBytes &+= record.heldBytesEstimate
+            if countsHeldBytes { heldBytes &+= record.heldBytesEstimate }
             append(.decided(FlowEvent.RecordBox(record), local: local), minor: nextOrder())
         }
     }
@@ -174,7 +179,7 @@ final class FlowWorker {
                 }
                 local = record.sequence - 1
                 lastFrame = record.lastFrame
-                self.heldBytes &+= record.heldBytesEstimate
+                if self.countsHeldBytes { self.heldBytes &+= record.heldBytesEstimate }
             })
         // In a sweep the table finishes flows least recently seen first: by last frame.
         let minor = phase == 0 ? lastFrame : (phase == 2 ? local : nextOrder())

@@ -62,4 +62,14 @@ import Testing
         let perPacket = try Self.run(eventBatch: nil, bytes: nil, streaming: true)
         #expect(perPacket.lines == bounded.lines)
     }
+
+    /// Events taken at every packet (a live run's default) are not weighed: nothing reads
+    /// what their records hold, so the worker does not count it.
+    @Test func eventsTakenPerPacketAreNotWeighed() throws {
+        let perPacket = try Self.run(eventBatch: nil, bytes: nil, streaming: true)
+        #expect(perPacket.analyzer.batchesHandled > 2)
+        #expect(perPacket.analyzer.peakBatchBytes == 0)
+        let batched = try Self.run(eventBatch: 1_000_000, bytes: nil, streaming: true)
+        #expect(batched.analyzer.peakBatchBytes > 0)
+    }
 }
