@@ -43,8 +43,27 @@ public struct AnalysisOptions: Sendable {
     /// nil: `Analyzer.offlineBatchBytes`.
     public var eventBatchBytes: Int?
 
+    /// How far each packet goes (`tlsautopsy analyze --stop-after`): `.all` but in the
+    /// stage rows of `make bench`, which time the pipeline one stage more at a time.
+    public var stage: AnalysisStage = .all
+
     /// The defaults.
     public init() {}
+}
+
+/// The stages of the pipeline, each doing what the one before it did and more; a run stopped
+/// after one reports no flow. They tell where the time goes: what reading alone costs, what
+/// decoding adds, what following the flows adds, and what their ends add.
+public enum AnalysisStage: String, Sendable, CaseIterable {
+    /// libpcap reads every packet; nothing looks at it.
+    case read
+    /// Link, IP and TCP headers decoded; no segment reaches a flow.
+    case decode
+    /// Flows followed: the flow table, reassembly, TLS parsing and each flow's record, which
+    /// is then dropped unread (no diagnosis, pattern, line or output).
+    case flows
+    /// The whole pipeline.
+    case all
 }
 
 /// The pipeline: capture -> packets -> TCP reassembly -> TLS sessions -> flow records,
@@ -126,6 +145,12 @@ public final class Analyzer {
     private let lineFragments: JSONFragments?
     /// The counts so far.
     public private(set) var summary = AnalysisSummary()
+    /// Packets go no further than reading (`AnalysisStage.read`).
+    private let stopsAfterRead: Bool
+    /// Packets go no further than decoding (`AnalysisStage.decode`).
+    private let stopsAfterDecode: Bool
+    /// Flows' records are dropped as they end (`AnalysisStage.flows`).
+    private let dropsFlowEnds: Bool
 
     /// Creates an analyzer.
     public init(options: AnalysisOptions) {
@@ -160,6 +185,9 @@ public final class Analyzer {
         eventBatchBytes = max(0, options.eventBatchBytes ?? Self.offlineBatchBytes)
         if eventBatch > 1 && !options.streaming { workers.first?.leavesJudging = !sharded }
         if eventBatch > 1 && !sharded { workers.first?.countsHeldBytes = true }
+        stopsAfterRead = options.stage == .read
+        stopsAfterDecode = options.stage == .decode
+        dropsFlowEnds = options.stage == .flows
     }
 
     /// Reads one capture file to its end. Flows still open at its end are reported then.
@@ -200,6 +228,13 @@ public final class Analyzer {
         throws(CaptureError) -> CaptureEnd
     {
         let linkType = handle.linkType
+        if stopsAfterRead {
+            return try handle.forEachPacket { _, _ in
+                capture.packets += 1
+                summary.packets += 1
+                return true
+            }
+        }
         return try handle.forEachPacket { header, bytes in
             capture.packets += 1
             process(bytes, header: header, linkType: linkType, emit: emit)
@@ -214,6 +249,7 @@ public final class Analyzer {
         case .tcp(let segment):
             summary.tcpSegments += 1
             if segment.isTruncated { summary.truncatedSegments += 1 }
+            if stopsAfterDecode { return }
             let packet = PacketInfo(
                 frame: header.frame, timestamp: header.timestamp, ttl: segment.ttl, ipID: segment.ipID,
                 flags: segment.flags)
@@ -368,7 +404,7 @@ public final class Analyzer {
             flowsTracked += 1
             flowsTrackedPeak = max(flowsTrackedPeak, flowsTracked)
         case .decided(let box, let local):
-            guard var record = box.record.take() else { return }
+            guard !dropsFlowEnds, var record = box.record.take() else { return }
             let serial = runSerial(local, of: shard)
             record.sequence = serial + 1
             record.id = Int(serial) + 1
@@ -379,6 +415,7 @@ public final class Analyzer {
             guard var record = box.record.take() else { return }
             let serial = runSerial(local, of: shard, forgetting: true)
             flowsTracked -= 1
+            guard !dropsFlowEnds else { return }
             record.sequence = serial + 1
             record.id = Int(serial) + 1
             guard reportable else {

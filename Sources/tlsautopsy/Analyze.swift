@@ -45,6 +45,13 @@ struct Analyze: ParsableCommand {
         help: "Exit with status 1 when a diagnosis with one of these ids is found (comma-separated), or 'any'.")
     var failOn: String?
 
+    @Option(
+        name: .customLong("stop-after"),
+        help: ArgumentHelp(
+            "For make bench: stop every packet after one stage (read, decode or flows), report nothing, and print the counts to standard error.",
+            visibility: .hidden))
+    var stopAfter: String?
+
     @OptionGroup(title: "Limits")
     var limits: LimitOptions
 
@@ -58,12 +65,20 @@ struct Analyze: ParsableCommand {
         guard ColorPolicy(rawValue: color) != nil else {
             throw ValidationError("--color must be auto, always or never, not '\(color)'.")
         }
+        if let stopAfter, Self.stage(stopAfter) == nil {
+            throw ValidationError("--stop-after must be read, decode or flows, not '\(stopAfter)'.")
+        }
         if let failOn {
             let known = Set(DiagnosisID.allCases.map(\.rawValue))
             for id in Self.ids(failOn) where id != "any" && !known.contains(id) {
                 throw ValidationError("--fail-on: '\(id)' is not a diagnosis id (see shared ids in README).")
             }
         }
+    }
+
+    /// The stage `--stop-after` names (not the whole pipeline, which is the default).
+    static func stage(_ name: String) -> AnalysisStage? {
+        AnalysisStage(rawValue: name).flatMap { $0 == .all ? nil : $0 }
     }
 
     static func ids(_ text: String) -> [String] {
@@ -82,6 +97,7 @@ struct Analyze: ParsableCommand {
         options.limits = try limits.limits()
         options.threads = try threading.count()
         options.renderJSON = format == .json
+        options.stage = stopAfter.flatMap(Self.stage) ?? .all
         try trust.apply(to: &options)
         let analyzer = Analyzer(options: options)
         let output = OutputStream()
@@ -117,6 +133,12 @@ struct Analyze: ParsableCommand {
         }
         // Nothing was read: an empty report ("0 TLS flows, 0 failed") would read as good news.
         guard failures < files.count else { throw ExitCode(2) }
+        if options.stage != .all {
+            // A stage of the benchmark: no report, only what the stage counted.
+            Output.line(Self.stageCounts(options.stage, analyzer.summary))
+            if failures > 0 { throw ExitCode(2) }
+            return
+        }
         switch format {
         case .json: output.write(FlowJSON.summary(analyzer.summary) + "\n")
         case .text: output.write(onCall.render(analyzer.summary))
@@ -127,6 +149,16 @@ struct Analyze: ParsableCommand {
         }
         if failures > 0 { throw ExitCode(2) }
         if failHit { throw ExitCode(1) }
+    }
+}
+
+extension Analyze {
+    /// What a run stopped after `stage` counted, as one line.
+    static func stageCounts(_ stage: AnalysisStage, _ summary: AnalysisSummary) -> String {
+        var counts = [counted(summary.packets, "packet") + " read"]
+        if stage != .read { counts.append(counted(summary.tcpSegments, "TCP segment") + " decoded") }
+        if stage == .flows { counts.append(counted(summary.tcp.flowsCreated, "flow") + " followed") }
+        return "stopped after \(stage.rawValue): " + counts.joined(separator: ", ") + "; no flow is reported"
     }
 }
 

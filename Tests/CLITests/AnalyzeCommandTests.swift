@@ -322,4 +322,24 @@ import Testing
         let second = try BinaryRunner.run(["analyze", "--format", "json", Self.demo])
         #expect(first.stdout == second.stdout)
     }
+
+    /// `--stop-after` (make bench's stage rows): no report on standard output, one line of
+    /// counts on standard error; a stage that does not exist is refused before any reading.
+    @Test func aRunStoppedAfterAStageReportsOnlyItsCounts() throws {
+        let flows = try BinaryRunner.run(["analyze", "--format", "json", "--stop-after", "flows", Self.demo])
+        #expect(flows.status == 0)
+        #expect(flows.stdout.isEmpty)
+        #expect(flows.stderr.hasPrefix("stopped after flows: "))
+        #expect(flows.stderr.contains(" TCP segments decoded, 10 flows followed; no flow is reported"))
+        let read = try BinaryRunner.run(["analyze", "--stop-after", "read", Self.demo])
+        #expect(read.status == 0 && read.stdout.isEmpty)
+        #expect(read.stderr.hasPrefix("stopped after read: ") && !read.stderr.contains("decoded"))
+        for wrong in ["all", "parse"] {
+            let refused = try BinaryRunner.run(["analyze", "--stop-after", wrong, Self.demo])
+            #expect(refused.status == 2)
+            #expect(refused.stderr.contains("--stop-after must be read, decode or flows, not '\(wrong)'"))
+        }
+        let help = try BinaryRunner.run(["analyze", "--help"])
+        #expect(!help.stdout.contains("stop-after"), "a benchmark's option, not one for users")
+    }
 }

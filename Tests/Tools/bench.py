@@ -10,6 +10,13 @@ one run of it outlasts the rest of the table), and prints one table of medians:
 wall seconds, MB/s, packets/s, flows/s, peak RSS, and the ratio tlsautopsy / loop,
 with one tlsautopsy row per thread count (`--threads 1,2`: one thread, and the cores).
 
+Three more tlsautopsy rows, one thread each, stop every packet after a stage of the pipeline
+(`analyze --stop-after`, `--stages read,decode,flows`; `--stages ""` leaves them out):
+`read` is libpcap reading the file and nothing else, `decode` adds the link, IP and TCP
+headers, `flows` adds the flow table, reassembly, TLS parsing and the flow records (dropped
+unread as flows end). The whole run adds the flows' ends: diagnoses, patterns, the lines and
+their output. Each row's time less the one before it is what that stage costs.
+
     python3 Tests/Tools/bench.py --bin .build/release/tlsautopsy [--captures small,large,hs200k] [--threads 1,2]
 
 `--captures open1000,open1` times the same 50,000 handshakes with 1,000 flows open at once
@@ -39,6 +46,9 @@ CAPTURES = {
     "open1000": {"flows": 50000, "app_bytes_per_flow": 0, "seed": 2, "concurrency": 1000},
     "open1": {"flows": 50000, "app_bytes_per_flow": 0, "seed": 2, "concurrency": 1},
 }
+
+# The stages `tlsautopsy analyze --stop-after` stops at, in the pipeline's order.
+STAGES = ("read", "decode", "flows")
 
 
 def generate(name, shared, directory):
@@ -91,11 +101,15 @@ def measure(command):
     return wall, usage.ru_maxrss * 1024
 
 
-def tools_for(binary, loop, counts, tshark):
-    """The commands measured, as (label, command, runs): tlsautopsy once per --threads count
-    and the loop, every run (runs None); tshark, given its path, in one run."""
+def tools_for(binary, loop, counts, tshark, stages=()):
+    """The commands measured, as (label, command, runs): tlsautopsy once per --threads count,
+    then once per stage it stops after (one thread), and the loop, every run (runs None);
+    tshark, given its path, in one run."""
     tools = [(f"tlsautopsy --threads {count}", [binary, "analyze", "--format", "json", "--threads", str(count)],
               None) for count in counts]
+    tools += [(f"tlsautopsy --stop-after {stage}",
+               [binary, "analyze", "--format", "json", "--threads", "1", "--stop-after", stage], None)
+              for stage in stages]
     tools.append(("libpcap loop", [loop], None))
     if tshark:
         tools.append(("tshark (one run)", [tshark, "-n", "-T", "fields", "-e", "tls.handshake.type",
@@ -163,18 +177,25 @@ def main():
     parser.add_argument("--json", help="also write the rows to this file")
     parser.add_argument("--threads", default=f"1,{os.cpu_count() or 1}",
                         help="tlsautopsy rows, one per --threads count (default: 1 and the number of cores)")
+    parser.add_argument("--stages", default=",".join(STAGES),
+                        help="tlsautopsy rows stopped after these stages of the pipeline, one thread "
+                             f"(default: {','.join(STAGES)}; empty: none)")
     args = parser.parse_args()
     names = [name for name in args.captures.split(",") if name]
     unknown = [name for name in names if name not in CAPTURES]
     if unknown:
         sys.exit(f"bench: unknown capture {', '.join(unknown)} (known: {', '.join(CAPTURES)})")
+    stages = [stage.strip() for stage in args.stages.split(",") if stage.strip()]
+    unknown = [stage for stage in stages if stage not in STAGES]
+    if unknown:
+        sys.exit(f"bench: unknown stage {', '.join(unknown)} (known: {', '.join(STAGES)})")
     loop = build_loop(args.dir)
     counts = sorted({int(count) for count in args.threads.split(",") if count.strip()})
     tshark = None if args.no_tshark else shutil.which("tshark")
     if not args.no_tshark and tshark is None:
         print("bench: tshark is not installed, so its row is left out (apt-get install tshark adds it)",
               file=sys.stderr)
-    tools = tools_for(args.bin, loop, counts, tshark)
+    tools = tools_for(args.bin, loop, counts, tshark, stages)
     rows = []
     for name in names:
         path, summary = generate(name, args.shared, args.dir)
@@ -185,7 +206,10 @@ def main():
     print(table(rows))
     once = " (tshark: one)" if tshark else ""
     print(f"\nmedians of {args.runs} alternating runs{once}; peak RSS is the largest of them; "
-          f"x loop speed = loop seconds / tool seconds (1.00 is the libpcap floor)")
+          f"x loop speed = loop seconds / tool seconds (the loop reads every byte and adds it up)")
+    if stages:
+        print("--stop-after rows: one thread, each packet stopped after that stage, no flow reported; "
+              "a row's seconds less the row before it are what its stage costs")
     if args.json:
         with open(args.json, "w") as handle:
             json.dump(rows, handle, indent=1)

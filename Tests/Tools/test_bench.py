@@ -1,6 +1,7 @@
 """Unit tests for bench.py (run: python3 -m unittest discover -s Tests/Tools -p 'test_*.py')."""
 
 import importlib.util
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -54,6 +55,24 @@ class BenchTests(unittest.TestCase):
     def test_no_tshark_row_without_tshark(self):
         labels = [label for label, _, _ in bench.tools_for("tlsautopsy", "loop", [1], None)]
         self.assertEqual(labels, ["tlsautopsy --threads 1", "libpcap loop"])
+
+    def test_stage_rows_stop_one_thread_after_each_stage(self):
+        tools = bench.tools_for("tlsautopsy", "loop", [1, 2], None, bench.STAGES)
+        self.assertEqual([label for label, _, _ in tools],
+                         ["tlsautopsy --threads 1", "tlsautopsy --threads 2", "tlsautopsy --stop-after read",
+                          "tlsautopsy --stop-after decode", "tlsautopsy --stop-after flows", "libpcap loop"])
+        for label, command, runs in tools[2:5]:
+            self.assertIsNone(runs)
+            self.assertEqual(command[command.index("--threads") + 1], "1")
+            self.assertEqual(command[-1], label.split()[-1])
+            self.assertEqual(command[-2], "--stop-after")
+
+    def test_unknown_stages_are_refused(self):
+        script = str(_SCRIPT)
+        result = subprocess.run([sys.executable, script, "--stages", "read,parse", "--captures", "small"],
+                                capture_output=True, text=True)
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("unknown stage parse (known: read, decode, flows)", result.stderr)
 
     def test_a_failing_tool_stops_the_bench(self):
         with self.assertRaises(RuntimeError):
