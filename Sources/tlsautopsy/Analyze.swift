@@ -136,6 +136,7 @@ struct Analyze: ParsableCommand {
         if options.stage != .all {
             // A stage of the benchmark: no report, only what the stage counted.
             Output.line(Self.stageCounts(options.stage, analyzer.summary))
+            for warning in analyzer.summary.warnings { Output.error("warning: " + warning) }
             if failures > 0 { throw ExitCode(2) }
             return
         }

@@ -334,6 +334,12 @@ import Testing
         let read = try BinaryRunner.run(["analyze", "--stop-after", "read", Self.demo])
         #expect(read.status == 0 && read.stdout.isEmpty)
         #expect(read.stderr.hasPrefix("stopped after read: ") && !read.stderr.contains("decoded"))
+        // A file cut short still says so.
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: Self.demo))
+        let cut = try Self.temporaryFile("stage-cut.pcap", bytes.prefix(bytes.count - 10))
+        let stopped = try BinaryRunner.run(["analyze", "--stop-after", "decode", cut])
+        #expect(stopped.status == 0 && stopped.stdout.isEmpty)
+        #expect(stopped.stderr.contains("warning: \(cut): the file is cut short mid-packet"))
         for wrong in ["all", "parse"] {
             let refused = try BinaryRunner.run(["analyze", "--stop-after", wrong, Self.demo])
             #expect(refused.status == 2)
