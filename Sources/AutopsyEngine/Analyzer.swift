@@ -145,12 +145,6 @@ public final class Analyzer {
     private let lineFragments: JSONFragments?
     /// The counts so far.
     public private(set) var summary = AnalysisSummary()
-    /// Packets go no further than reading (`AnalysisStage.read`).
-    private let stopsAfterRead: Bool
-    /// Packets go no further than decoding (`AnalysisStage.decode`).
-    private let stopsAfterDecode: Bool
-    /// Flows' records are dropped as they end (`AnalysisStage.flows`).
-    private let dropsFlowEnds: Bool
 
     /// Creates an analyzer.
     public init(options: AnalysisOptions) {
@@ -185,9 +179,6 @@ public final class Analyzer {
         eventBatchBytes = max(0, options.eventBatchBytes ?? Self.offlineBatchBytes)
         if eventBatch > 1 && !options.streaming { workers.first?.leavesJudging = !sharded }
         if eventBatch > 1 && !sharded { workers.first?.countsHeldBytes = true }
-        stopsAfterRead = options.stage == .read
-        stopsAfterDecode = options.stage == .decode
-        dropsFlowEnds = options.stage == .flows
     }
 
     /// Reads one capture file to its end. Flows still open at its end are reported then.
@@ -228,7 +219,7 @@ public final class Analyzer {
         throws(CaptureError) -> CaptureEnd
     {
         let linkType = handle.linkType
-        if stopsAfterRead {
+        if options.stage == .read {
             return try handle.forEachPacket { _, _ in
                 capture.packets += 1
                 summary.packets += 1
@@ -249,7 +240,7 @@ public final class Analyzer {
         case .tcp(let segment):
             summary.tcpSegments += 1
             if segment.isTruncated { summary.truncatedSegments += 1 }
-            if stopsAfterDecode { return }
+            if options.stage == .decode { return }
             let packet = PacketInfo(
                 frame: header.frame, timestamp: header.timestamp, ttl: segment.ttl, ipID: segment.ipID,
                 flags: segment.flags)
@@ -404,7 +395,7 @@ public final class Analyzer {
             flowsTracked += 1
             flowsTrackedPeak = max(flowsTrackedPeak, flowsTracked)
         case .decided(let box, let local):
-            guard !dropsFlowEnds, var record = box.record.take() else { return }
+            guard options.stage != .flows, var record = box.record.take() else { return }
             let serial = runSerial(local, of: shard)
             record.sequence = serial + 1
             record.id = Int(serial) + 1
@@ -415,7 +406,7 @@ public final class Analyzer {
             guard var record = box.record.take() else { return }
             let serial = runSerial(local, of: shard, forgetting: true)
             flowsTracked -= 1
-            guard !dropsFlowEnds else { return }
+            guard options.stage != .flows else { return }
             record.sequence = serial + 1
             record.id = Int(serial) + 1
             guard reportable else {
