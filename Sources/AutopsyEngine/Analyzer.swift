@@ -47,6 +47,11 @@ public struct AnalysisOptions: Sendable {
     /// stage rows of `make bench`, which time the pipeline one stage more at a time.
     public var stage: AnalysisStage = .all
 
+    /// Whether the wall time of each phase of the flows' ends is measured on the reading
+    /// thread (`Analyzer.phaseSeconds`, `tlsautopsy analyze --phase-times`). Off, the
+    /// clock is never read.
+    public var timesPhases = false
+
     /// The defaults.
     public init() {}
 }
@@ -145,6 +150,13 @@ public final class Analyzer {
     private let lineFragments: JSONFragments?
     /// The counts so far.
     public private(set) var summary = AnalysisSummary()
+    /// The time of each phase of the flows' ends (`AnalysisOptions.timesPhases`).
+    private var phases: PhaseClock
+
+    /// The seconds the reading thread spent in `phase` so far (0 unless `timesPhases`).
+    public func phaseSeconds(_ phase: EndPhase) -> Double {
+        phases.seconds(phase)
+    }
 
     /// Creates an analyzer.
     public init(options: AnalysisOptions) {
@@ -179,6 +191,7 @@ public final class Analyzer {
         eventBatchBytes = max(0, options.eventBatchBytes ?? Self.offlineBatchBytes)
         if eventBatch > 1 && !options.streaming { workers.first?.leavesJudging = !sharded }
         if eventBatch > 1 && !sharded { workers.first?.countsHeldBytes = true }
+        phases = PhaseClock(enabled: options.timesPhases)
     }
 
     /// Reads one capture file to its end. Flows still open at its end are reported then.
@@ -308,7 +321,9 @@ public final class Analyzer {
             }
         }
         merge(events, emit)
+        phases.start()
         queue.flush(through: Int(flowsCreated), emit)
+        phases.lap(.emit)
         refreshCounters()
     }
 
@@ -399,8 +414,11 @@ public final class Analyzer {
             let serial = runSerial(local, of: shard)
             record.sequence = serial + 1
             record.id = Int(serial) + 1
+            phases.start()
             context.learn(record)
+            phases.lap(.learn)
             diagnose(&record)
+            phases.lap(.diagnose)
             concluded.append(Concluded(id: record.id, record: record))
         case .finished(let box, let reportable, let local):
             guard var record = box.record.take() else { return }
@@ -413,9 +431,13 @@ public final class Analyzer {
                 if !options.streaming { concluded.append(Concluded(id: record.id, record: nil)) }
                 return
             }
+            phases.start()
             if workers[shard].leavesJudging { workers[shard].judgeCertificates(&record) }
+            phases.lap(.judge)
             context.learn(record)
+            phases.lap(.learn)
             diagnose(&record)
+            phases.lap(.diagnose)
             concluded.append(Concluded(id: record.id, record: record))
         }
     }
@@ -435,9 +457,11 @@ public final class Analyzer {
     /// rendered: while it waits in the emission queue, only the line and a few fields are kept.
     private func handOn(_ emit: (FlowRecord) -> Void) {
         guard !concluded.isEmpty else { return }
+        phases.start()
         for index in concluded.indices {
             if let record = concluded[index].record { patternFinder.add(record) }
         }
+        phases.lap(.patterns)
         if options.renderJSON {
             for index in concluded.indices {
                 // Taken out while its line is set, so that the record's box is not shared
@@ -451,6 +475,7 @@ public final class Analyzer {
                 concluded[index].record = record
             }
         }
+        phases.lap(.render)
         // Live (`streaming`), each record goes out at once (a flow left out of the report is
         // not recorded then); offline, through the emission queue, in the order flows began.
         for index in concluded.indices {
@@ -462,6 +487,7 @@ public final class Analyzer {
             }
         }
         concluded.removeAll(keepingCapacity: true)
+        phases.lap(.emit)
     }
 
     /// Counts libpcap's drops into the summary (live capture).
@@ -490,7 +516,9 @@ public final class Analyzer {
         // Flows tracked at once over all shards, counted exactly from the merged events.
         counters.flowsTrackedPeak = flowsTrackedPeak
         summary.tcp = counters
+        phases.start()
         summary.patterns = patternFinder.patterns()
+        phases.lap(.summary)
     }
 }
 

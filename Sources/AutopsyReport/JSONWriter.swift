@@ -592,7 +592,7 @@ public struct JSONWriter: ~Copyable {
     }
 
     /// `value` rounded to `decimals` places, without exponent, e.g. 0.0123.
-    static func formatFixed(_ value: Double, decimals: Int) -> String {
+    public static func formatFixed(_ value: Double, decimals: Int) -> String {
         var json = JSONWriter()
         json.appendFixed(value, decimals: decimals)
         return json.text

@@ -52,6 +52,13 @@ struct Analyze: ParsableCommand {
             visibility: .hidden))
     var stopAfter: String?
 
+    @Flag(
+        name: .customLong("phase-times"),
+        help: ArgumentHelp(
+            "For make bench: print to standard error where one thread's time went (the packets, then each phase of the flows' ends). Needs --threads 1.",
+            visibility: .hidden))
+    var phaseTimes = false
+
     @OptionGroup(title: "Limits")
     var limits: LimitOptions
 
@@ -67,6 +74,14 @@ struct Analyze: ParsableCommand {
         }
         if let stopAfter, Self.stage(stopAfter) == nil {
             throw ValidationError("--stop-after must be read, decode or flows, not '\(stopAfter)'.")
+        }
+        if phaseTimes {
+            guard threading.threads == 1 else {
+                throw ValidationError("--phase-times times the phases of one thread: add --threads 1.")
+            }
+            guard stopAfter == nil else {
+                throw ValidationError("--phase-times times the whole pipeline: leave out --stop-after.")
+            }
         }
         if let failOn {
             let known = Set(DiagnosisID.allCases.map(\.rawValue))
@@ -98,6 +113,7 @@ struct Analyze: ParsableCommand {
         options.threads = try threading.count()
         options.renderJSON = format == .json
         options.stage = stopAfter.flatMap(Self.stage) ?? .all
+        options.timesPhases = phaseTimes
         try trust.apply(to: &options)
         let analyzer = Analyzer(options: options)
         let output = OutputStream()
@@ -122,6 +138,7 @@ struct Analyze: ParsableCommand {
             }
         }
         var failures = 0
+        let started = ContinuousClock.now
         for file in files {
             do {
                 try analyzer.analyze(path: file, emit: emit)
@@ -145,6 +162,7 @@ struct Analyze: ParsableCommand {
         case .text: output.write(onCall.render(analyzer.summary))
         }
         output.flush()
+        if phaseTimes { Output.line(Self.phaseTimesLine(analyzer, total: ContinuousClock.now - started)) }
         for warning in analyzer.summary.warnings where format == .json {
             Output.error("warning: " + warning)
         }
@@ -160,6 +178,25 @@ extension Analyze {
         if stage != .read { counts.append(counted(summary.tcpSegments, "TCP segment") + " decoded") }
         if stage == .flows { counts.append(counted(summary.tcp.flowsCreated, "flow") + " followed") }
         return "stopped after \(stage.rawValue): " + counts.joined(separator: ", ") + "; no flow is reported"
+    }
+}
+
+extension Analyze {
+    /// Where a run's time went (`--phase-times`), as one line: the whole, the packets
+    /// (reading, decoding and following the flows: all but the flows' ends), then each phase
+    /// of the flows' ends, in seconds.
+    static func phaseTimesLine(_ analyzer: Analyzer, total: Duration) -> String {
+        let whole = Double(total.components.seconds) + Double(total.components.attoseconds) / 1e18
+        let ends = EndPhase.allCases.map { ($0.name, analyzer.phaseSeconds($0)) }
+        let packets = max(0, whole - ends.reduce(0) { $0 + $1.1 })
+        let parts = [("packets", packets)] + ends
+        return "phase times, one thread: \(seconds(whole)) in all; "
+            + parts.map { "\($0.0) \(seconds($0.1))" }.joined(separator: ", ")
+    }
+
+    /// "1.234 s".
+    private static func seconds(_ value: Double) -> String {
+        JSONWriter.formatFixed(value, decimals: 3) + " s"
     }
 }
 

@@ -46,4 +46,27 @@ import Testing
         #expect(flows.summary.tcp.flowsCreated == all.summary.tcp.flowsCreated)
         #expect(flows.summary.tcp.flowsClosed == all.summary.tcp.flowsClosed)
     }
+
+    /// A run that times its phases reports the same flows, and its ends' phases took time;
+    /// one that does not never reads the clock.
+    @Test func phaseTimesAreMeasuredOnlyWhenAskedFor() throws {
+        var options = AnalysisOptions()
+        options.systemTrust = false
+        options.threads = 1
+        let plain = Analyzer(options: options)
+        var plainIDs: [Int] = []
+        try plain.analyze(path: Self.demo) { plainIDs.append($0.id) }
+        for phase in EndPhase.allCases { #expect(plain.phaseSeconds(phase) == 0) }
+
+        options.timesPhases = true
+        let timed = Analyzer(options: options)
+        var timedIDs: [Int] = []
+        try timed.analyze(path: Self.demo) { timedIDs.append($0.id) }
+        #expect(timedIDs == plainIDs && !timedIDs.isEmpty)
+        for phase in [EndPhase.judge, .learn, .diagnose, .patterns, .emit, .summary] {
+            #expect(timed.phaseSeconds(phase) > 0, "\(phase.name)")
+        }
+        let names = EndPhase.allCases.map(\.name)
+        #expect(names == ["judge", "learn", "diagnose", "patterns", "render", "emit", "summary"])
+    }
 }

@@ -348,4 +348,39 @@ import Testing
         let help = try BinaryRunner.run(["analyze", "--help"])
         #expect(!help.stdout.contains("stop-after"), "a benchmark's option, not one for users")
     }
+
+    @Test func phaseTimesSplitOneThreadsRunAndChangeNothingElse() throws {
+        let plain = try BinaryRunner.run(["analyze", "--format", "json", "--threads", "1", Self.demo])
+        let timed = try BinaryRunner.run(["analyze", "--format", "json", "--threads", "1", "--phase-times", Self.demo])
+        #expect(timed.status == 0)
+        #expect(timed.stdout == plain.stdout)
+        let line = timed.stderr.split(separator: "\n").first { $0.hasPrefix("phase times, one thread: ") }
+        #expect(line != nil)
+        let text = String(line ?? "")
+        // "phase times, one thread: 0.123 s in all; packets 0.100 s, judge 0.001 s, ..."
+        let total = try text.firstMatch(of: Regex("([0-9.]+) s in all")).flatMap {
+            Double(String($0.output[1].substring ?? ""))
+        }
+        let phases = try text.matches(of: Regex("([a-z]+) ([0-9.]+) s")).map {
+            (String($0.output[1].substring ?? ""), Double(String($0.output[2].substring ?? "")) ?? -1)
+        }
+        let names = ["all"] + phases.map(\.0)
+        let parts = phases.reduce(0.0) { $0 + $1.1 }
+        #expect(names == ["all", "packets", "judge", "learn", "diagnose", "patterns", "render", "emit", "summary"])
+        #expect((total ?? 0) > 0 && abs((total ?? 0) - parts) < 0.01)
+        #expect(phases.allSatisfy { $0.1 >= 0 })
+        for refused in [
+            ["analyze", "--phase-times", Self.demo],
+            ["analyze", "--threads", "2", "--phase-times", Self.demo],
+            ["analyze", "--threads", "1", "--phase-times", "--stop-after", "flows", Self.demo],
+        ] {
+            let run = try BinaryRunner.run(refused)
+            #expect(run.status == 2)
+            #expect(run.stdout.isEmpty)
+        }
+        let missingThreads = try BinaryRunner.run(["analyze", "--phase-times", Self.demo])
+        #expect(missingThreads.stderr.contains("--phase-times times the phases of one thread: add --threads 1."))
+        let help = try BinaryRunner.run(["analyze", "--help"])
+        #expect(!help.stdout.contains("phase-times"), "a benchmark's option, not one for users")
+    }
 }

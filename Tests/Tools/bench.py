@@ -17,6 +17,12 @@ headers, `flows` adds the flow table, reassembly, TLS parsing and the flow recor
 unread as flows end). The whole run adds the flows' ends: diagnoses, patterns, the lines and
 their output. Each row's time less the one before it is what that stage costs.
 
+Then one more run per run, one thread, splits the whole run's time by phase (`analyze
+--phase-times`, `--no-phases` leaves it out): the packets (reading, decoding, following the
+flows), then each phase of the flows' ends, timed on the clock where it runs: judging
+certificates, learning servers, diagnosing, counting patterns, rendering lines, emitting them
+and stating the patterns at the end. Printed as a second table of medians.
+
     python3 Tests/Tools/bench.py --bin .build/release/tlsautopsy [--captures small,large,hs200k] [--threads 1,2]
 
 `--captures open1000,open1` times the same 50,000 handshakes with 1,000 flows open at once
@@ -26,6 +32,7 @@ and with one at a time: what locality costs, apart from the work.
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -49,6 +56,10 @@ CAPTURES = {
 
 # The stages `tlsautopsy analyze --stop-after` stops at, in the pipeline's order.
 STAGES = ("read", "decode", "flows")
+
+# What `tlsautopsy analyze --phase-times` prints on standard error: the whole, then the
+# packets and each phase of the flows' ends, in this order.
+PHASES = ("packets", "judge", "learn", "diagnose", "patterns", "render", "emit", "summary")
 
 
 def generate(name, shared, directory):
@@ -85,20 +96,42 @@ def build_loop(directory):
     return binary
 
 
-def measure(command):
+def measure(command, stderr=None):
     """(wall seconds, peak RSS in bytes) of one run, output to /dev/null. Standard error
-    goes to a file, not a pipe: a chatty tool cannot block on it while we wait."""
+    goes to a file, not a pipe: a chatty tool cannot block on it while we wait. Given a
+    list as `stderr`, its text is appended to it."""
     with open(os.devnull, "wb") as null, tempfile.TemporaryFile() as errors:
         started = time.monotonic()
         process = subprocess.Popen(command, stdout=null, stderr=errors)
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.monotonic() - started
         code = os.waitstatus_to_exitcode(status)
+        errors.seek(0)
+        text = errors.read().decode(errors="replace")
         if code != 0:
-            errors.seek(0)
-            message = errors.read().decode(errors="replace").strip()[-300:]
-            raise RuntimeError(f"{' '.join(command)} exited with {code}: {message}")
+            raise RuntimeError(f"{' '.join(command)} exited with {code}: {text.strip()[-300:]}")
+        if stderr is not None:
+            stderr.append(text)
     return wall, usage.ru_maxrss * 1024
+
+
+def phase_command(binary):
+    """The run that splits one thread's time by phase."""
+    return [binary, "analyze", "--format", "json", "--threads", "1", "--phase-times"]
+
+
+def parse_phases(text):
+    """The seconds of each of `PHASES` and of the whole ("all") from `--phase-times`'
+    line in `text`; a RuntimeError when the line is missing or lacks a phase."""
+    line = next((line for line in text.splitlines() if line.startswith("phase times")), None)
+    if line is None:
+        raise RuntimeError(f"no 'phase times' line in: {text.strip()[-300:]}")
+    found = {name: float(value) for value, name in re.findall(r"([0-9.]+) s in (all)", line)}
+    found.update({name: float(value) for name, value in re.findall(r"([a-z]+) ([0-9.]+) s", line)})
+    missing = [name for name in ("all",) + PHASES if name not in found]
+    if missing:
+        raise RuntimeError(f"'phase times' line without {', '.join(missing)}: {line}")
+    return {name: found[name] for name in ("all",) + PHASES}
 
 
 def tools_for(binary, loop, counts, tshark, stages=()):
@@ -125,14 +158,18 @@ def failure_message(error, tshark):
     return f"bench: {error}{hint}"
 
 
-def rows_for(name, path, summary, tools, runs):
+def rows_for(name, path, summary, tools, runs, phases=None):
     """Runs every tool RUNS times (or its own count, if fewer), alternately; returns one
-    row per tool with medians."""
+    row per tool with medians, and, given `phases` (a command that prints `--phase-times`'
+    line), run once per run too, the medians of its phases (else None)."""
     samples = {label: [] for label, _, _ in tools}
+    texts = []
     for run in range(runs):
         for label, command, own_runs in tools:
             if own_runs is None or run < own_runs:
                 samples[label].append(measure(command + [path]))
+        if phases is not None:
+            measure(phases + [path], stderr=texts)
     size = os.path.getsize(path)
     rows = []
     for label, _, _ in tools:
@@ -144,7 +181,12 @@ def rows_for(name, path, summary, tools, runs):
     loop = next(row for row in rows if row["tool"] == "libpcap loop")
     for row in rows:
         row["ratio"] = loop["seconds"] / row["seconds"]
-    return rows
+    if phases is None:
+        return rows, None
+    parsed = [parse_phases(text) for text in texts]
+    split = {"capture": name}
+    split.update({key: statistics.median(sample[key] for sample in parsed) for key in ("all",) + PHASES})
+    return rows, split
 
 
 def table(rows):
@@ -158,6 +200,21 @@ def table(rows):
     out = []
     for number, line in enumerate(lines):
         out.append("  ".join(cell.ljust(width) if index < 2 else cell.rjust(width)
+                             for index, (cell, width) in enumerate(zip(line, widths))))
+        if number == 0:
+            out.append("  ".join("-" * width for width in widths))
+    return "\n".join(out)
+
+
+def phase_table(splits):
+    """The phase rows as a table: seconds of each phase, the whole, and the flows per second
+    of the whole."""
+    header = ["capture", *PHASES, "all"]
+    lines = [header] + [[split["capture"], *(f"{split[key]:.2f}" for key in (*PHASES, "all"))] for split in splits]
+    widths = [max(len(line[index]) for line in lines) for index in range(len(header))]
+    out = []
+    for number, line in enumerate(lines):
+        out.append("  ".join(cell.ljust(width) if index == 0 else cell.rjust(width)
                              for index, (cell, width) in enumerate(zip(line, widths))))
         if number == 0:
             out.append("  ".join("-" * width for width in widths))
@@ -180,6 +237,9 @@ def main():
     parser.add_argument("--stages", default=",".join(STAGES),
                         help="tlsautopsy rows stopped after these stages of the pipeline, one thread "
                              f"(default: {','.join(STAGES)}; empty: none)")
+    parser.add_argument("--no-phases", action="store_true",
+                        help="leave out the run per run that splits one thread's time by phase "
+                             "(analyze --phase-times)")
     args = parser.parse_args()
     names = [name for name in args.captures.split(",") if name]
     unknown = [name for name in names if name not in CAPTURES]
@@ -197,12 +257,17 @@ def main():
               file=sys.stderr)
     tools = tools_for(args.bin, loop, counts, tshark, stages)
     rows = []
+    splits = []
+    phases = None if args.no_phases else phase_command(args.bin)
     for name in names:
         path, summary = generate(name, args.shared, args.dir)
         try:
-            rows += rows_for(name, path, summary, tools, args.runs)
+            capture_rows, split = rows_for(name, path, summary, tools, args.runs, phases)
         except RuntimeError as error:
             sys.exit(failure_message(error, tshark))
+        rows += capture_rows
+        if split is not None:
+            splits.append(split)
     print(table(rows))
     once = " (tshark: one)" if tshark else ""
     print(f"\nmedians of {args.runs} alternating runs{once}; peak RSS is the largest of them; "
@@ -210,9 +275,14 @@ def main():
     if stages:
         print("--stop-after rows: one thread, each packet stopped after that stage, no flow reported; "
               "a row's seconds less the row before it are what its stage costs")
+    if splits:
+        print(f"\nwhere one thread's time goes, in seconds (analyze --threads 1 --phase-times, medians of "
+              f"{args.runs} runs): packets = reading, decoding and following the flows; then each phase "
+              f"of the flows' ends, timed where it runs")
+        print(phase_table(splits))
     if args.json:
         with open(args.json, "w") as handle:
-            json.dump(rows, handle, indent=1)
+            json.dump(rows + [dict(split, tool="tlsautopsy --phase-times") for split in splits], handle, indent=1)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,8 @@ class BenchTests(unittest.TestCase):
         capture.write(b"x" * 2_000_000)
         capture.close()
         tools = [("tlsautopsy", [fake("sleep 0.2")], None), ("libpcap loop", [fake("sleep 0.1")], None)]
-        rows = bench.rows_for("small", capture.name, {"packets": 1000, "flows": 10}, tools, runs=3)
+        rows, split = bench.rows_for("small", capture.name, {"packets": 1000, "flows": 10}, tools, runs=3)
+        self.assertIsNone(split)
         by_tool = {row["tool"]: row for row in rows}
         self.assertAlmostEqual(by_tool["tlsautopsy"]["seconds"], 0.2, delta=0.08)
         self.assertAlmostEqual(by_tool["libpcap loop"]["ratio"], 1.0)
@@ -47,7 +48,7 @@ class BenchTests(unittest.TestCase):
         capture.write(b"x" * 1000)
         capture.close()
         measured = [("libpcap loop", [fake("true")], None), tools[-1]]
-        rows = bench.rows_for("small", capture.name, {"packets": 10, "flows": 1}, measured, runs=3)
+        rows, _ = bench.rows_for("small", capture.name, {"packets": 10, "flows": 1}, measured, runs=3)
         self.assertEqual([row["tool"] for row in rows], ["libpcap loop", "tshark (one run)"])
         with open(counter.name) as handle:
             self.assertEqual(handle.read().split(), ["run"])
@@ -73,6 +74,50 @@ class BenchTests(unittest.TestCase):
                                 capture_output=True, text=True)
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("unknown stage parse (known: read, decode, flows)", result.stderr)
+
+    def test_the_phase_run_gives_the_medians_of_each_phase(self):
+        capture = tempfile.NamedTemporaryFile(delete=False)
+        capture.write(b"x" * 1000)
+        capture.close()
+        counter = tempfile.NamedTemporaryFile(delete=False)
+        counter.close()
+        # Each run prints a line with other seconds: 1.0, then 2.0, then 3.0 times the first.
+        phases = fake(
+            f"echo run >> {counter.name}; n=$(wc -l < {counter.name}); "
+            "echo 'warning: something' >&2; "
+            "echo \"phase times, one thread: $((6 * n)).000 s in all; packets $((3 * n)).000 s, judge 0.$n s, "
+            "learn 0.25 s, diagnose 0.5 s, patterns 0.75 s, render 1.000 s, emit 0.$((n + 1)) s, "
+            "summary 0.05 s\" >&2")
+        tools = [("libpcap loop", [fake("true")], None)]
+        _, split = bench.rows_for("small", capture.name, {"packets": 10, "flows": 1}, tools, runs=3,
+                                  phases=[phases])
+        with open(counter.name) as handle:
+            self.assertEqual(len(handle.read().split()), 3)
+        self.assertEqual(split["capture"], "small")
+        self.assertEqual(split["all"], 12.0)
+        self.assertEqual(split["packets"], 6.0)
+        self.assertEqual(split["judge"], 0.2)
+        self.assertEqual(split["emit"], 0.3)
+        self.assertEqual(split["render"], 1.0)
+        text = bench.phase_table([split])
+        self.assertEqual(text.splitlines()[0].split(),
+                         ["capture", "packets", "judge", "learn", "diagnose", "patterns", "render", "emit",
+                          "summary", "all"])
+        self.assertEqual(text.splitlines()[2].split(),
+                         ["small", "6.00", "0.20", "0.25", "0.50", "0.75", "1.00", "0.30", "0.05", "12.00"])
+
+    def test_a_phase_line_without_every_phase_is_refused(self):
+        with self.assertRaises(RuntimeError) as caught:
+            bench.parse_phases("phase times, one thread: 1.000 s in all; packets 0.5 s, judge 0.1 s")
+        self.assertIn("without learn, diagnose, patterns, render, emit, summary", str(caught.exception))
+        with self.assertRaises(RuntimeError):
+            bench.parse_phases("tlsautopsy: something else\n")
+
+    def test_the_phase_run_times_one_thread_of_the_whole_pipeline(self):
+        command = bench.phase_command("tlsautopsy")
+        self.assertEqual(command[command.index("--threads") + 1], "1")
+        self.assertIn("--phase-times", command)
+        self.assertNotIn("--stop-after", command)
 
     def test_a_failing_tool_stops_the_bench(self):
         with self.assertRaises(RuntimeError):
