@@ -46,7 +46,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 "AutopsyPackets",
-            ]),
+            ], swiftSettings: crossModule),
         // Per-flow sessions and the flow record.
         .target(
             name: "AutopsyFlow",
