@@ -166,7 +166,7 @@ fuzz-run:
 	    exit 1; \
 	fi
 
-bench: build ## Speed and memory against a libpcap read loop on the ../shared/bench captures (BENCH_ARGS="--captures large --runs 5 --no-tshark"; tshark, when installed, runs once; rows stopped after each stage of the pipeline, --stages "" leaves them out)
+bench: build ## Speed and memory against a libpcap read loop on the ../shared/bench captures (BENCH_ARGS="--captures large --runs 5 --no-tshark"; tshark, when installed, runs once; rows stopped after each stage of the pipeline, --stages "" leaves them out; then where one thread's time goes, phase by phase, --no-phases leaves it out)
 	$(PYTHON) Tests/Tools/bench.py --bin $(BIN) --shared $(SHARED) $(BENCH_ARGS)
 
 bench-cost: build ## Instructions a flow under callgrind, deterministic where wall time is noisy (BENCH_COST_ARGS="--cache" adds cache misses, "--threads 2" each side of a sharded run)
