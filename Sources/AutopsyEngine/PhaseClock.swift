@@ -37,7 +37,8 @@ public enum EndPhase: Int, CaseIterable, Sendable {
 /// constant flag, and the clock is never read.
 struct PhaseClock {
     let enabled: Bool
-    private var last = ContinuousClock.now
+    /// When the phase being timed began (nil before the first `start`, and always when off).
+    private var last: ContinuousClock.Instant?
     private var totals = [Duration](repeating: .zero, count: EndPhase.allCases.count)
 
     init(enabled: Bool) {
@@ -55,7 +56,7 @@ struct PhaseClock {
     mutating func lap(_ phase: EndPhase) {
         guard enabled else { return }
         let now = ContinuousClock.now
-        totals[phase.rawValue] += now - last
+        if let last { totals[phase.rawValue] += now - last }
         last = now
     }
 

@@ -138,7 +138,7 @@ struct Analyze: ParsableCommand {
             }
         }
         var failures = 0
-        let started = ContinuousClock.now
+        let started = phaseTimes ? ContinuousClock.now : nil
         for file in files {
             do {
                 try analyzer.analyze(path: file, emit: emit)
@@ -162,7 +162,7 @@ struct Analyze: ParsableCommand {
         case .text: output.write(onCall.render(analyzer.summary))
         }
         output.flush()
-        if phaseTimes { Output.line(Self.phaseTimesLine(analyzer, total: ContinuousClock.now - started)) }
+        if let started { Output.line(Self.phaseTimesLine(analyzer, total: ContinuousClock.now - started)) }
         for warning in analyzer.summary.warnings where format == .json {
             Output.error("warning: " + warning)
         }
