@@ -62,7 +62,6 @@ struct PhaseClock {
 
     /// The seconds counted for `phase`.
     func seconds(_ phase: EndPhase) -> Double {
-        let duration = totals[phase.rawValue]
-        return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        totals[phase.rawValue] / .seconds(1)
     }
 }

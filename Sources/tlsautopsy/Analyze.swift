@@ -186,7 +186,7 @@ extension Analyze {
     /// (reading, decoding and following the flows: all but the flows' ends), then each phase
     /// of the flows' ends, in seconds.
     static func phaseTimesLine(_ analyzer: Analyzer, total: Duration) -> String {
-        let whole = Double(total.components.seconds) + Double(total.components.attoseconds) / 1e18
+        let whole = total / .seconds(1)
         let ends = EndPhase.allCases.map { ($0.name, analyzer.phaseSeconds($0)) }
         let packets = max(0, whole - ends.reduce(0) { $0 + $1.1 })
         let parts = [("packets", packets)] + ends

@@ -189,6 +189,19 @@ def rows_for(name, path, summary, tools, runs, phases=None):
     return rows, split
 
 
+def aligned(lines, left):
+    """Lines of cells (the header first) as text columns: the first `left` columns
+    left-aligned, the others right-aligned, a rule under the header."""
+    widths = [max(len(line[index]) for line in lines) for index in range(len(lines[0]))]
+    out = []
+    for number, line in enumerate(lines):
+        out.append("  ".join(cell.ljust(width) if index < left else cell.rjust(width)
+                             for index, (cell, width) in enumerate(zip(line, widths))))
+        if number == 0:
+            out.append("  ".join("-" * width for width in widths))
+    return "\n".join(out)
+
+
 def table(rows):
     header = ["capture", "tool", "seconds", "MB/s", "packets/s", "flows/s", "peak RSS MB", "x loop speed"]
     lines = [header]
@@ -196,29 +209,14 @@ def table(rows):
         lines.append([row["capture"], row["tool"], f"{row['seconds']:.2f}", f"{row['mb_per_s']:.0f}",
                       f"{row['packets_per_s']:,.0f}", f"{row['flows_per_s']:,.0f}", f"{row['rss_mb']:.0f}",
                       f"{row['ratio']:.2f}"])
-    widths = [max(len(line[index]) for line in lines) for index in range(len(header))]
-    out = []
-    for number, line in enumerate(lines):
-        out.append("  ".join(cell.ljust(width) if index < 2 else cell.rjust(width)
-                             for index, (cell, width) in enumerate(zip(line, widths))))
-        if number == 0:
-            out.append("  ".join("-" * width for width in widths))
-    return "\n".join(out)
+    return aligned(lines, left=2)
 
 
 def phase_table(splits):
-    """The phase rows as a table: seconds of each phase, the whole, and the flows per second
-    of the whole."""
+    """The phase rows as a table: the seconds of each of `PHASES`, then of the whole."""
     header = ["capture", *PHASES, "all"]
-    lines = [header] + [[split["capture"], *(f"{split[key]:.2f}" for key in (*PHASES, "all"))] for split in splits]
-    widths = [max(len(line[index]) for line in lines) for index in range(len(header))]
-    out = []
-    for number, line in enumerate(lines):
-        out.append("  ".join(cell.ljust(width) if index == 0 else cell.rjust(width)
-                             for index, (cell, width) in enumerate(zip(line, widths))))
-        if number == 0:
-            out.append("  ".join("-" * width for width in widths))
-    return "\n".join(out)
+    return aligned([header] + [[split["capture"], *(f"{split[key]:.2f}" for key in (*PHASES, "all"))]
+                               for split in splits], left=1)
 
 
 def main():
