@@ -25,7 +25,9 @@ extension FlowSession {
                 serverHello(hello, state, side: side, packet)
             case .certificate:
                 let tls13 = record.version?.isTLS13OrDraft ?? false
-                let certificates = try CertificateMessage.parse(message.cursor, tls13: tls13).certificates
+                let certificates = try CertificateMessage.parse(
+                    message.cursor, tls13: tls13, kept: fingerprints?.lists.certificates
+                ).certificates
                 if side == .server {
                     record.serverCertificates = certificates
                     record.serverCertificateFrame = packet.frame

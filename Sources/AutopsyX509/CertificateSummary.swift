@@ -86,15 +86,16 @@ public struct CertificateSummary: Sendable, Hashable {
         self.parseError = parseError
     }
 
-    /// Whether two certificates are the same bytes, compared with `memcmp` (an array's
-    /// element-wise `==` costs several instructions a byte; certificates recur in flow after
-    /// flow and are compared whole).
+    /// Whether two certificates are the same bytes: the same buffer (a certificate met
+    /// lately is parsed into the array kept for it, `RecentCertificates`), else compared
+    /// with `memcmp` (an array's element-wise `==` costs several instructions a byte;
+    /// certificates recur in flow after flow and are compared whole).
     public static func sameDER(_ first: [UInt8], _ second: [UInt8]) -> Bool {
         guard first.count == second.count else { return false }
         return first.withUnsafeBytes { one in
             second.withUnsafeBytes { two in
                 guard let a = one.baseAddress, let b = two.baseAddress else { return true }
-                return memcmp(a, b, one.count) == 0
+                return a == b || memcmp(a, b, one.count) == 0
             }
         }
     }

@@ -159,11 +159,12 @@ import Testing
         #expect(cursor.isAtEnd)
     }
 
-    /// Byte strings of 0 to 19 bytes (whole words of eight and the bytes after them) inside
-    /// a larger buffer: equal ones are read, and a change of any byte, or one byte more or
-    /// less, is not; the hash of the bytes left reads nothing and tells equal bytes alike.
+    /// Byte strings of 0 to 75 bytes (steps of 32, whole words of eight and the bytes after
+    /// them) inside a larger buffer: equal ones are read, and a change of any byte, or one
+    /// byte more or less, is not; the hash of the bytes left reads nothing and tells equal
+    /// bytes alike, and with `tail` it is the hash of the last bytes alone.
     @Test func remainingBytesAreComparedWhateverTheirLength() {
-        for length in 0...19 {
+        for length in 0...75 {
             let wire = (0..<length).map { UInt8(truncatingIfNeeded: 0x41 + $0) }
             var cursor = ByteCursor(storage: [0xAA, 0xBB] + wire + [0xCC], start: 2, end: 2 + length)
             for place in wire.indices {
@@ -176,9 +177,24 @@ import Testing
             let shorter = length > 0 && cursor.readRemaining(ifEqualTo: Array(wire.dropLast()))
             #expect(!longer && !shorter)
             #expect(cursor.remainingHash() == ByteCursor(wire).remainingHash() && cursor.remaining == length)
+            #expect(cursor.remainingHash(tail: 8) == ByteCursor(Array(wire.suffix(8))).remainingHash())
+            #expect(cursor.remainingHash(tail: 100) == cursor.remainingHash())
             let equal = cursor.readRemaining(ifEqualTo: wire)
             #expect(equal && cursor.isAtEnd)
         }
+    }
+
+    /// A cursor over a whole array compared with that array: equal at once (one buffer);
+    /// over part of it, compared byte by byte.
+    @Test func anArrayEqualsACursorOverItself() {
+        let bytes = (0..<40).map { UInt8($0) }
+        var whole = ByteCursor(bytes)
+        let same = whole.readRemaining(ifEqualTo: bytes)
+        #expect(same && whole.isAtEnd)
+        var part = ByteCursor(storage: bytes, start: 0, end: 39)
+        let longer = part.readRemaining(ifEqualTo: bytes)
+        let shorter = part.readRemaining(ifEqualTo: Array(bytes.dropLast()))
+        #expect(!longer && shorter)
     }
 
     /// The bytes left are read only when they are exactly the 16-bit values given.

@@ -214,7 +214,8 @@ public struct ByteCursor: Sendable {
         return true
     }
 
-    /// Whether the bytes left are `bytes` (as many, and the same), compared eight at a time.
+    /// Whether the bytes left are `bytes` (as many, and the same): the same buffer, else
+    /// compared 32 bytes a step (a certificate is a kilobyte or more), then eight at a time.
     @usableFromInline func remainingEqual(_ bytes: [UInt8]) -> Bool {
         guard end - start == bytes.count else { return false }
         return storage.withUnsafeBytes { stored in
@@ -222,7 +223,19 @@ public struct ByteCursor: Sendable {
                 // The invariant puts `start..<end` inside the storage; checked all the same.
                 guard start >= 0, end <= stored.count else { return false }
                 let count = end - start
+                if count == 0 || (start == 0 && stored.baseAddress == wanted.baseAddress) { return true }
                 var offset = 0
+                while count - offset >= 32 {
+                    var differ: UInt64 = 0
+                    for word in 0..<4 {
+                        let at = offset + 8 * word
+                        differ |=
+                            stored.loadUnaligned(fromByteOffset: start + at, as: UInt64.self)
+                            ^ wanted.loadUnaligned(fromByteOffset: at, as: UInt64.self)
+                    }
+                    guard differ == 0 else { return false }
+                    offset += 32
+                }
                 while count - offset >= 8 {
                     let left = stored.loadUnaligned(fromByteOffset: start + offset, as: UInt64.self)
                     guard left == wanted.loadUnaligned(fromByteOffset: offset, as: UInt64.self) else { return false }
@@ -254,12 +267,13 @@ public struct ByteCursor: Sendable {
     }
 
     /// A hash of the bytes left (FNV-1a's multiply and xor, on eight bytes a step), for
-    /// tables of recent values read from the wire; reads nothing.
-    func remainingHash() -> UInt64 {
+    /// tables of recent values read from the wire; reads nothing. With `tail`, of the last
+    /// `tail` bytes left only.
+    func remainingHash(tail: Int = .max) -> UInt64 {
         storage.withUnsafeBytes { stored in
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            guard start >= 0, end <= stored.count else { return hash }
-            var offset = start
+            guard start >= 0, end <= stored.count, tail >= 0 else { return hash }
+            var offset = end - start > tail ? end - tail : start
             // Eight bytes a step, then the last few one by one.
             while end - offset >= 8 {
                 hash = (hash ^ stored.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0x100_0000_01b3

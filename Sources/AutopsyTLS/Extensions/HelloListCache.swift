@@ -20,6 +20,8 @@ public final class HelloListCache {
     /// A hello's extension types in wire order (a stack sends the same ones in the same order).
     let extensionTypes = RecentLists<ExtensionType>()
     let names = RecentNames()
+    /// The certificates of the Certificate messages parsed on this thread.
+    public let certificates = RecentCertificates()
     /// Where a hello's extension types are read before `extensionTypes` shares them: its
     /// room is kept from hello to hello.
     var typeScratch: [ExtensionType] = []

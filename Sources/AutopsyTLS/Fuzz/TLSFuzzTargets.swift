@@ -99,6 +99,18 @@ public enum TLSFuzzTargets {
                     outcome.violations.append("Certificate holds \(total) bytes of certificates from \(data.count)")
                 }
             }
+            // Through a table of recent certificates, twice (the second pass finds them kept):
+            // the same certificates, or the same error, as read alone.
+            let alone = Result { () throws(ParseError) in try CertificateMessage.parse(data, tls13: tls13) }
+            let kept = RecentCertificates()
+            for pass in ["first", "second"] {
+                let read = Result { () throws(ParseError) in
+                    try CertificateMessage.parse(ByteCursor(data), tls13: tls13, kept: kept)
+                }
+                if read != alone {
+                    outcome.violations.append("the Certificate read through recent certificates (\(pass) pass) differs")
+                }
+            }
             _ = outcome.count { () throws(ParseError) in try CertificateRequest.parse(data, tls12: !tls13) }
             _ = outcome.count { () throws(ParseError) in try ServerKeyExchange.parse(data, dhe: tls13) }
         }

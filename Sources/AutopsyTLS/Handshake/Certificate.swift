@@ -27,8 +27,11 @@ public struct CertificateMessage: Sendable, Hashable {
         try parse(ByteCursor(body), tls13: tls13)
     }
 
-    /// The same, read from a cursor over the body (a message read in place).
-    public static func parse(_ body: ByteCursor, tls13: Bool) throws(ParseError) -> CertificateMessage {
+    /// The same, read from a cursor over the body (a message read in place); with `kept`,
+    /// a certificate met lately is the array `kept` holds (see `RecentCertificates`).
+    public static func parse(
+        _ body: ByteCursor, tls13: Bool, kept: RecentCertificates? = nil
+    ) throws(ParseError) -> CertificateMessage {
         var cursor = body
         var context: [UInt8]?
         if tls13 {
@@ -40,7 +43,7 @@ public struct CertificateMessage: Sendable, Hashable {
         var certificates: [[UInt8]] = []
         while !list.isAtEnd {
             var data = try list.readVector(lengthBytes: 3, allowed: 1...0xff_ffff, "cert_data")
-            certificates.append(data.readRemaining())
+            certificates.append(kept?.read(&data) ?? data.readRemaining())
             if tls13 {
                 _ = try list.readVector(lengthBytes: 2, allowed: 0...0xffff, "certificate_entry.extensions")
             }
