@@ -184,8 +184,7 @@ import Testing
         }
     }
 
-    /// A cursor over a whole array compared with that array: equal at once (one buffer);
-    /// over part of it, compared byte by byte.
+    /// A cursor over a whole array is equal to that array; over part of it, to that part only.
     @Test func anArrayEqualsACursorOverItself() {
         let bytes = (0..<40).map { UInt8($0) }
         var whole = ByteCursor(bytes)

@@ -214,8 +214,8 @@ public struct ByteCursor: Sendable {
         return true
     }
 
-    /// Whether the bytes left are `bytes` (as many, and the same): the same buffer, else
-    /// compared 32 bytes a step (a certificate is a kilobyte or more), then eight at a time.
+    /// Whether the bytes left are `bytes` (as many, and the same), compared 32 bytes a step
+    /// (a certificate is a kilobyte or more), then eight at a time.
     @usableFromInline func remainingEqual(_ bytes: [UInt8]) -> Bool {
         guard end - start == bytes.count else { return false }
         return storage.withUnsafeBytes { stored in
@@ -223,7 +223,6 @@ public struct ByteCursor: Sendable {
                 // The invariant puts `start..<end` inside the storage; checked all the same.
                 guard start >= 0, end <= stored.count else { return false }
                 let count = end - start
-                if count == 0 || (start == 0 && stored.baseAddress == wanted.baseAddress) { return true }
                 var offset = 0
                 while count - offset >= 32 {
                     var differ: UInt64 = 0

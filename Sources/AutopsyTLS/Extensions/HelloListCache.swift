@@ -102,14 +102,14 @@ final class RecentLists<Element: RawRepresentable> where Element.RawValue == UIn
     var count: Int { lists.count }
 }
 
-/// The server names (SNI) of the hellos parsed lately, one per slot of a table indexed by a
-/// hash of the name's bytes (a newer name takes its slot). A capture names thousands of
-/// servers, each in many flows: a name found here is compared with the wire bytes once and
-/// needs no array and no string of its own, and every table keyed on it later (server
-/// profiles, patterns, issuers) finds it equal to the name it holds at once (one buffer)
-/// instead of byte by byte. At most `slots` names of at most `longestKept` bytes, each in
-/// an array and a string of its own and a slot: about 1 MB for names of 30 bytes, at most
-/// about 2 MB whatever the traffic.
+/// The server names (SNI) of the hellos parsed lately (a `RecentByteStrings`), one per slot
+/// of a table indexed by a hash of the name's bytes (a newer name takes its slot). A capture
+/// names thousands of servers, each in many flows: a name found here is compared with the
+/// wire bytes once and needs no array and no string of its own, and every table keyed on it
+/// later (server profiles, patterns, issuers) finds it equal to the name it holds at once
+/// (one buffer) instead of byte by byte. At most `slots` names of at most `longestKept`
+/// bytes, each in an array and a string of its own and a slot: about 1 MB for names of 30
+/// bytes, at most about 2 MB whatever the traffic.
 final class RecentNames {
     static let slots = 8_192
     /// Longer names (up to 65,535 bytes on the wire; host names seldom pass 40) are read
@@ -119,21 +119,13 @@ final class RecentNames {
     /// A name's bytes and its text (`HelloExtensions.printableASCII`).
     typealias Name = (bytes: [UInt8], text: String?)
 
-    /// Made on the first name kept.
-    private var entries: [Name?] = []
+    private var kept = RecentByteStrings<String?>(slots: slots, longestKept: longestKept)
 
     /// The name's bytes (all of `cursor`'s bytes left, read as `readRemaining` reads them)
     /// and its text: the kept ones when this slot holds these bytes.
     func read(_ cursor: inout ByteCursor) -> Name {
-        let slot = Int(truncatingIfNeeded: cursor.remainingHash() & UInt64(Self.slots - 1))
-        if slot < entries.count, let kept = entries[slot], cursor.readRemaining(ifEqualTo: kept.bytes) {
-            return kept
-        }
-        let name = Self.unkept(&cursor)
-        guard name.bytes.count <= Self.longestKept else { return name }
-        if entries.isEmpty { entries = Array(repeating: nil, count: Self.slots) }
-        if slot < entries.count { entries[slot] = name }
-        return name
+        let name = kept.read(&cursor) { HelloExtensions.printableASCII($0) }
+        return (name.bytes, name.made)
     }
 
     /// The name's bytes (all of `cursor`'s bytes left) and its text, read anew.
@@ -143,5 +135,5 @@ final class RecentNames {
     }
 
     /// How many names are kept.
-    var count: Int { entries.count { $0 != nil } }
+    var count: Int { kept.count }
 }
