@@ -31,13 +31,17 @@ struct RecentByteStrings<Made> {
     /// `make` makes of them: the kept ones when their slot holds these bytes, else new ones,
     /// then kept.
     mutating func read(_ cursor: inout ByteCursor, _ make: ([UInt8]) -> Made) -> Entry {
+        // Too long to keep: no slot can hold it, so it is neither hashed nor compared.
+        guard cursor.remaining <= longestKept else {
+            let bytes = cursor.readRemaining()
+            return (bytes: bytes, made: make(bytes))
+        }
         let slot = slot(cursor)
         if slot < entries.count, let kept = entries[slot], cursor.readRemaining(ifEqualTo: kept.bytes) {
             return kept
         }
         let bytes = cursor.readRemaining()
         let entry = (bytes: bytes, made: make(bytes))
-        guard bytes.count <= longestKept else { return entry }
         if entries.isEmpty { entries = Array(repeating: nil, count: slots) }
         if slot < entries.count { entries[slot] = entry }
         return entry
