@@ -35,6 +35,60 @@ class BenchTests(unittest.TestCase):
         self.assertIn("x loop speed", text.splitlines()[0])
         self.assertEqual(len(text.splitlines()), 4)
 
+    @staticmethod
+    def _row(capture, tool, seconds, ratio=1.0, flows=0.0, rss=20.0):
+        return {"capture": capture, "tool": tool, "seconds": seconds, "ratio": ratio, "flows_per_s": flows,
+                "rss_mb": rss}
+
+    def test_goals_are_checked_on_the_rows_of_the_run(self):
+        row = self._row
+        rows = [row("large", "tlsautopsy --threads 1", 0.59, ratio=1.73, rss=40),
+                row("large", "tlsautopsy --threads 2", 0.47, ratio=2.19, rss=42),
+                row("large", "tlsautopsy --stop-after read", 0.14, ratio=7.4, rss=65),
+                row("large", "libpcap loop", 1.03, rss=99),
+                row("hs200k", "tlsautopsy --threads 1", 4.66, ratio=0.33, flows=42_941, rss=56),
+                row("hs200k", "tlsautopsy --threads 2", 3.72, ratio=0.42, flows=53_741, rss=58),
+                row("hs200k", "libpcap loop", 1.55, flows=129_000, rss=16)]
+        checks = bench.goals(rows)
+        self.assertEqual([met for met, _ in checks], [True, True, False, False, True])
+        texts = [text for _, text in checks]
+        self.assertIn("1.73 x the loop's speed", texts[0])
+        self.assertIn("2 threads: 0.47 s against 0.59 s", texts[1])
+        self.assertIn("42,941 flows/s (goal: at least 90,000)", texts[2])
+        # Every tlsautopsy row counts for memory (the stopped run's 65 MB fails it), not the loop's.
+        self.assertIn("large: the largest peak RSS of its tlsautopsy rows is 65.0 MB", texts[3])
+        self.assertIn("hs200k: the largest peak RSS of its tlsautopsy rows is 58.0 MB", texts[4])
+        lines = bench.goal_lines(checks)
+        self.assertTrue(lines[0].strip().startswith("met "))
+        self.assertTrue(lines[2].strip().startswith("NOT MET "))
+
+    def test_goals_meet_their_bounds_and_fail_past_them(self):
+        row = self._row
+        at_bounds = [row("large", "tlsautopsy --threads 1", 2.0, ratio=0.5, rss=64),
+                     row("hs200k", "tlsautopsy --threads 1", 2.0, flows=90_000, rss=64)]
+        self.assertEqual([met for met, _ in bench.goals(at_bounds)], [True, True, True, True])
+        past = [row("large", "tlsautopsy --threads 1", 2.0, ratio=0.49),
+                row("large", "tlsautopsy --threads 4", 2.0, ratio=0.49),
+                row("hs200k", "tlsautopsy --threads 1", 2.0, flows=89_999, rss=64.5)]
+        checks = bench.goals(past)
+        self.assertEqual([met for met, _ in checks], [False, False, False, True, False])
+        self.assertIn("4 threads: 2.00 s against 2.00 s with one (goal: faster than one)", checks[1][1])
+
+    def test_goals_whose_rows_were_not_measured_are_left_out(self):
+        row = self._row
+        self.assertEqual(bench.goals([row("small", "tlsautopsy --threads 1", 0.1, ratio=0.7)]), [])
+        # One thread count only: no goal for more threads.
+        checks = bench.goals([row("large", "tlsautopsy --threads 1", 0.6, ratio=1.7, rss=40)])
+        self.assertEqual(len(checks), 2)
+        self.assertTrue(all(met for met, _ in checks))
+        self.assertNotIn("threads:", " ".join(text for _, text in checks))
+
+    def test_a_capture_is_read_whole_before_its_runs(self):
+        capture = tempfile.NamedTemporaryFile(delete=False)
+        capture.write(b"x" * ((3 << 20) + 5))
+        capture.close()
+        self.assertEqual(bench.warm(capture.name), (3 << 20) + 5)
+
     def test_tshark_has_a_row_of_one_run_when_installed(self):
         counter = tempfile.NamedTemporaryFile(delete=False)
         counter.close()
