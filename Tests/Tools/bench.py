@@ -103,6 +103,13 @@ def warm(path):
     return total
 
 
+def prepared(name, shared, directory):
+    """`generate`'s capture and summary, the capture read once (`warm`) before any run times it."""
+    path, summary = generate(name, shared, directory)
+    warm(path)
+    return path, summary
+
+
 def build_loop(directory):
     source = os.path.join(ROOT, "Tests", "Benchmarks", "pcap-loop.c")
     binary = os.path.join(directory, "pcap-loop")
@@ -329,8 +336,7 @@ def main():
     splits = []
     phases = None if args.no_phases else phase_command(args.bin)
     for name in names:
-        path, summary = generate(name, args.shared, args.dir)
-        warm(path)
+        path, summary = prepared(name, args.shared, args.dir)
         try:
             capture_rows, split = rows_for(name, path, summary, tools, args.runs, phases)
         except RuntimeError as error:

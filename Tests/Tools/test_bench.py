@@ -212,6 +212,17 @@ class BenchTests(unittest.TestCase):
         self.assertIn("--flows 50000 --app-bytes-per-flow 0 --seed 2 --concurrency 1 --out", made[0])
         self.assertIn("--concurrency 1000 --out", made[1])
         self.assertTrue(path.endswith("open1.pcap"))
+        # What the bench measures is a capture read once before its runs (from the cache here).
+        warmed = []
+        real_warm = bench.warm
+        bench.warm = lambda capture: warmed.append(capture) or real_warm(capture)
+        try:
+            again, _ = bench.prepared("open1", str(shared), directory)
+        finally:
+            bench.warm = real_warm
+        self.assertEqual(warmed, [path])
+        self.assertEqual(again, path)
+        self.assertEqual(len(calls.read_text().splitlines()), 2)
 
 
 if __name__ == "__main__":
