@@ -99,6 +99,8 @@ public final class Analyzer {
     private var flowsCreated: UInt64 = 0
     private var flowsTracked = 0
     private var flowsTrackedPeak = 0
+    /// Where the warning about flows reported late is among the summary's warnings, once made.
+    private var lateWarning: Int?
     /// The capture second of the last sweep (the shards sweep when it advances).
     private var lastSweepSecond = Int64.min
     /// When free memory goes back to the system (`autopsy_release_free_memory`).
@@ -516,9 +518,29 @@ public final class Analyzer {
         // Flows tracked at once over all shards, counted exactly from the merged events.
         counters.flowsTrackedPeak = flowsTrackedPeak
         summary.tcp = counters
+        noteFlowsReportedLate()
         phases.start()
         summary.patterns = patternFinder.patterns()
         phases.lap(.summary)
+    }
+
+    /// Counts the flows the ordering queue reported late, and says so once among the
+    /// warnings (its text kept up to date: the count grows from one capture file to the next).
+    private func noteFlowsReportedLate() {
+        let late = queue.reportedLate
+        summary.flowsReportedLate = late
+        guard late > 0 else { return }
+        let warning =
+            "\(counted(late, "flow")) reported after flows that began later: each was still open while more "
+            + "than \(counted(queue.maxWaiting, "finished flow")), or more than \(queue.maxWaitingBytes >> 20) MiB "
+            + "of their lines, waited behind it, and was passed over so that memory stays bounded; the flows' "
+            + "ids give the order they began (sort the JSON lines by \"id\")"
+        if let index = lateWarning, index < summary.warnings.count {
+            summary.warnings[index] = warning
+        } else {
+            lateWarning = summary.warnings.count
+            summary.warnings.append(warning)
+        }
     }
 }
 

@@ -39,6 +39,10 @@ public struct AnalysisSummary: Sendable, Hashable {
     public var flows = 0
     /// Reported flows that carried TLS.
     public var tlsFlows = 0
+    /// Flows reported after a flow that began later (offline, where the lines go out in the
+    /// order the flows began): a flow still open while too many finished flows waited behind
+    /// it was passed over, so that memory stays bounded, and reported when it ended.
+    public var flowsReportedLate = 0
     /// Reported flows per outcome (the outcomes seen).
     public var outcomes: [Outcome: Int] {
         get {

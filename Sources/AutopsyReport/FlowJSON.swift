@@ -128,6 +128,7 @@ public enum FlowJSON {
         json.int("packets", summary.packets)
         json.int("flows", summary.flows)
         json.int("tls_flows", summary.tlsFlows)
+        json.int("flows_reported_late", summary.flowsReportedLate)
         json.beginObject("outcomes")
         for outcome in Outcome.allCases { json.int(named: outcome.rawValue, summary.outcomes[outcome] ?? 0) }
         json.endObject()
